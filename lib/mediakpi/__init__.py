@@ -1,0 +1,1 @@
+"""mediakpi: new-media team KPI workbook."""

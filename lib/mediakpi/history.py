@@ -1,0 +1,39 @@
+"""Earlier months from data/processed/, for baselines and trends (no stage reads another period's raw files)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .paths import Workspace
+from .periods import Period, previous_months
+
+
+def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3) -> pd.DataFrame:
+    """Concatenate `file_name` from the processed folders of the `months` months before the period's first month.
+
+    Months that were never processed are skipped; the result carries a `history_month` column. Empty when none exist.
+    """
+    first = Period.parse(period).months[0]
+    frames = []
+    for month in previous_months(first, months):
+        path = ws.processed(month) / file_name
+        if path.is_file():
+            frame = pd.read_parquet(path)
+            frame["history_month"] = month
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months: int = 3) -> pd.DataFrame:
+    """Posts published before the period: those still listed in this period's (cumulative) exports, plus those kept in
+    earlier processed months; one row per post (the newest snapshot wins)."""
+    start = Period.parse(period).start
+    earlier = earlier_tables(ws, period, "posts.parquet", months)
+    parts = [current_posts[current_posts["published_at"] < start]]
+    if not earlier.empty:
+        parts.append(earlier.drop(columns=["history_month"]))
+    hist = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else current_posts.iloc[0:0]
+    if hist.empty:
+        return hist
+    order = "snapshot_at" if "snapshot_at" in hist.columns else "published_at"
+    hist = hist.sort_values(order, na_position="first")
+    return hist.drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
