@@ -1,0 +1,215 @@
+"""`mediakpi bench`: the figures behind the README's performance section (issue 2 speed, issue 3, issue 8).
+
+It prints a table; nothing here is a pass/fail test. Measured in one run on the same machine:
+1. the floor: five papermill kernels that only import pandas, matplotlib and seaborn and draw one chart, through the
+   same runner (same kernel, same transport), against the demo month run end to end (target ≤ 1.5× the floor);
+2. the scale month: 200 operators, 2,000 accounts, 1,000,000 posts in the platforms' own layouts, each stage timed
+   in-process, with peak memory (targets: ≤ 90 s end to end, ≤ 4 GB), ingest against `pandas.read_csv` of the same
+   rows (≤ 3×), 200 scorecards (≤ 10 s) and what-if re-scoring of 200 people (< 100 ms).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+from .paths import PROJECT_ROOT, Workspace
+
+FLOOR_SOURCE = """import pandas as pd
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import seaborn as sns
+fig, ax = plt.subplots()
+sns.lineplot(x=[1, 2, 3], y=[1, 4, 9], ax=ax)
+plt.close(fig)
+"""
+
+
+def floor_notebooks(folder: Path, stages: list[str]) -> Path:
+    """Five notebooks with the runner's parameters that only import pandas/matplotlib/seaborn and draw one chart."""
+    from .runner import stage_parameters
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ws = Workspace.of("data", "reports")
+    for stage in stages:
+        params = stage_parameters(stage, "2026-10", ws, ws.reports_dir, "zh", None)
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "mediakpi", "display_name": "Python (mediakpi)", "language": "python"}
+        param_cell = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in params.items()))
+        param_cell.metadata["tags"] = ["parameters"]
+        body = FLOOR_SOURCE
+        if stage == "05_report":
+            body += ("from pathlib import Path\nPath(out_dir).mkdir(parents=True, exist_ok=True)\n"
+                     "(Path(out_dir) / 'index.html').write_text('<p>floor</p>')\n")
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# floor {stage}"), param_cell, nbformat.v4.new_code_cell(body)]
+        nbformat.write(nb, folder / f"{stage}.ipynb")
+    return folder
+
+
+class PeakMemory:
+    """Peak resident memory of this process while the block runs (sampled every 20 ms, plus ru_maxrss)."""
+
+    def __init__(self):
+        self.peak = 0
+        self._stop = threading.Event()
+
+    @staticmethod
+    def _rss() -> int:
+        try:
+            with open("/proc/self/statm") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.peak = self._rss()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+
+def _row(name: str, seconds: float, note: str = "") -> str:
+    return f"  {name:<38} {seconds:>8.2f} s  {note}"
+
+
+def bench_floor_vs_demo(work: Path, echo=print) -> dict:
+    """Demo month end to end vs the five-kernel floor, through the same runner."""
+    from .cli import main as cli_main
+    from .runner import STAGES, run_period
+
+    data, reports = work / "demo-data", work / "demo-reports"
+    if not (data / "raw").is_dir():
+        cli_main(["demo", "--data-dir", str(data)])
+    month = Workspace.of(data).raw_months()[-1]
+    floor_dir = floor_notebooks(work / "floor-notebooks", STAGES)
+    # warm-up (imports in the OS page cache), then one measured run each
+    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False)
+    t0 = time.perf_counter()
+    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False)
+    floor = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = run_period(month, data, reports, echo=lambda s: None, progress=False)
+    demo = time.perf_counter() - t0
+    echo("Demo month vs the five-kernel floor")
+    echo(_row("floor (5 kernels, import + 1 chart)", floor))
+    for t in result.timings:
+        echo(_row(f"demo {t.stage}", t.seconds))
+    echo(_row("demo month end to end", demo, f"ratio {demo / floor:.2f}× (target ≤ 1.5×)"))
+    return {"floor": floor, "demo": demo, "ratio": demo / floor}
+
+
+def bench_scale(work: Path, posts: int, accounts: int, operators: int, echo=print) -> dict:
+    """The 1,000,000-post month, every stage in-process (the library calls the notebooks make)."""
+    import pandas as pd
+
+    from .demo import write_scaled, write_scaled_history
+
+    data = work / "scale-data"
+    ws = Workspace.of(data, work / "scale-reports")
+    month = "2026-10"
+    t0 = time.perf_counter()
+    if not ws.raw(month).is_dir():
+        write_scaled(ws.raw_root, month=month, operators=operators, accounts=accounts, posts=posts)
+        write_scaled_history(ws.processed_root, month=month)
+    gen = time.perf_counter() - t0
+    echo(f"Scale month: {posts:,} posts, {accounts:,} accounts, {operators} operators (generated in {gen:.1f} s)")
+
+    # reference: pandas.read_csv of the same rows, as CSV
+    ref_csv = work / "reference.csv"
+    stage_times: dict[str, float] = {}
+    peaks: dict[str, int] = {}
+
+    from .clean import clean_period
+    from .content import analyse_period
+    from .ingest import ingest_period
+    from .report import publish
+    from .scoring import score_period
+
+    steps = [
+        ("01_ingest", lambda: ingest_period(ws, month)),
+        ("02_clean", lambda: clean_period(ws, month)),
+        ("03_score", lambda: score_period(ws, month)),
+        ("04_content", lambda: analyse_period(ws, month)),
+        ("05_report", lambda: publish(ws, month, ws.reports(month), lang="zh")),
+    ]
+    for name, step in steps:
+        with PeakMemory() as mem:
+            t = time.perf_counter()
+            step()
+            stage_times[name] = time.perf_counter() - t
+        peaks[name] = mem.peak
+    total = sum(stage_times.values())
+    posts_df = pd.read_parquet(ws.processed(month) / "posts.parquet")
+    posts_df.drop(columns=["published_at"]).astype(str).to_csv(ref_csv, index=False)
+    t = time.perf_counter()
+    pd.read_csv(ref_csv, dtype=str)
+    read_csv = time.perf_counter() - t
+    peak = max(peaks.values())
+    for name in stage_times:
+        echo(_row(name, stage_times[name], f"peak RSS {peaks[name] / 2**30:.2f} GB"))
+    echo(_row("end to end (in-process)", total, f"target ≤ 90 s; peak {peak / 2**30:.2f} GB (target ≤ 4 GB)"))
+    echo(_row("pandas.read_csv of the same rows", read_csv,
+              f"ingest / read_csv = {stage_times['01_ingest'] / read_csv:.1f}× (target ≤ 3×)"))
+    return {"stages": stage_times, "total": total, "peak_bytes": peak, "read_csv": read_csv}
+
+
+def bench_people_and_whatif(work: Path, echo=print) -> dict:
+    """200 scorecards (report rendering only) and what-if re-scoring of 200 people."""
+    import numpy as np
+    import pandas as pd
+
+    from .scoring import load_assessment, rescore
+
+    plan = load_assessment()
+    rng = np.random.default_rng(1)
+    rows = []
+    dims = {}
+    for dim in plan.dimensions:
+        dims[dim.name] = dim.weight
+        for ind in dim.indicators:
+            for person in range(200):
+                rows.append({"period": "2026-10", "operator": f"员工{person:03d}", "dimension": dim.name,
+                             "indicator": ind.name, "score": float(rng.uniform(40, 120)), "weight": ind.weight,
+                             "applicable": bool(rng.random() > 0.15)})
+    scores = pd.DataFrame(rows)
+    rescore(scores, dims, plan)  # warm
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        rescore(scores, {k: v * (1.1 if i == 0 else 1) for i, (k, v) in enumerate(dims.items())}, plan)
+        times.append(time.perf_counter() - t)
+    med = sorted(times)[len(times) // 2]
+    echo(_row("what-if re-score, 200 people (median)", med, f"{med * 1000:.1f} ms (target < 100 ms)"))
+    return {"whatif_ms": med * 1000}
+
+
+def main(args: argparse.Namespace) -> int:
+    work = Path(args.work_dir)
+    if not work.is_absolute():
+        work = PROJECT_ROOT / work
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"mediakpi bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}; work dir {work}")
+    bench_floor_vs_demo(work)
+    bench_people_and_whatif(work)
+    if not args.skip_scale:
+        bench_scale(work, args.posts, args.accounts, args.operators)
+    return 0
