@@ -121,3 +121,22 @@ def test_kernel_runs_this_python():
 
     name = ensure_kernel()
     assert Path(KernelSpecManager().get_kernel_spec(name).argv[0]).resolve() == Path(sys.executable).resolve()
+
+
+def test_independent_stages_are_grouped():
+    from mediakpi.runner import stage_groups
+
+    assert stage_groups(STAGES) == [["01_ingest"], ["02_clean"], ["03_score", "04_content"], ["05_report"]]
+    assert stage_groups(STAGES, parallel=False) == [[s] for s in STAGES]
+
+
+def test_side_by_side_stages_fail_cleanly(tmp_path):
+    (tmp_path / "data" / "raw" / "2026-10").mkdir(parents=True)
+    nbs = floor_notebooks(tmp_path / "nb", STAGES)
+    _break(nbs, "04_content", "raise KeyError('缺少列')")
+    with pytest.raises(RunError, match="04_content") as err:
+        run_period("2026-10", tmp_path / "data", tmp_path / "reports", notebooks=nbs, progress=False,
+                   echo=lambda s: None, stages=["01_ingest", "03_score", "04_content", "05_report"])
+    assert "KeyError" in str(err.value)
+    kept = next((tmp_path / "reports" / ".failed").glob("2026-10-*"))
+    assert (kept / "03_score.ipynb").is_file() and not (kept / "05_report.ipynb").exists()

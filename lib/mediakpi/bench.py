@@ -102,9 +102,11 @@ def bench_floor_vs_demo(work: Path, echo=print) -> dict:
     month = Workspace.of(data).raw_months()[-1]
     floor_dir = floor_notebooks(work / "floor-notebooks", STAGES)
     # warm-up (imports in the OS page cache), then one measured run each
-    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False)
+    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False,
+               parallel=False)
     t0 = time.perf_counter()
-    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False)
+    run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False,
+               parallel=False)
     floor = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = run_period(month, data, reports, echo=lambda s: None, progress=False)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +34,8 @@ from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, Workspace
 from .periods import Period
 
 STAGES = ["01_ingest", "02_clean", "03_score", "04_content", "05_report"]
+# 03_score and 04_content both read only what 02_clean wrote, so they run side by side (two kernels, two cores).
+INDEPENDENT = {"03_score", "04_content"}
 KERNEL_NAME = "mediakpi"
 DEFAULT_TIMEOUT = 1800  # seconds per cell
 LOCK_DIR = ".locks"
@@ -306,10 +309,22 @@ def period_lock(ws: Workspace, period: str):
         lock.release()
 
 
+def stage_groups(stages: list[str], parallel: bool = True) -> list[list[str]]:
+    """Stages in order, with the independent ones grouped to run at the same time."""
+    groups: list[list[str]] = []
+    for stage in stages:
+        if parallel and groups and stage in INDEPENDENT and all(s in INDEPENDENT for s in groups[-1]):
+            groups[-1].append(stage)
+        else:
+            groups.append([stage])
+    return groups
+
+
 def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Path = "reports", *,
                config: str | None = None, lang: str = "zh", timeout: int = DEFAULT_TIMEOUT,
                progress: bool | None = None, echo: Callable[[str], None] = print,
-               stages: list[str] | None = None, notebooks: str | Path = NOTEBOOKS_DIR) -> RunResult:
+               stages: list[str] | None = None, notebooks: str | Path = NOTEBOOKS_DIR,
+               parallel: bool = True) -> RunResult:
     """Run the five stages for a period and publish reports/<period>/ atomically."""
     ws = Workspace.of(data_dir, reports_dir)
     notebooks = Path(notebooks)
@@ -327,19 +342,33 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
         timings: list[StageTiming] = []
         all_params: dict[str, dict] = {}
         try:
-            for number, stage in enumerate(stages, 1):
-                params = stage_parameters(stage, p.text, ws, staging, lang, config)
-                all_params[stage] = params
-                echo(f"[{number}/{len(stages)}] {stage} …")
-                executed = runs / f"{stage}.ipynb"
-                started = time.perf_counter()
-                try:
-                    execute_stage(stage, params, executed, kernel, socket_dir, timeout, progress, notebooks)
-                except Exception as exc:
-                    timings.append(StageTiming(stage, time.perf_counter() - started, False))
-                    raise _kept_failure(stage, exc, executed, ws, p.text) from None
-                timings.append(StageTiming(stage, time.perf_counter() - started, True))
-                echo(f"      {stage} 完成，用时 {timings[-1].seconds:.1f} 秒")
+            done = 0
+            for group in stage_groups(stages, parallel):
+                for stage in group:
+                    all_params[stage] = stage_parameters(stage, p.text, ws, staging, lang, config)
+                    echo(f"[{done + 1 + group.index(stage)}/{len(stages)}] {stage} …")
+
+                def one(stage: str) -> tuple[str, float, Exception | None]:
+                    started = time.perf_counter()
+                    try:
+                        execute_stage(stage, all_params[stage], runs / f"{stage}.ipynb", kernel, socket_dir, timeout,
+                                      progress and len(group) == 1, notebooks)
+                    except Exception as exc:  # reported below, in stage order
+                        return stage, time.perf_counter() - started, exc
+                    return stage, time.perf_counter() - started, None
+
+                if len(group) == 1:
+                    outcomes = [one(group[0])]
+                else:
+                    with ThreadPoolExecutor(max_workers=len(group)) as pool:
+                        outcomes = list(pool.map(one, group))
+                for stage, seconds, exc in outcomes:
+                    timings.append(StageTiming(stage, seconds, exc is None))
+                for stage, seconds, exc in outcomes:
+                    if exc is not None:
+                        raise _kept_failure(stage, exc, runs / f"{stage}.ipynb", ws, p.text) from None
+                    echo(f"      {stage} 完成，用时 {seconds:.1f} 秒")
+                done += len(group)
             stamp_notebooks(runs, run_record(p.text, all_params, timings, ws))
             if not (staging / "index.html").is_file():
                 raise RunError(f"阶段 05_report 没有生成 index.html（{staging}）：报告未发布。", 1)
