@@ -140,3 +140,21 @@ def test_side_by_side_stages_fail_cleanly(tmp_path):
     assert "KeyError" in str(err.value)
     kept = next((tmp_path / "reports" / ".failed").glob("2026-10-*"))
     assert (kept / "03_score.ipynb").is_file() and not (kept / "05_report.ipynb").exists()
+
+
+def test_hostile_path_values_stay_values(tmp_path):
+    """Parameters are injected as literals (papermill escapes them), never evaluated as code."""
+    hostile = tmp_path / 'd"; open("PWNED", "w").close() #'
+    (hostile / "raw" / "2026-10").mkdir(parents=True)
+    nbs = floor_notebooks(tmp_path / "nb", STAGES)
+    path = nbs / "01_ingest.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("from pathlib import Path\nassert Path(data_dir).is_dir(), data_dir"))
+    nbformat.write(nb, path)
+    run_period("2026-10", hostile, tmp_path / "reports", notebooks=nbs, stages=STAGES_FAST, progress=False,
+               echo=lambda s: None)
+    from mediakpi.paths import PROJECT_ROOT
+
+    assert not (PROJECT_ROOT / "PWNED").exists() and not (tmp_path / "PWNED").exists()
+    with pytest.raises(RunError, match="控制字符"):
+        run_period("2026-10", str(tmp_path / "a\nb"), tmp_path / "reports", notebooks=nbs, progress=False)

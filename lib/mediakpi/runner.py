@@ -118,6 +118,9 @@ def preflight(period: str, ws: Workspace, config: str | None, lang: str, noteboo
         p = Period.parse(period)
     except PeriodError as exc:
         raise RunError(str(exc), 2) from None
+    for name, path in (("--data-dir", ws.data_dir), ("--reports-dir", ws.reports_dir)):
+        if any(ord(ch) < 32 for ch in str(path)):
+            raise RunError(f"{name} 含有控制字符（换行等）：请换一个普通的文件夹路径。", 2)
     if lang not in ("zh", "en"):
         raise RunError(f"--lang 只能是 zh 或 en（收到 {lang!r}）。", 2)
     present = [m for m in p.months if ws.raw(m).is_dir()]
