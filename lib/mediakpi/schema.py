@@ -160,5 +160,5 @@ def conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str] | N
     """Columns in canonical order and dtype; missing contract columns added as nulls; known extras kept."""
     out = pd.DataFrame(index=df.index)
     for col, dtype in {**columns, **{k: v for k, v in (extra or {}).items() if k in df.columns}}.items():
-        out[col] = df[col].astype(dtype) if col in df.columns else pd.Series(pd.NA, index=df.index).astype(dtype)
+        out[col] = df[col].astype(dtype) if col in df.columns else pd.Series(index=df.index, dtype=dtype)
     return out.reset_index(drop=True)
