@@ -1,0 +1,99 @@
+"""Which posts count for the period, how old they were when exported, and whether they are video or image posts.
+
+Cumulative snapshots: platform exports list each post's metrics *as of the moment the export was taken*
+(`snapshot_at`, set by ingest from the file where it says so). 02_clean keeps those values as they are; a post's age at
+the snapshot decides whether it is mature. When `snapshot_at` is empty, the documented fallback applies: the export was
+taken no earlier than the newest post it lists, so the newest publish time in the same source file is used (this
+under-estimates ages, so a post is never called mature too early); `snapshot_rule` says which rule gave the value.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from ..periods import TZ, Period
+from .config import QualityConfig
+
+DAY = pd.Timedelta(days=1)
+
+
+def fill_snapshot(posts: pd.DataFrame) -> pd.DataFrame:
+    """Add `snapshot_at` where missing (newest post in the same file) and `snapshot_rule` (`file` / `newest_post_in_file`
+    / null when no rule applies)."""
+    out = posts.copy()
+    if "snapshot_at" not in out.columns:
+        out["snapshot_at"] = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[ns, {TZ}]")
+    given = out["snapshot_at"].notna()
+    key = out["source_file"].astype("string").fillna("") if "source_file" in out.columns else pd.Series("", index=out.index)
+    newest = out.groupby(key, dropna=False)["published_at"].transform("max")
+    out["snapshot_at"] = out["snapshot_at"].where(given, newest)
+    rule = pd.Series(pd.NA, index=out.index, dtype="string")
+    rule[given] = "file"
+    rule[~given & out["snapshot_at"].notna()] = "newest_post_in_file"
+    out["snapshot_rule"] = rule
+    return out
+
+
+def assign_period(posts: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """Add `in_period` (published inside the period, Beijing time; a post without a publish time is not in it) and
+    `month` (YYYY-MM of publishing, Beijing time)."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    out = posts.copy()
+    pub = out["published_at"]
+    out["in_period"] = p.contains(pub).fillna(False).astype(bool)
+    out["month"] = pub.dt.strftime("%Y-%m").astype("string")
+    return out
+
+
+def add_maturity(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
+    """Add `age_days` (snapshot_at − published_at, days) and `mature` (age ≥ the platform's maturity days)."""
+    out = posts.copy()
+    if "snapshot_at" not in out.columns:
+        out = fill_snapshot(out)
+    age = (out["snapshot_at"] - out["published_at"]) / DAY
+    out["age_days"] = age.astype("float64")
+    need = out["platform"].astype("string").map(cfg.maturity_for).astype("float64")
+    out["mature"] = (out["age_days"] >= need).fillna(False).astype(bool)
+    return out
+
+
+def _norm(text) -> str:
+    return unicodedata.normalize("NFKC", str(text)).casefold() if text is not None and not pd.isna(text) else ""
+
+
+def classify_media_type(platform: pd.Series, fmt: pd.Series, cfg: QualityConfig) -> pd.Series:
+    """`video` or `image` per post: video platforms are always video; otherwise the exported format's keywords decide
+    (图文 vs 视频), else the configured default. 图文完播 is not 视频完播, so content analysis keeps them apart."""
+    mt = cfg.media_type
+    video_kw = [_norm(k) for k in mt.video_keywords]
+    image_kw = [_norm(k) for k in mt.image_keywords]
+
+    def one(plat, f) -> str:
+        if plat in mt.video_platforms:
+            return "video"
+        text = _norm(f)
+        if any(k in text for k in video_kw):
+            return "video"
+        if any(k in text for k in image_kw):
+            return "image"
+        return mt.default
+
+    values = [one(p if not pd.isna(p) else None, f) for p, f in zip(platform.tolist(), fmt.tolist())]
+    return pd.Series(values, index=platform.index, dtype="string")
+
+
+def add_media_type(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
+    out = posts.copy()
+    fmt = out["format"] if "format" in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
+    out["media_type"] = classify_media_type(out["platform"], fmt, cfg)
+    return out
+
+
+def is_date_only(ts: pd.Series) -> pd.Series:
+    """True where a timestamp sits exactly at midnight (a date-only export)."""
+    local = ts.dt.tz_convert(TZ) if getattr(ts.dt, "tz", None) is not None else ts
+    return ((local - local.dt.normalize()) == pd.Timedelta(0)).fillna(False).astype(bool)
+
+
+__all__ = ["fill_snapshot", "assign_period", "add_maturity", "classify_media_type", "add_media_type", "is_date_only"]

@@ -1,0 +1,176 @@
+"""Impossible values and fraud signals (刷量). Every finding is a flag; no row is ever dropped."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .config import QualityConfig
+from .records import FLAGS, column_name, concat_flags, flags_from, fmt_num
+
+# Iglewicz & Hoaglin (1993): M = 0.6745 (x − median) / MAD; when MAD = 0, the mean absolute deviation with 0.7979.
+_K_MAD = 0.6745
+_K_MEANAD = 0.7979
+
+
+def robust_center_scale(values) -> tuple[float, float]:
+    """(median, scale) such that the modified z of x is scale · (x − median); scale is NaN when there is no spread."""
+    x = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").dropna()
+    if x.empty:
+        return np.nan, np.nan
+    med = x.median()
+    dev = (x - med).abs()
+    mad = dev.median()
+    if mad > 0:
+        return med, _K_MAD / mad
+    mean_ad = dev.mean()
+    return (med, _K_MEANAD / mean_ad) if mean_ad > 0 else (med, np.nan)
+
+
+def modified_z(values: pd.Series) -> pd.Series:
+    """Iglewicz–Hoaglin modified z of each value within the series (NaN stays NaN; NaN when no spread at all)."""
+    x = pd.to_numeric(values, errors="coerce").astype("float64")
+    med, scale = robust_center_scale(x)
+    return scale * (x - med)
+
+
+def modified_z_by(values: pd.Series, groups: list[pd.Series], min_n: int = 1) -> pd.Series:
+    """modified_z within each group; NaN for groups with fewer than `min_n` non-null values."""
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    for _, idx in values.groupby(groups, dropna=False).groups.items():
+        v = values.loc[idx]
+        if v.notna().sum() >= min_n:
+            out.loc[idx] = modified_z(v)
+    return out
+
+
+def _num(posts: pd.DataFrame, col: str) -> pd.Series:
+    if col not in posts.columns:
+        return pd.Series(np.nan, index=posts.index, dtype="float64")
+    return pd.to_numeric(posts[col], errors="coerce").astype("float64")
+
+
+def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
+    """Impossible values: negative counts (net columns excepted), rates outside 0–1, a publish time after the export
+    was taken, likes above views where a like needs a view, a missing publish time."""
+    pc = cfg.plausibility
+    frames = []
+    for col in pc.count_columns:
+        if col in pc.allow_negative or col not in posts.columns:
+            continue
+        v = _num(posts, col)
+        frames.append(flags_from(posts, v < 0, "negative_count", "error",
+                                 v.map(lambda x, c=col: f"{column_name(c)} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
+    for col in pc.rate_columns:
+        if col not in posts.columns:
+            continue
+        v = _num(posts, col)
+        exempt = posts["platform"].isin([p for p, cols in pc.rate_exempt.items() if col in cols])
+        frames.append(flags_from(posts, ((v > 1) | (v < 0)) & ~exempt, "rate_out_of_range", "error",
+                                 v.map(lambda x, c=col: f"{column_name(c)} = {x:.4g}，比率应在 0–1 之间（百分数是否被当成了小数？）")))
+    if "snapshot_at" in posts.columns:
+        snap = posts["snapshot_at"]
+        # a date-only snapshot (00:00) means "that day": allow the whole day
+        midnight = (snap - snap.dt.normalize()) == pd.Timedelta(0)
+        limit = snap + pd.to_timedelta(midnight.fillna(False).astype(int), unit="D")
+        future = (posts["published_at"] > limit).fillna(False)
+        frames.append(flags_from(posts, future, "published_after_snapshot", "error",
+                                 "发布时间晚于导出时间：请检查发布时间或导出日期"))
+    if {"likes", "views"} <= set(posts.columns):
+        likes, views = _num(posts, "likes"), _num(posts, "views")
+        lower = posts["views_lower_bound"].fillna(False).astype(bool) if "views_lower_bound" in posts.columns \
+            else pd.Series(False, index=posts.index)
+        bad = posts["platform"].isin(pc.likes_le_views_platforms) & (likes > views) & ~lower
+        msg = pd.Series([f"点赞（{fmt_num(a)}）多于播放/浏览（{fmt_num(b)}）：该平台上不可能，请核对数据"
+                         for a, b in zip(likes, views)], index=posts.index)
+        frames.append(flags_from(posts, bad, "likes_above_views", "error", msg))
+    frames.append(flags_from(posts, posts["published_at"].isna(), "missing_published_at", "warn",
+                             "缺少发布时间：无法判断是否属于本期"))
+    return concat_flags(frames)
+
+
+def _far(log_ratio: pd.Series, groups: list[pd.Series], min_fold: float) -> pd.Series:
+    """True where the ratio is at least `min_fold` times (or 1/min_fold) the account's median ratio: a tiny MAD must
+    not turn rounding noise into a fraud signal."""
+    med = log_ratio.groupby(groups, dropna=False).transform("median")
+    return (log_ratio - med).abs() >= np.log(min_fold)
+
+
+def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
+    """刷量 signals: within each account, the modified z of log(interactions ÷ views) far above the account's norm, and
+    of log(views ÷ likes) far off in either direction. Needs `min_posts` posts with both numbers in the account."""
+    fc = cfg.fraud
+    if posts.empty:
+        return concat_flags([])
+    groups = [posts["platform"], posts["account"]]
+    views = _num(posts, "views")
+    lower = posts["views_lower_bound"].fillna(False).astype(bool) if "views_lower_bound" in posts.columns \
+        else pd.Series(False, index=posts.index)
+    frames = []
+    thr = fc.modified_z_threshold
+    if fc.interactions_per_view:
+        parts = [_num(posts, c) for c in ["likes", "comments", "shares", "saves"]]
+        inter = pd.concat(parts, axis=1).sum(axis=1, min_count=1)
+        ok = (views > 0) & (inter > 0) & ~lower
+        ratio = np.log(inter.where(ok) / views.where(ok))
+        z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
+        msg = pd.Series([f"互动/浏览比 {np.exp(r):.2%}，远高于本账号常态（修正z={v:.1f} > {thr:g}），疑似刷量"
+                         if pd.notna(v) else "" for r, v in zip(ratio, z)], index=posts.index)
+        frames.append(flags_from(posts, z > thr, "fraud_interactions_per_view", "warn", msg))
+    if fc.views_per_like:
+        likes = _num(posts, "likes")
+        ok = (views > 0) & (likes > 0) & ~lower
+        ratio = np.log(views.where(ok) / likes.where(ok))
+        z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
+        msg = pd.Series([
+            (f"浏览/点赞比 {np.exp(r):,.0f}:1，{'远高于' if v > 0 else '远低于'}本账号常态（修正z={v:.1f}），"
+             f"{'疑似刷阅读/播放' if v > 0 else '疑似刷赞'}") if pd.notna(v) else ""
+            for r, v in zip(ratio, z)], index=posts.index)
+        frames.append(flags_from(posts, z.abs() > thr, "fraud_views_per_like", "warn", msg))
+    return concat_flags(frames)
+
+
+def duplicate_flags(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts that look like the same post listed twice under different ids (e.g. one export gives a URL, another only
+    title + date): same platform, account, normalised title, publish day and the same non-null views. Both are kept
+    and flagged, so the double count is visible; which one to drop is a decision for ingest or the team."""
+    from .calendar import normalise_title
+
+    if posts.empty or "views" not in posts.columns:
+        return concat_flags([])
+    key = pd.DataFrame({
+        "p": posts["platform"], "a": posts["account"], "t": posts["title"].map(normalise_title),
+        "d": posts["published_at"].dt.strftime("%Y-%m-%d"), "v": _num(posts, "views"),
+    }, index=posts.index)
+    ok = key["t"].ne("") & key["d"].notna() & key["v"].notna()
+    k = key[ok]
+    ids = posts.loc[ok, "post_id"].astype("string")
+    n_ids = ids.groupby([k["p"], k["a"], k["t"], k["d"], k["v"]], dropna=False).transform("nunique")
+    dup = pd.Series(False, index=posts.index)
+    dup.loc[n_ids.index] = (n_ids > 1).to_numpy()
+    return flags_from(posts, dup, "suspected_duplicate", "warn",
+                      "与另一条作品标题、发布日期和阅读/播放量都相同，但作品ID不同：疑似同一作品被重复计入，请核对")
+
+
+def attach_flags(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Add `flagged` and `flag_reasons` (the warn/error messages joined with '；') to posts, by (platform, account,
+    post_id). Info-level flags stay in flags.parquet only."""
+    out = posts.copy()
+    key = ["platform", "account", "post_id"]
+    if flags.empty:
+        out["flagged"] = False
+        out["flag_reasons"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        return out
+    real = flags[(flags["level"] != "info") & flags["message"].notna()]   # info (e.g. operator corrected) is no doubt
+    if real.empty:
+        out["flagged"] = False
+        out["flag_reasons"] = pd.Series(pd.NA, index=out.index, dtype="string")
+        return out
+    real = real.drop_duplicates(key + ["message"]).astype({"message": object})
+    reasons = real.groupby(key, dropna=False)["message"].agg("；".join)
+    joined = out[key].merge(reasons.rename("flag_reasons").reset_index(), on=key, how="left")
+    out["flag_reasons"] = joined["flag_reasons"].astype("string").values
+    out["flagged"] = out["flag_reasons"].notna()
+    return out
+
+
+__all__ = ["robust_center_scale", "modified_z", "modified_z_by", "plausibility_flags", "fraud_flags", "duplicate_flags", "attach_flags", "FLAGS"]

@@ -1,0 +1,261 @@
+"""Follower growth per account and month, the ingest manifest as notes, and the per-account data-quality summary."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period
+from ..schema import BOOL, FLOAT, INT, STRING, empty
+from .records import account_subject, note
+
+ACCOUNT = ["platform", "account"]
+
+ACCOUNT_MONTH: dict[str, str] = {
+    "platform": STRING, "account": STRING, "operator": STRING, "month": STRING,
+    "followers_start": INT, "followers_end": INT, "followers_gained": INT, "followers_lost": INT,
+    "net_growth": INT, "growth_rate": FLOAT,
+    "source": STRING,          # account_daily / posts / none
+    "days": INT,               # days with account_daily rows in the month (for this operator)
+    "note": STRING,
+}
+
+DATA_QUALITY: dict[str, str] = {
+    "platform": STRING, "account": STRING, "operator": STRING,
+    "files": INT, "posts": INT, "posts_in_period": INT, "quarantined_rows": INT, "flags": INT,
+    "missing_download": BOOL, "status": STRING, "note": STRING,
+    "in_roster": BOOL, "flag_errors": INT,
+}
+
+
+# ---------------------------------------------------------------- account_month
+def _daily_segment(seg: pd.DataFrame, before: pd.DataFrame) -> dict:
+    seg = seg.sort_values("date")
+    tot = pd.to_numeric(seg["followers_total"], errors="coerce")
+    gained = pd.to_numeric(seg["followers_gained"], errors="coerce")
+    lost = pd.to_numeric(seg["followers_lost"], errors="coerce")
+    start = np.nan
+    prior = pd.to_numeric(before["followers_total"], errors="coerce").dropna() if not before.empty else pd.Series(dtype=float)
+    if len(prior):
+        start = prior.iloc[-1]                              # the day before the segment
+    elif tot.notna().any():
+        first = tot.first_valid_index()
+        g0 = gained.get(first, np.nan)
+        l0 = lost.get(first, np.nan)
+        start = tot[first] - (0 if pd.isna(g0) else g0) + (0 if pd.isna(l0) else l0)   # total before that first day
+    end = tot.dropna().iloc[-1] if tot.notna().any() else np.nan
+    g = gained.sum(min_count=1)
+    lo = lost.sum(min_count=1)
+    if pd.notna(start) and pd.notna(end):
+        net = end - start
+    elif pd.notna(g):
+        net = g - (0 if pd.isna(lo) else lo)
+    else:
+        net = np.nan
+    rate = net / start if pd.notna(net) and pd.notna(start) and start > 0 else np.nan
+    return {"followers_start": start, "followers_end": end, "followers_gained": g, "followers_lost": lo,
+            "net_growth": net, "growth_rate": rate, "days": int(seg["date"].nunique())}
+
+
+def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period,
+                  accounts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Followers per account, month and operator: start/end of the month, gained, lost, net, growth rate.
+
+    From `account_daily` where the account has rows in that month (`source` = account_daily; an account that changed
+    hands mid-month gets one row per operator, split by the daily rows' operator); otherwise from the posts published
+    in that month (`source` = posts: the sum of followers gained via posts, without start/end, so no growth rate);
+    accounts in `accounts` (e.g. the roster) with neither get a row with `source` = none.
+    """
+    p = period if isinstance(period, Period) else Period.parse(period)
+    rows = []
+    have: set = set()
+    d = daily.copy() if daily is not None else empty({})
+    if not d.empty:
+        d["date"] = pd.to_datetime(d["date"], errors="coerce")
+        d = d[d["date"].notna()]
+        d["month"] = d["date"].dt.strftime("%Y-%m")
+        if "operator" not in d.columns:
+            d["operator"] = pd.NA
+        for (plat, acc), acc_rows in d.groupby(ACCOUNT, dropna=True):
+            acc_rows = acc_rows.sort_values("date")
+            for month in p.months:
+                in_m = acc_rows[acc_rows["month"] == month]
+                if in_m.empty:
+                    continue
+                have.add((plat, acc, month))
+                # consecutive runs of the same operator inside the month
+                op = in_m["operator"].astype(object).where(in_m["operator"].notna(), "\0")
+                run = pd.Series((op != op.shift()).to_numpy(dtype=bool).cumsum(), index=in_m.index)
+                for _, seg in in_m.groupby(run, sort=True):
+                    before = acc_rows[acc_rows["date"] < seg["date"].min()]
+                    vals = _daily_segment(seg, before)
+                    operator = seg["operator"].iloc[0]
+                    rows.append({"platform": plat, "account": acc, "operator": operator, "month": month,
+                                 **vals, "source": "account_daily",
+                                 "note": None if vals["days"] >= 20 or len(run.unique()) > 1 else
+                                 f"该月只有 {vals['days']} 天的粉丝数据"})
+    if posts is not None and not posts.empty:
+        pm = posts[posts["published_at"].notna()].copy()
+        pm["month"] = pm["published_at"].dt.strftime("%Y-%m")
+        pm = pm[pm["month"].isin(p.months)]
+        if "followers_lost" not in pm.columns:
+            pm["followers_lost"] = pd.NA
+        for (plat, acc, month, op), grp in pm.groupby(ACCOUNT + ["month", "operator"], dropna=False):
+            if (plat, acc, month) in have or pd.isna(plat):
+                continue
+            g = pd.to_numeric(grp["followers_gained"], errors="coerce").sum(min_count=1)
+            lo = pd.to_numeric(grp["followers_lost"], errors="coerce").sum(min_count=1)
+            net = g - (0 if pd.isna(lo) else lo) if pd.notna(g) else np.nan
+            rows.append({"platform": plat, "account": acc, "operator": op, "month": month,
+                         "followers_start": np.nan, "followers_end": np.nan, "followers_gained": g,
+                         "followers_lost": lo, "net_growth": net, "growth_rate": np.nan, "days": 0,
+                         "source": "posts",
+                         "note": "没有账号粉丝日报，按作品的涨粉数汇总（不含未发作品带来的关注与取关），无法计算增长率"})
+    done = {(r["platform"], r["account"], r["month"]) for r in rows}
+    if accounts is not None and not accounts.empty:
+        for _, a in accounts.iterrows():
+            for month in p.months:
+                if (a["platform"], a["account"], month) in done:
+                    continue
+                rows.append({"platform": a["platform"], "account": a["account"], "operator": a.get("operator"),
+                             "month": month, "days": 0, "source": "none",
+                             "note": "本月没有粉丝数据（既无账号粉丝日报，也无作品涨粉数）"})
+    if not rows:
+        return empty(ACCOUNT_MONTH)
+    out = pd.DataFrame(rows)
+    for c in ACCOUNT_MONTH:
+        if c not in out.columns:
+            out[c] = pd.NA
+    for c in ["followers_start", "followers_end", "followers_gained", "followers_lost", "net_growth"]:
+        out[c] = pd.to_numeric(out[c], errors="coerce").round()
+    out["growth_rate"] = pd.to_numeric(out["growth_rate"], errors="coerce").astype("float64")
+    out["operator"] = out["operator"].replace("\0", pd.NA)
+    return out[list(ACCOUNT_MONTH)].astype(ACCOUNT_MONTH).sort_values(ACCOUNT + ["month"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- manifest
+_ALIASES = {
+    "path": ["path", "relative_path", "file", "source_file", "rel_path"],
+    "kind": ["kind", "recognised_as", "recognized_as", "type", "status", "category"],
+    "platform": ["platform"],
+    "account": ["account"],
+    "rows_read": ["rows_read", "read"],
+    "rows_kept": ["rows_kept", "kept"],
+    "rows_quarantined": ["rows_quarantined", "quarantined"],
+    "duplicates_merged": ["duplicates_merged", "duplicates"],
+    "message": ["message", "reason", "note"],
+}
+PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown")
+
+
+def read_manifest(path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """The ingest manifest as a table (path, kind, platform, account, row counts, message), plus notes for files
+    ingest could not use. A missing or unreadable manifest is a note, not a crash."""
+    cols = list(_ALIASES)
+    notes: list[dict] = []
+    if not path.is_file():
+        notes.append(note("warn", "file", path.name, "没有找到导入清单（ingest_manifest.json）：文件数与隔离行数无法核对。请先运行 01_ingest。"))
+        return pd.DataFrame(columns=cols), notes
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        notes.append(note("error", "file", path.name, f"导入清单无法读取（{exc}）：请重新运行 01_ingest。"))
+        return pd.DataFrame(columns=cols), notes
+    entries = data
+    if isinstance(data, dict):
+        entries = next((data[k] for k in ("files", "entries", "items") if isinstance(data.get(k), list)), [])
+    rows = []
+    for e in entries if isinstance(entries, list) else []:
+        if not isinstance(e, dict):
+            continue
+        rows.append({k: next((e[a] for a in al if a in e), None) for k, al in _ALIASES.items()})
+    df = pd.DataFrame(rows, columns=cols)
+    for _, r in df.iterrows():
+        kind = str(r["kind"] or "").lower()
+        if any(k in kind for k in PROBLEM_KINDS):
+            msg = r["message"] or "无法识别或读取"
+            notes.append(note("warn", "file", str(r["path"]), f"文件 {r['path']} 未被使用：{msg}"))
+        elif kind == "platform_export" and not r["account"] and not (r["rows_kept"] or 0):
+            # recognised but not assigned to any account (e.g. a top-level export with several candidate accounts)
+            notes.append(note("warn", "file", str(r["path"]), f"文件 {r['path']} 没有对应到账号，未使用：{r['message'] or ''}"))
+    return df, notes
+
+
+# ---------------------------------------------------------------- data-quality summary
+def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFrame, flags: pd.DataFrame,
+                 quarantine: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+    """One row per account (roster accounts and accounts seen in the exports): files, posts, posts in the period,
+    quarantined rows, flags, missing download, status (ok / warn / error) and a plain-Chinese note."""
+    if accounts.empty:
+        return empty(DATA_QUALITY)
+    acc = accounts[ACCOUNT + ["operator", "in_roster", "missing_download"]].copy()
+    # files per account: from the manifest where it names the account, else the source files of posts/daily
+    files_of: dict = {}
+    for frame in (posts, daily):
+        if frame is not None and not frame.empty and "source_file" in frame.columns:
+            for (plat, a), s in frame.groupby(ACCOUNT, dropna=True)["source_file"]:
+                files_of.setdefault((plat, a), set()).update(s.dropna().astype(str))
+    if manifest is not None and not manifest.empty:
+        m = manifest.dropna(subset=["account"])
+        for _, r in m.iterrows():
+            if r["path"] is not None and r["platform"] is not None:
+                files_of.setdefault((r["platform"], r["account"]), set()).add(str(r["path"]))
+    file_to_acc = {f: k for k, fs in files_of.items() for f in fs}
+    q_counts: dict = {}
+    if quarantine is not None and not quarantine.empty and "source_file" in quarantine.columns:
+        for f, n in quarantine.groupby("source_file").size().items():
+            k = file_to_acc.get(str(f))
+            if k:
+                q_counts[k] = q_counts.get(k, 0) + int(n)
+    post_n = posts.groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
+    in_n = posts[posts["in_period"]].groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
+    # info-level flags (e.g. an operator corrected from the roster) are not problems with the data
+    fl = flags[flags["in_period"].fillna(True).astype(bool) & (flags["level"] != "info")] if not flags.empty else flags
+    flag_n = fl.groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
+    err_n = fl[fl["level"] == "error"].groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
+    keys = list(zip(acc["platform"], acc["account"]))
+    acc["files"] = [len(files_of.get(k, ())) for k in keys]
+    acc["posts"] = [int(post_n.get(k, 0)) for k in keys]
+    acc["posts_in_period"] = [int(in_n.get(k, 0)) for k in keys]
+    acc["quarantined_rows"] = [q_counts.get(k, 0) for k in keys]
+    acc["flags"] = [int(flag_n.get(k, 0)) for k in keys]
+    acc["flag_errors"] = [int(err_n.get(k, 0)) for k in keys]
+    status, notes = [], []
+    for _, r in acc.iterrows():
+        parts = []
+        level = "ok"
+        if r["missing_download"]:
+            level = "error"
+            parts.append("缺少本期导出文件")
+        if not r["in_roster"]:
+            level = "warn" if level == "ok" else level
+            parts.append("不在花名册中（不计入绩效）")
+        if r["flag_errors"]:
+            level = "error"
+            parts.append(f"{r['flag_errors']} 条作品数据不合理")
+        if r["flags"] - r["flag_errors"]:
+            level = "warn" if level == "ok" else level
+            parts.append(f"{r['flags'] - r['flag_errors']} 条提醒")
+        if r["quarantined_rows"]:
+            level = "warn" if level == "ok" else level
+            parts.append(f"{r['quarantined_rows']} 行被隔离")
+        if not r["missing_download"] and r["files"] and r["posts_in_period"] == 0:
+            level = "warn" if level == "ok" else level
+            parts.append("本期没有发布作品")
+        status.append(level)
+        notes.append("；".join(parts) if parts else "数据完整")
+    acc["status"] = status
+    acc["note"] = notes
+    return acc[list(DATA_QUALITY)].astype(DATA_QUALITY).sort_values(ACCOUNT).reset_index(drop=True)
+
+
+def account_notes(dq: pd.DataFrame) -> list[dict]:
+    """Notes for accounts whose data has problems (missing downloads are noted by the cross-table check)."""
+    out = []
+    for _, r in dq.iterrows():
+        if r["status"] != "ok" and not r["missing_download"] and r["in_roster"] and (r["flags"] or r["quarantined_rows"]):
+            out.append(note("warn" if r["status"] == "warn" else "error", "account",
+                            account_subject(r["platform"], r["account"]), f"{r['note']}：详见 flags 与隔离表。"))
+    return out

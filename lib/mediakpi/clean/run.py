@@ -1,0 +1,292 @@
+"""02_clean for one period: read what 01_ingest wrote, check, flag, summarise, write. Never drops a row, never crashes
+on bad input: every problem ends as a line in data_quality_notes."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import schema
+from ..history import posts_before
+from ..paths import Workspace
+from ..periods import TZ, Period
+from .calendar import match_calendar
+from .config import QualityConfig, load_quality_config
+from .crosscheck import account_checks, assign_operators, normalise_roster
+from .period import add_maturity, add_media_type, assign_period, fill_snapshot
+from .plausibility import attach_flags, duplicate_flags, fraud_flags, plausibility_flags
+from .quality import account_month, account_notes, data_quality, read_manifest
+from .records import FLAGS, NOTES, concat_flags, conform, note, notes_frame
+
+# Columns 02_clean adds to posts (data contract for posts_clean.parquet), in order.
+POSTS_CLEAN_ADDED: dict[str, str] = {
+    "snapshot_rule": "string", "month": "string",
+    "in_period": "bool", "age_days": "float64", "mature": "bool", "media_type": "string",
+    "is_original": "boolean", "calendar_item": "string", "on_time": "boolean",
+    "viral": "bool", "viral_rule": "string", "viral_strong": "bool", "viral_pending": "bool",
+    "primary_metric": "string", "primary_value": "float64", "baseline_median": "float64", "baseline_posts": "Int64",
+    "viral_multiple": "float64", "viral_z": "float64",
+    "flagged": "bool", "flag_reasons": "string",
+}
+
+
+@dataclass
+class CleanResult:
+    """What 02_clean produced for a period (the DataFrames as written) and plain-Chinese summary lines."""
+
+    period: str
+    posts: pd.DataFrame
+    account_month: pd.DataFrame
+    calendar_match: pd.DataFrame
+    flags: pd.DataFrame
+    data_quality: pd.DataFrame
+    notes: pd.DataFrame
+    summary: list[str] = field(default_factory=list)
+    written: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """No error-level note."""
+        return not (self.notes["level"] == "error").any()
+
+
+# ---------------------------------------------------------------- reading, tolerant
+def _safe_conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str], table: str,
+                  notes: list[dict]) -> pd.DataFrame:
+    """schema.conform, column by column: a missing contract column or one that cannot take its dtype becomes a note
+    (and nulls) instead of an exception. Unknown extra columns are kept as they are."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing and not df.empty:
+        notes.append(note("warn", "table", table, f"{table} 缺少列 {', '.join(missing)}：已按空值处理。"))
+    fixed = df.copy()
+    for col, dtype in {**columns, **{k: v for k, v in extra.items() if k in df.columns}}.items():
+        if col not in fixed.columns:
+            continue
+        try:
+            fixed[col] = fixed[col].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            if dtype.startswith("datetime"):
+                conv = pd.to_datetime(fixed[col], errors="coerce")
+                if "Asia" in dtype and conv.dt.tz is None:
+                    conv = conv.dt.tz_localize(TZ)
+            elif dtype in (schema.INT, schema.FLOAT):
+                conv = pd.to_numeric(fixed[col], errors="coerce")
+            else:
+                conv = fixed[col].astype("string")
+            bad = int((conv.isna() & fixed[col].notna()).sum())
+            notes.append(note("error", "table", table,
+                              f"{table} 的列 {col} 类型不对（应为 {dtype}：{exc}）；{bad} 个值无法转换，已按空值处理。"
+                              "请重新运行 01_ingest。"))
+            fixed[col] = conv.astype(dtype)
+    out = conform(fixed, columns, extra)
+    others = [c for c in df.columns if c not in out.columns]
+    for c in others:
+        out[c] = df[c].reset_index(drop=True)
+    return out
+
+
+def _read_parquet(path: Path, table: str, notes: list[dict], required: bool) -> pd.DataFrame | None:
+    if not path.is_file():
+        if required:
+            notes.append(note("warn", "table", path.name, f"没有找到 {path.name}：按空表处理（01_ingest 是否已运行？）。"))
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file must become a note
+        notes.append(note("error", "table", path.name, f"{path.name} 无法读取（{type(exc).__name__}: {exc}）：按空表处理，请重新运行 01_ingest。"))
+        return None
+
+
+def _validate_hook(df: pd.DataFrame, table: str, notes: list[dict]) -> None:
+    """Re-check a table against ingest's pandera schemas (`mediakpi.validate.failing_rows`): rows that fail now were
+    changed after ingest or written by something else. They are kept (02_clean never drops) and reported."""
+    if df.empty:
+        return
+    try:
+        from ..validate import failing_rows
+    except Exception:  # noqa: BLE001 - the schemas are optional; the column/dtype check above still ran
+        return
+    try:
+        reasons = failing_rows(df, table)
+    except Exception as exc:  # noqa: BLE001 - a schema that cannot even run is itself worth a note
+        notes.append(note("warn", "table", table, f"{table} 无法按数据规范复核（{type(exc).__name__}）：请重新运行 01_ingest。"))
+        return
+    bad = reasons.dropna()
+    if bad.empty:
+        return
+    where = []
+    for idx, why in bad.head(3).items():
+        src = df.at[idx, "source_file"] if "source_file" in df.columns else None
+        row = df.at[idx, "source_row"] if "source_row" in df.columns else None
+        where.append(f"{src} 第 {row} 行：{why}" if src is not None and not pd.isna(src) else str(why))
+    more = f" 等 {len(bad)} 行" if len(bad) > 3 else ""
+    notes.append(note("warn", "table", table,
+                      f"{table} 中有 {len(bad)} 行不符合数据规范（导入后被改动过？），已保留并继续：{'；'.join(where)}{more}。"
+                      "请重新运行 01_ingest。"))
+
+
+def load_inputs(ws: Workspace, period: str, notes: list[dict]) -> dict:
+    folder = ws.processed(period)
+    if not folder.is_dir():
+        notes.append(note("error", "period", period,
+                          f"没有找到 {folder}：本期尚未导入。请把导出文件放到 data/raw/<月份>/ 并先运行 01_ingest。"))
+    raw = _read_parquet(folder / schema.FILES["posts"], "posts", notes, required=True)
+    posts = _safe_conform(raw if raw is not None else schema.empty(schema.POSTS), schema.POSTS, schema.POSTS_EXTRA,
+                          "posts", notes)
+    _validate_hook(posts, "posts", notes)
+    raw = _read_parquet(folder / schema.FILES["account_daily"], "account_daily", notes, required=False)
+    daily = _safe_conform(raw if raw is not None else schema.empty(schema.ACCOUNT_DAILY), schema.ACCOUNT_DAILY, {},
+                          "account_daily", notes)
+    _validate_hook(daily, "account_daily", notes)
+    team = {}
+    for t in ("roster", "content_calendar"):
+        raw = _read_parquet(folder / schema.team_file(t), t, notes, required=False)
+        dtypes = schema.team_table_dtypes(t)
+        team[t] = _safe_conform(raw if raw is not None else schema.empty(dtypes), dtypes, {}, t, notes)
+        _validate_hook(team[t], t, notes)
+    raw = _read_parquet(folder / schema.FILES["quarantine"], "quarantine", notes, required=False)
+    quarantine = raw if raw is not None else schema.empty(schema.QUARANTINE)
+    manifest, m_notes = read_manifest(folder / schema.FILES["manifest"]) if folder.is_dir() else (pd.DataFrame(), [])
+    notes.extend(m_notes)
+    return {"posts": posts, "daily": daily, "roster": team["roster"], "calendar": team["content_calendar"],
+            "quarantine": quarantine, "manifest": manifest}
+
+
+# ---------------------------------------------------------------- the pure core
+def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: pd.DataFrame,
+                 calendar: pd.DataFrame, history: pd.DataFrame | None = None,
+                 quarantine: pd.DataFrame | None = None, manifest: pd.DataFrame | None = None,
+                 cfg: QualityConfig | None = None, notes: list[dict] | None = None) -> CleanResult:
+    """Everything 02_clean does, on DataFrames (no I/O). `history`: earlier posts for the viral baselines."""
+    from ..viral import flag_viral  # late import: viral imports this package
+
+    cfg = cfg or load_quality_config()
+    p = Period.parse(period)
+    notes = list(notes or [])
+    quarantine = quarantine if quarantine is not None else schema.empty(schema.QUARANTINE)
+    manifest = manifest if manifest is not None else pd.DataFrame()
+
+    roster_n, r_notes = normalise_roster(roster, cfg)
+    notes += r_notes
+
+    ps = fill_snapshot(posts)
+    no_snap = ps["snapshot_rule"].eq("newest_post_in_file").fillna(False)
+    if no_snap.any():
+        notes.append(note("info", "period", p.text,
+                          f"{int(no_snap.sum())} 条作品的导出文件没有写明导出时间：按同一文件中最新作品的发布时间估计"
+                          "（作品“成熟”与否因此偏保守）。"))
+    ps = assign_period(ps, p)
+    ps = add_maturity(ps, cfg)
+    ps = add_media_type(ps, cfg)
+    ps, own_flags = assign_operators(ps, roster_n)
+    cal_match, ps, c_notes = match_calendar(calendar, ps, p, cfg)
+    notes += c_notes
+    ps = flag_viral(ps, history, cfg)
+    flags = concat_flags([own_flags, plausibility_flags(ps, cfg), fraud_flags(ps, cfg), duplicate_flags(ps)])
+    ps = attach_flags(ps, flags)
+
+    accounts, a_notes = account_checks(ps, daily, roster_n, p)
+    notes += a_notes
+    if ps.empty and daily.empty:
+        if roster_n.empty and roster.empty:
+            notes.append(note("error", "period", p.text,
+                              "本期没有任何数据（没有导出文件，也没有花名册）：请把各平台导出文件和花名册放到 "
+                              f"data/raw/{p.months[0]}/ 下，再从 01_ingest 重新运行。"))
+        else:
+            notes.append(note("error", "period", p.text,
+                              "本期只有花名册，没有任何平台导出文件：所有账号都缺少下载，无法评分内容指标。"))
+    elif roster.empty:
+        notes.append(note("error", "roster", p.text,
+                          "本期没有花名册：作品无法对应到负责人，不会计入任何人的绩效。请把花名册（姓名、平台、账号）放入本期文件夹。"))
+    in_p = int(ps["in_period"].sum())
+    if not ps.empty and in_p == 0:
+        notes.append(note("warn", "period", p.text,
+                          f"导出文件中有 {len(ps)} 条作品，但没有一条发布于 {p.text}：是否放错了月份文件夹？"))
+
+    am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]])
+    dq = data_quality(accounts, ps, daily, flags, quarantine, manifest)
+    notes += account_notes(dq)
+    if not quarantine.empty:
+        notes.append(note("warn", "period", p.text,
+                          f"导入时共有 {len(quarantine)} 行数据因不符合规范被隔离（未参与计算），原因见 quarantine.csv。"))
+
+    posts_clean = _order_posts(ps)
+    nf = notes_frame(notes)
+    res = CleanResult(p.text, posts_clean, am, cal_match, flags, dq, nf)
+    res.summary = summary_lines(res)
+    return res
+
+
+def _order_posts(ps: pd.DataFrame) -> pd.DataFrame:
+    base = list(schema.POSTS) + [c for c in schema.POSTS_EXTRA if c in ps.columns]
+    added = list(POSTS_CLEAN_ADDED)
+    rest = [c for c in ps.columns if c not in base and c not in added]
+    out = ps[base + [c for c in added if c in ps.columns] + rest]
+    return out.astype({c: t for c, t in POSTS_CLEAN_ADDED.items() if c in out.columns}).reset_index(drop=True)
+
+
+def summary_lines(res: CleanResult) -> list[str]:
+    """A few plain-Chinese lines for the notebook and the report."""
+    ps, dq, cm, nf = res.posts, res.data_quality, res.calendar_match, res.notes
+    lines = []
+    in_p = ps[ps["in_period"]] if not ps.empty else ps
+    lines.append(f"{res.period}：共 {len(ps)} 条作品，其中 {len(in_p)} 条发布于本期，"
+                 f"{int(in_p['mature'].sum()) if len(in_p) else 0} 条已成熟（可参与爆款判定）。")
+    if len(in_p):
+        lines.append(f"爆款 {int(in_p['viral'].sum())} 条（其中强爆款 {int(in_p['viral_strong'].sum())} 条），"
+                     f"另有 {int(in_p['viral_pending'].sum())} 条尚未成熟、暂不计入。")
+    if not cm.empty:
+        due = cm[cm["in_period"]]
+        counts = due["status"].value_counts()
+        lines.append(f"排期 {len(due)} 条：按时 {counts.get('on_time', 0)}，延迟 {counts.get('late', 0)}，"
+                     f"漏发 {counts.get('missed', 0)}，无法确定 {counts.get('ambiguous', 0)}，未到期 {counts.get('not_due', 0)}。")
+    if not dq.empty:
+        s = dq["status"].value_counts()
+        lines.append(f"账号数据质量：正常 {s.get('ok', 0)}，需留意 {s.get('warn', 0)}，有错误 {s.get('error', 0)}"
+                     f"（缺少下载 {int(dq['missing_download'].sum())} 个）。")
+    flagged = int(in_p["flagged"].sum()) if len(in_p) else 0
+    lines.append(f"本期作品中 {flagged} 条被标记（数据不合理或疑似刷量），已保留并在报告中列出。")
+    lv = nf["level"].value_counts()
+    lines.append(f"数据质量提示：错误 {lv.get('error', 0)} 条，警告 {lv.get('warn', 0)} 条，信息 {lv.get('info', 0)} 条。")
+    return lines
+
+
+# ---------------------------------------------------------------- the stage
+def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -> CleanResult:
+    """Run 02_clean for `period`: read ws.processed(period), check and flag, write posts_clean, account_month,
+    calendar_match, flags, data_quality and data_quality_notes there. Returns the tables and summary lines."""
+    p = Period.parse(period)
+    cfg = cfg or load_quality_config()
+    notes: list[dict] = []
+    inp = load_inputs(ws, p.text, notes)
+    months = max(1, math.ceil(cfg.viral.baseline_days / 28))
+    try:
+        hist = posts_before(ws, p.text, inp["posts"], months=months)
+    except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
+        notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
+        hist = inp["posts"].iloc[0:0]
+    res = clean_tables(p.text, inp["posts"], inp["daily"], inp["roster"], inp["calendar"], hist,
+                       inp["quarantine"], inp["manifest"], cfg, notes)
+    res.written = write_result(ws, res)
+    return res
+
+
+def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
+    folder = ws.processed(res.period)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {"posts_clean": res.posts, "account_month": res.account_month, "calendar_match": res.calendar_match,
+              "flags": res.flags, "data_quality": res.data_quality, "data_quality_notes": res.notes}
+    written = {}
+    for key, df in tables.items():
+        path = folder / schema.FILES[key]
+        tmp = path.with_suffix(".tmp")
+        df.to_parquet(tmp, index=False)
+        tmp.replace(path)
+        written[key] = path
+    return written
+
+
+__all__ = ["CleanResult", "clean_period", "clean_tables", "load_inputs", "write_result", "summary_lines",
+           "POSTS_CLEAN_ADDED", "FLAGS", "NOTES"]
