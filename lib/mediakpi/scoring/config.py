@@ -1,0 +1,308 @@
+"""config/assessment.yaml: load and validate, with one clear Chinese message (ConfigError) for anything wrong."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..config import ConfigError, load_yaml, pydantic_message
+from ..paths import CONFIG_DIR
+from ..schema import PLATFORMS
+from .functions import FUNCTIONS
+
+DIMENSIONS = ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]
+# ASCII codes for extra scorecard columns (coverage_<code>), so that only the five dimension columns are non-ASCII.
+DIMENSION_CODES = {"内容运营": "content", "用户运营": "user", "平台与活动运营": "platform", "数据分析与优化": "data",
+                   "综合能力与协作": "collab"}
+# Every indicator the code knows how to compute (indicators.py), with its dimension.
+KNOWN_INDICATORS = {
+    "内容质量": "内容运营", "内容原创比例": "内容运营", "内容按时发布率": "内容运营", "爆款内容数量": "内容运营",
+    "内容互动情况": "内容运营",
+    "粉丝增长率": "用户运营", "用户活跃度": "用户运营", "用户留存率": "用户运营", "用户转化率": "用户运营",
+    "核心用户贡献度": "用户运营",
+    "活动目标达成率": "平台与活动运营", "活动ROI": "平台与活动运营", "合作项目完成质量与效率": "平台与活动运营",
+    "媒体曝光量": "平台与活动运营", "合作资源拓展数量与质量": "平台与活动运营",
+    "数据报告及时性与质量": "数据分析与优化", "优化建议数量及采纳率": "数据分析与优化",
+    "策略迭代后关键指标改善幅度": "数据分析与优化",
+    "专业能力": "综合能力与协作", "职业素养": "综合能力与协作", "团队协作": "综合能力与协作",
+}
+TOL = 0.05  # percentage points allowed when weights are added up
+BAND_PARAMS = {"threshold", "stretch", "threshold_ratio", "stretch_ratio"}
+# The parameters each indicator reads (a misspelt one would otherwise be ignored silently).
+KNOWN_PARAMS = {
+    "内容质量": {"review_share", "completion_share"},
+    "内容原创比例": BAND_PARAMS,
+    "内容按时发布率": set(),
+    "爆款内容数量": set(),
+    "内容互动情况": {"likes", "saves", "zaikan", "comments", "shares"},
+    "粉丝增长率": set(),
+    "用户活跃度": set(),
+    "用户留存率": BAND_PARAMS | {"follower_threshold", "follower_target", "follower_stretch"},
+    "用户转化率": set(),
+    "核心用户贡献度": set(),
+    "活动目标达成率": set(),
+    "活动ROI": BAND_PARAMS,
+    "合作项目完成质量与效率": {"quality_share", "on_time_share"},
+    "媒体曝光量": set(),
+    "合作资源拓展数量与质量": {"min_rating"},
+    "数据报告及时性与质量": {"per_day_late", "per_missing", "timeliness_share", "quality_share"},
+    "优化建议数量及采纳率": {"adoption_target", "min_for_adoption", "count_share"},
+    "策略迭代后关键指标改善幅度": BAND_PARAMS | {"window_days", "min_posts"},
+    "专业能力": {"scale"}, "职业素养": {"scale"}, "团队协作": {"scale"},
+}
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    name: str
+    weight: float
+    role: str
+    function: str
+
+
+@dataclass(frozen=True)
+class DimensionView:
+    name: str
+    weight: float
+    indicators: list[IndicatorView]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Baseline(_Model):
+    enabled: bool = False
+    uplift: float = 0.0
+
+
+class Target(_Model):
+    default: float | None = None
+    per_month: bool = False           # a count or growth target for one month; multiplied by the months of the window
+    per_person: dict[str, float] = Field(default_factory=dict)
+    per_account: dict[str, float] = Field(default_factory=dict)   # "platform/account" or "account"
+    per_platform: dict[str, float] = Field(default_factory=dict)
+    baseline: Baseline = Field(default_factory=Baseline)
+
+    @field_validator("per_platform")
+    @classmethod
+    def _platforms(cls, v):
+        bad = [k for k in v if k not in PLATFORMS]
+        if bad:
+            raise ValueError(f"未知平台 {bad}，可用：{PLATFORMS}")
+        return v
+
+
+class Indicator(_Model):
+    dimension: str
+    role: Literal["core", "aux"]
+    weight: float = Field(ge=0)
+    function: str
+    params: dict = Field(default_factory=dict)
+    target: Target = Field(default_factory=Target)
+
+    @field_validator("function")
+    @classmethod
+    def _function(cls, v):
+        if v not in FUNCTIONS:
+            raise ValueError(f"未知的评分函数 {v!r}，可用：{sorted(FUNCTIONS)}")
+        return v
+
+
+class BonusItem(_Model):
+    enabled: bool = True
+    per_event: float = 1.0
+    cap: float | None = None
+
+
+class Bonus(_Model):
+    total_cap: float = 10
+    items: dict[Literal["review_points", "viral_posts"], BonusItem] = Field(default_factory=dict)
+
+
+class DeductionItem(_Model):
+    per_event: float = 5
+    cap: float | None = None
+
+
+class Veto(_Model):
+    grade_cap: Literal["S", "A", "B", "C", "D"] = "C"
+
+
+class Distribution(_Model):
+    max_top_share: float = Field(0.30, ge=0, le=1)
+    small_team: int = 10
+    force: bool = False
+
+
+class RollupShares(_Model):
+    months_share: float | None = None
+    quarters_share: float | None = None
+    review_share: float = 10
+
+
+class Rollup(_Model):
+    quarter: RollupShares = Field(default_factory=lambda: RollupShares(months_share=90, review_share=10))
+    year: RollupShares = Field(default_factory=lambda: RollupShares(quarters_share=90, review_share=10))
+    recompute: list[str] = Field(default_factory=lambda: ["爆款内容数量", "粉丝增长率"])
+
+
+class Scale(_Model):
+    cap: float = 120
+    floor: float = 0
+
+
+class BaselineRule(_Model):
+    months: int = Field(3, ge=1)
+    min_months: int = Field(2, ge=1)
+
+
+class Fairness(_Model):
+    min_cohort: int = 3
+
+
+class AssessmentConfig(_Model):
+    version: int = 1
+    scale: Scale = Field(default_factory=Scale)
+    core_share: float = Field(75, ge=0, le=100)
+    min_dimension_coverage: float = Field(0.5, ge=0, le=1)
+    dimension_weights: dict[Literal["month", "quarter", "year"], dict[str, float]]
+    baseline: BaselineRule = Field(default_factory=BaselineRule)
+    indicators: dict[str, Indicator]
+    rater_mix: dict[Literal["manager", "peer", "self"], float]
+    bonus: Bonus = Field(default_factory=Bonus)
+    deductions: dict[Literal["violations"], DeductionItem] = Field(default_factory=dict)
+    veto: Veto = Field(default_factory=Veto)
+    grades: dict[Literal["S", "A", "B", "C"], float]
+    distribution: Distribution = Field(default_factory=Distribution)
+    rollup: Rollup = Field(default_factory=Rollup)
+    fairness: Fairness = Field(default_factory=Fairness)
+    source: str = ""   # the file it came from (set by load_assessment)
+    digest: str = ""   # sha256 of the file's text, for score_meta.json
+
+    # ----- helpers -------------------------------------------------------------------------------------------
+    @property
+    def dimensions(self) -> list["DimensionView"]:
+        """The monthly plan as a tree: dimension (name, weight) → indicators (name, weight, role, function)."""
+        weights = self.dimension_weights.get("month", {})
+        return [DimensionView(d, float(weights.get(d, 0.0)),
+                              [IndicatorView(n, i.weight, i.role, i.function) for n, i in self.indicators.items()
+                               if i.dimension == d])
+                for d in DIMENSIONS if any(i.dimension == d for i in self.indicators.values())]
+
+    def weights_for(self, kind: str) -> dict[str, float]:
+        return dict(self.dimension_weights[kind])
+
+    def dimension_indicators(self, dimension: str) -> list[str]:
+        return [k for k, v in self.indicators.items() if v.dimension == dimension]
+
+    def check_people(self, names) -> None:
+        """Person-level targets must name people in the roster."""
+        names = set(names)
+        bad = sorted({(ind, p) for ind, spec in self.indicators.items() for p in spec.target.per_person if p not in names})
+        if bad:
+            listed = "、".join(f"{p}（{ind}）" for ind, p in bad)
+            raise ConfigError(f"配置文件 {Path(self.source).name or 'assessment.yaml'} 给不在花名册里的人设了个人目标：{listed}。"
+                              "请检查姓名是否与花名册一致，或删除这些目标。")
+
+
+def _semantic_errors(cfg: AssessmentConfig) -> list[str]:
+    errs = []
+    for kind, weights in cfg.dimension_weights.items():
+        unknown = [d for d in weights if d not in DIMENSIONS]
+        if unknown:
+            errs.append(f"dimension_weights.{kind} 有未知维度 {unknown}（可用：{'、'.join(DIMENSIONS)}）")
+        total = sum(weights.values())
+        if abs(total - 100) > TOL:
+            errs.append(f"dimension_weights.{kind} 的维度权重合计 {total:g}，应为 100")
+    for name, ind in cfg.indicators.items():
+        if name not in KNOWN_INDICATORS:
+            errs.append(f"indicators 里有未知指标 {name!r}（程序只会计算方案中的 21 项指标：{'、'.join(KNOWN_INDICATORS)}）")
+        elif ind.dimension != KNOWN_INDICATORS[name]:
+            errs.append(f"indicators.{name}.dimension 写的是 {ind.dimension!r}，该指标属于 {KNOWN_INDICATORS[name]!r}")
+        p = ind.params
+        unknown = sorted(set(p) - KNOWN_PARAMS.get(name, set(p)))
+        if unknown:
+            allowed = "、".join(sorted(KNOWN_PARAMS.get(name, ()))) or "无"
+            errs.append(f"indicators.{name}.params 有未知参数 {unknown}（可用：{allowed}）")
+        bad_values = [k for k, v in p.items() if not isinstance(v, (int, float)) or isinstance(v, bool)]
+        if bad_values:
+            errs.append(f"indicators.{name}.params 的 {bad_values} 应为数字")
+            continue
+        for key in ("review_share", "completion_share", "quality_share", "on_time_share", "timeliness_share", "count_share"):
+            if key in p and not 0 <= float(p[key]) <= 1:
+                errs.append(f"indicators.{name}.params.{key} 应在 0 到 1 之间")
+        if ind.function == "bands" and "threshold" in p and ind.target.default is not None:
+            if not float(p["threshold"]) <= ind.target.default <= float(p.get("stretch", ind.target.default)):
+                errs.append(f"indicators.{name}：分档要求 threshold ≤ 目标 ≤ stretch（现为 {p['threshold']} / "
+                            f"{ind.target.default} / {p.get('stretch')}）")
+    for dim in DIMENSIONS:
+        inds = [v for v in cfg.indicators.values() if v.dimension == dim]
+        if not inds:
+            continue
+        total = sum(v.weight for v in inds)
+        if abs(total - 100) > TOL:
+            errs.append(f"维度「{dim}」的指标权重合计 {total:g}，应为 100")
+        core = sum(v.weight for v in inds if v.role == "core")
+        if any(v.role == "aux" for v in inds) and abs(core - cfg.core_share) > TOL:
+            errs.append(f"维度「{dim}」的核心指标权重合计 {core:g}，应为 core_share = {cfg.core_share:g}"
+                        f"（辅助指标合计应为 {100 - cfg.core_share:g}）")
+    for dim in {d for w in cfg.dimension_weights.values() for d in w if w[d] > 0}:
+        if dim in DIMENSIONS and not any(v.dimension == dim for v in cfg.indicators.values()):
+            errs.append(f"维度「{dim}」有权重但没有任何指标")
+    if abs(sum(cfg.rater_mix.values()) - 100) > TOL:
+        errs.append(f"rater_mix 评价人权重合计 {sum(cfg.rater_mix.values()):g}，应为 100")
+    g = cfg.grades
+    if not (g.get("S", 0) >= g.get("A", 0) >= g.get("B", 0) >= g.get("C", 0)):
+        errs.append("grades 的分数线应满足 S ≥ A ≥ B ≥ C")
+    for kind in ("quarter", "year"):
+        r = getattr(cfg.rollup, kind)
+        main = r.months_share if kind == "quarter" else r.quarters_share
+        if main is None or abs(main + r.review_share - 100) > TOL:
+            errs.append(f"rollup.{kind} 的两部分权重合计应为 100")
+    bad = [n for n in cfg.rollup.recompute if n not in KNOWN_INDICATORS]
+    if bad:
+        errs.append(f"rollup.recompute 有未知指标 {bad}")
+    if cfg.baseline.min_months > cfg.baseline.months:
+        errs.append("baseline.min_months 不能大于 baseline.months")
+    return errs
+
+
+_YAML_CACHE: dict = {}
+
+
+def _cached_yaml(path: Path):
+    """The parsed YAML, re-read when the file changes (parsing is the slow part; validation runs every time)."""
+    try:
+        stamp = (path.resolve(), path.stat().st_mtime_ns, path.stat().st_size)
+    except OSError:
+        return load_yaml(path)  # raises the clear "file not found" message
+    if stamp not in _YAML_CACHE:
+        _YAML_CACHE.clear()
+        _YAML_CACHE[stamp] = load_yaml(path)
+    return copy.deepcopy(_YAML_CACHE[stamp])
+
+
+def load_assessment(path: str | Path | None = None, roster=None) -> AssessmentConfig:
+    """Read and validate the assessment config (default config/assessment.yaml). Raises ConfigError (Chinese)."""
+    path = Path(path) if path is not None else CONFIG_DIR / "assessment.yaml"
+    data = _cached_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"配置文件 {path.name} 是空的或不是键值结构：请参照 config/assessment.yaml 的默认内容。")
+    try:
+        cfg = AssessmentConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(pydantic_message(path, exc)) from None
+    errs = _semantic_errors(cfg)
+    if errs:
+        raise ConfigError(f"配置文件 {path.name} 有 {len(errs)} 处问题：" + "；".join(errs) + "。")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    cfg = cfg.model_copy(update={"source": str(path), "digest": hashlib.sha256(text.encode()).hexdigest()[:16]})
+    if roster is not None:
+        cfg.check_people(roster)
+    return cfg

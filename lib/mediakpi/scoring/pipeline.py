@@ -1,0 +1,359 @@
+"""score_period: read a period's processed tables, score every person, write the score files (I/O at the edges)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..history import earlier_tables
+from ..paths import Workspace
+from ..periods import Period
+from .aggregate import dimension_table, distribution_check, force_distribution, rescore
+from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
+from .fairness import fairness_context, main_platforms
+from .functions import bonus as bonus_fn
+from .indicators import CRITERIA, Inputs, compute_indicators, posts_in, review_mix, reviews_for
+from .rollup import combine_adjustments, rollup_rows
+
+TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
+               "quality_reviews", "qualitative_reviews", "partnerships"]
+POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schema.INT, "in_period": "boolean",
+                "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string"}
+ACCOUNT_MONTH = {"platform": "string", "account": "string", "operator": "string", "month": "string",
+                 "followers_start": "Int64", "followers_end": "Int64", "followers_gained": "Int64",
+                 "followers_lost": "Int64", "net_growth": "Int64", "growth_rate": "float64", "source": "string"}
+CALENDAR_MATCH = {**schema.team_table_dtypes("content_calendar"), "status": "string", "post_id": "string",
+                  "delay_hours": "float64"}
+LEDGER = {"period": "string", "operator": "string", "kind": "string", "item": "string", "points": "float64",
+          "detail": "string"}
+
+
+@dataclass
+class ScoreResult:
+    period: str
+    scorecard: pd.DataFrame
+    indicator_scores: pd.DataFrame
+    ledger: pd.DataFrame
+    meta: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+# ----- reading ---------------------------------------------------------------------------------------------------
+
+def _read(folder, name: str, columns: dict, warnings: list[str], what: str) -> pd.DataFrame:
+    path = folder / name
+    if not path.is_file():
+        warnings.append(f"未找到 {path.name}（{what}）：依赖它的指标记为不适用。")
+        return schema.empty(columns)
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # a broken file must not crash the run
+        warnings.append(f"无法读取 {path}（{exc}）：依赖它的指标记为不适用，请重新运行前面的步骤。")
+        return schema.empty(columns)
+    for col, dtype in columns.items():
+        if col not in df.columns:
+            df[col] = pd.Series(pd.NA, index=df.index, dtype=dtype)
+    return df
+
+
+def active_people(roster: pd.DataFrame, p: Period) -> list[str]:
+    """Names with at least one roster row whose 负责开始/结束日期 overlap the period (blank dates = open)."""
+    if roster.empty:
+        return []
+    start = pd.to_datetime(roster["start_date"], errors="coerce") if "start_date" in roster.columns else None
+    end = pd.to_datetime(roster["end_date"], errors="coerce") if "end_date" in roster.columns else None
+    ok = pd.Series(True, index=roster.index)
+    if start is not None:
+        ok &= ~(start >= p.end.tz_localize(None)).fillna(False)
+    if end is not None:
+        ok &= ~(end < p.start.tz_localize(None)).fillna(False)
+    names = roster.loc[ok, "name"].dropna().astype(str)
+    return list(dict.fromkeys(names))
+
+
+def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> tuple[Inputs, list[str]]:
+    """Everything scoring reads for one period, from data/processed/<period>/ and earlier processed months."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    folder = ws.processed(p.text)
+    warnings: list[str] = []
+    posts = _read(folder, schema.FILES["posts_clean"], POST_COLUMNS, warnings, "清洗后的帖子")
+    am = _read(folder, schema.FILES["account_month"], ACCOUNT_MONTH, warnings, "账号月度粉丝")
+    cm = _read(folder, schema.FILES["calendar_match"], CALENDAR_MATCH, [], "排期匹配")
+    tables = {}
+    for t in TEAM_TABLES:
+        path = folder / schema.team_file(t)
+        cols = schema.team_table_dtypes(t)
+        tables[t] = _read(folder, schema.team_file(t), cols, [], t) if path.is_file() else schema.empty(cols)
+    roster = tables["roster"]
+    hist_posts = earlier_tables(ws, p.text, schema.FILES["posts_clean"], cfg.baseline.months)
+    hist_am = earlier_tables(ws, p.text, schema.FILES["account_month"], cfg.baseline.months)
+    people = active_people(roster, p)
+    left = sorted(set(roster["name"].dropna().astype(str)) - set(people))
+    if left:
+        warnings.append(f"花名册中{'、'.join(left)}的负责期间不在本期内（负责结束日期早于期初或开始日期晚于期末），本期不评分。")
+    no_roster = not people
+    if no_roster:
+        found = pd.concat([posts["operator"], am["operator"]]).dropna().unique()
+        people = sorted(str(x) for x in found)
+    if not people and p.kind != "month":  # a rollup without its own tables: the people of its scored sub-periods
+        for sub in (p.months if p.kind == "quarter" else p.quarters + p.months):
+            path = ws.processed(sub) / schema.FILES["scorecard"]
+            if path.is_file():
+                try:
+                    people += [str(x) for x in pd.read_parquet(path, columns=["operator"])["operator"].dropna()]
+                except Exception:
+                    continue
+        people = sorted(set(people))
+    if no_roster:
+        warnings.append("本期没有花名册（或花名册中无人在岗）：按导出数据和已评分的子周期中的负责人评分"
+                        + ("。" if people else "，但也没有找到任何负责人，无人可评分。"))
+    known = set(people)
+    for t in TEAM_TABLES[1:]:
+        df = tables[t]
+        if df.empty or "operator" not in df.columns:
+            continue
+        stray = sorted({str(x) for x in df["operator"].dropna().unique()} - known)
+        if stray:
+            title = schema.team_tables()[t].get("title", t)
+            warnings.append(f"{title}中有不在花名册里的负责人：{'、'.join(stray[:10])}"
+                            f"{'等' if len(stray) > 10 else ''}，这些行未计入评分。请核对姓名是否与花名册一致。")
+    inp = Inputs(period=p, roster=roster, posts=posts, account_month=am, calendar_match=cm, tables=tables,
+                 hist_posts=hist_posts.drop(columns="history_month", errors="ignore"),
+                 hist_account_month=hist_am.drop(columns="history_month", errors="ignore"), people=people)
+    return inp, warnings
+
+
+# ----- adjustments: bonus, deductions, veto, a rollup's own review -----------------------------------------------
+
+def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per person for the window: bonus, deduction, veto (and review_score for a rollup's own review); plus ledger rows.
+
+    Bonus points and violations are facts recorded once per person: when several raters fill them in, the largest
+    value counts (not the sum)."""
+    rv = inp.tables.get("qualitative_reviews", pd.DataFrame())
+    rv = reviews_for(rv, win)
+    posts = posts_in(inp.posts, win)
+    rows, ledger = [], []
+    items = cfg.bonus.items
+    for op in inp.people:
+        mine = rv[rv["operator"] == op] if not rv.empty else rv
+        b_parts = []
+        it = items.get("review_points")
+        if it is not None and it.enabled and not mine.empty:
+            pts = pd.to_numeric(mine["bonus_points"], errors="coerce").max()
+            if pd.notna(pts) and pts > 0:
+                pts = float(pts) if it.cap is None else min(float(pts), it.cap)
+                b_parts.append(pts)
+                ledger.append((op, "bonus", "评价加分", pts, f"{win.text}综合能力评价记录加分{pts:g}分"))
+        it = items.get("viral_posts")
+        # viral bonus per month only (a rollup averages its months' bonuses; counting the window again would double it)
+        if it is not None and it.enabled and win.kind == "month" and not posts.empty and "viral" in posts.columns:
+            n = int(posts.loc[posts["operator"] == op, "viral"].fillna(False).astype(bool).sum())
+            pts = float(bonus_fn(n, it.per_event, it.cap))
+            if pts > 0:
+                b_parts.append(pts)
+                ledger.append((op, "bonus", "爆款加分", pts, f"爆款{n}条×{it.per_event:g}分（上限{it.cap}）"))
+        raw_bonus = sum(b_parts)
+        bonus = min(raw_bonus, cfg.bonus.total_cap)
+        if raw_bonus > bonus:
+            ledger.append((op, "bonus", "加分封顶", bonus - raw_bonus, f"加分合计{raw_bonus:g}，封顶{cfg.bonus.total_cap:g}"))
+        ded = 0.0
+        v = cfg.deductions.get("violations")
+        if v is not None and not mine.empty:
+            n = pd.to_numeric(mine["violations"], errors="coerce").max()
+            if pd.notna(n) and n > 0:
+                ded = n * v.per_event if v.cap is None else min(n * v.per_event, v.cap)
+                ledger.append((op, "deduction", "违规扣分", -ded, f"{win.text}违规{int(n)}次×{v.per_event:g}分"))
+        veto = bool(not mine.empty and mine["veto"].fillna(False).astype(bool).any())
+        if veto:
+            ledger.append((op, "veto", "重大违规", 0.0, f"{win.text}评价记录重大违规：等级最高为{cfg.veto.grade_cap}"))
+        row = {"operator": op, "bonus": bonus, "deduction": float(ded), "veto": veto}
+        if with_review:
+            ratings = [review_mix(mine, c, cfg.rater_mix)[0] for c in CRITERIA.values()] if not mine.empty else []
+            ratings = [r for r in ratings if pd.notna(r)]
+            row["review_score"] = float(np.mean(ratings)) * 20 if ratings else np.nan
+        rows.append(row)
+    adj = pd.DataFrame(rows, columns=["operator", "bonus", "deduction", "veto"] + (["review_score"] if with_review else []))
+    led = pd.DataFrame(ledger, columns=["operator", "kind", "item", "points", "detail"]).assign(period=win.text)
+    return adj, led
+
+
+# ----- scoring a period (recursive for rollups) ------------------------------------------------------------------
+
+def _from_disk(ws: Workspace, period: str, people: list[str]):
+    folder = ws.processed(period)
+    ip, cp = folder / schema.FILES["indicator_scores"], folder / schema.FILES["scorecard"]
+    if not ip.is_file() or not cp.is_file():
+        return None
+    try:
+        rows, card = pd.read_parquet(ip), pd.read_parquet(cp)
+    except Exception:
+        return None
+    rows = rows[rows["operator"].isin(people)]
+    for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation"):
+        if col not in rows.columns:
+            rows[col] = pd.NA
+    adj = card.reindex(columns=["operator", "bonus", "deduction", "veto"])
+    adj = adj[adj["operator"].isin(people)]
+    adj = adj.assign(bonus=adj["bonus"].fillna(0.0), deduction=adj["deduction"].fillna(0.0),
+                     veto=adj["veto"].fillna(False).astype(bool))
+    return rows, adj
+
+
+def period_rows(inp: Inputs, p: Period, cfg: AssessmentConfig, ws: Workspace | None = None):
+    """Indicator rows, adjustments, ledger and the list of sources for period `p` scored from `inp`.
+
+    A month is computed from the data; a quarter averages its months (each read from data/processed/<month>/ when it
+    was already scored there, else computed from `inp`), a year its quarters likewise."""
+    if p.kind == "month":
+        rows = compute_indicators(inp, p, cfg)
+        adj, led = adjustments(inp, p, cfg)
+        return rows, adj, led, [f"{p.text}: 由本期数据计算"]
+    subs = p.months if p.kind == "quarter" else p.quarters
+    sub_rows, sub_adj, ledgers, sources = [], [], [], []
+    for s in subs:
+        disk = _from_disk(ws, s, inp.people) if ws is not None else None
+        if disk is not None:
+            r, a = disk
+            sources.append(f"{s}: 读取已有评分")
+            l = pd.DataFrame(columns=["operator", "kind", "item", "points", "detail", "period"])
+        else:
+            r, a, l, src = period_rows(inp, Period.parse(s), cfg, ws)
+            sources.extend(src)
+        sub_rows.append(r)
+        sub_adj.append(a)
+        ledgers.append(l)
+    recomputed = compute_indicators(inp, p, cfg, names=cfg.rollup.recompute)
+    sub = pd.concat(sub_rows, ignore_index=True)
+    sub = sub[sub["indicator"].isin(list(cfg.indicators))]  # earlier scores made with another config: today's plan
+    rows = rollup_rows(sub, recomputed, p.text)
+    rows = rows.assign(dimension=rows["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()}),
+                       core_aux=rows["indicator"].map({k: v.role for k, v in cfg.indicators.items()}),
+                       weight=rows["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()}))
+    own, own_led = adjustments(inp, p, cfg, with_review=True)
+    share = (cfg.rollup.quarter if p.kind == "quarter" else cfg.rollup.year).review_share / 100
+    adj = combine_adjustments(pd.concat(sub_adj, ignore_index=True), own, cfg.bonus.total_cap, share)
+    led = pd.concat([*ledgers, own_led], ignore_index=True)
+    return rows, adj, led, sources
+
+
+def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig, kind: str, period: str,
+                    inp: Inputs | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Scorecard, enriched indicator rows (effective weight, contribution) and the distribution check."""
+    weights = cfg.weights_for(kind)
+    card = rescore(rows, weights, cfg, adj)
+    for d in DIMENSIONS:  # the contract's five dimension columns, even when nobody could be scored on one
+        if d not in card.columns:
+            card[d] = np.nan
+    _, coverage, rows = dimension_table(rows, cfg)
+    dims = [d for d in DIMENSIONS if d in card.columns]
+    # dimension weight actually used (re-weighted at the total)
+    W = pd.DataFrame({d: card[d].notna() * weights.get(d, 0) for d in dims})
+    Wn = W.div(W.sum(axis=1).where(W.sum(axis=1) > 0), axis=0)
+    Wn.index = card["operator"]
+    adj_i = adj.set_index("operator") if adj is not None and len(adj) else pd.DataFrame()
+    share = adj_i["review_share"] if "review_share" in adj_i.columns else pd.Series(dtype=float)
+    dw = [Wn.at[o, d] if o in Wn.index and d in Wn.columns else np.nan for o, d in zip(rows["operator"], rows["dimension"])]
+    rows["dimension_weight"] = np.asarray(dw, dtype=float)
+    keep = 1 - rows["operator"].map(share).fillna(0.0).to_numpy(dtype=float)
+    rows["contribution"] = (rows["effective_weight"] * rows["score"].fillna(0) * np.nan_to_num(rows["dimension_weight"])
+                            * keep)
+    # notes on what was re-weighted
+    notes = []
+    for op in card["operator"]:
+        na_dims = [d for d in dims if pd.isna(card.loc[card["operator"] == op, d]).all()]
+        na_ind = rows.loc[(rows["operator"] == op) & ~rows["applicable"].fillna(False).astype(bool), "indicator"].tolist()
+        parts = []
+        if na_dims:
+            parts.append("不适用维度：" + "、".join(f"{d}（覆盖{coverage.at[op, d]:.0%}，权重{weights.get(d, 0):g}分给其他维度）"
+                                              if op in coverage.index and d in coverage.columns and pd.notna(coverage.at[op, d])
+                                              else d for d in na_dims))
+        if na_ind:
+            parts.append("不适用指标：" + "、".join(na_ind))
+        if pd.isna(card.loc[card["operator"] == op, "total"]).all():
+            parts = ["本期没有任何维度有足够数据（每个维度适用权重都不足一半），无法评分；请检查此人的账号导出和团队表格"]
+        notes.append("；".join(parts) if parts else "全部指标适用")
+    card["reweight_note"] = notes
+    cov = coverage.reindex(card["operator"])
+    for d in dims:
+        card[f"coverage_{DIMENSION_CODES[d]}"] = cov[d].to_numpy() if d in cov.columns else np.nan
+    if adj is not None and len(adj):
+        extra = adj.set_index("operator").reindex(card["operator"])
+        for c in ("bonus", "deduction", "veto", "review_score", "review_share"):
+            if c in extra.columns:
+                card[c] = extra[c].to_numpy()
+    for c, default in (("bonus", 0.0), ("deduction", 0.0), ("veto", False)):
+        if c not in card.columns:
+            card[c] = default
+        card[c] = card[c].fillna(default)
+    card["veto"] = card["veto"].astype(bool)
+    card["period"] = period
+    card, demoted = force_distribution(card, cfg)
+    dist = distribution_check(card["grade"], cfg)
+    if demoted:
+        dist["forced"] = True
+        dist["demoted"] = demoted
+    if inp is not None:
+        win = Period.parse(period)
+        mp = main_platforms(posts_in(inp.posts, win), inp.accounts())
+        card = card.merge(fairness_context(card, mp, cfg.fairness.min_cohort), on="operator", how="left")
+    card = card.sort_values(["rank", "operator"], na_position="last").reset_index(drop=True)
+    card.columns.name = None
+    order = {name: i for i, name in enumerate(cfg.indicators)}
+    people = {name: i for i, name in enumerate(card["operator"])}
+    rows = rows.assign(_o=rows["operator"].map(people), _i=rows["indicator"].map(order)).sort_values(["_o", "_i"])
+    rows = rows.drop(columns=["_o", "_i"]).reset_index(drop=True)
+    base = list(schema.SCORECARD_BASE)
+    card = card[base + dims + [c for c in card.columns if c not in base + dims]]
+    card = card.astype({k: v for k, v in schema.SCORECARD_BASE.items()})
+    extras = ["core_aux", "inputs", "reason_na", "effective_weight", "dimension_weight", "contribution"]
+    rows = schema.conform(rows, schema.INDICATOR_SCORES,
+                          {"core_aux": "string", "inputs": "string", "reason_na": "string",
+                           "effective_weight": "float64", "dimension_weight": "float64", "contribution": "float64"})
+    rows = rows[list(schema.INDICATOR_SCORES) + [c for c in extras if c in rows.columns]]
+    return card, rows, dist
+
+
+def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: Workspace | None = None) -> ScoreResult:
+    """Score already-loaded inputs (pure apart from reading earlier scores from `ws` for rollups)."""
+    p = period if isinstance(period, Period) else Period.parse(period)
+    cfg.check_people(inp.people)
+    rows, adj, led, sources = period_rows(inp, p, cfg, ws)
+    card, rows, dist = build_scorecard(rows, adj, cfg, p.kind, p.text, inp)
+    ledger = schema.conform(led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text), LEDGER)
+    if dist.get("forced"):
+        extra = pd.DataFrame([{"period": p.text, "operator": o, "kind": "distribution", "item": "强制分布",
+                               "points": 0.0, "detail": "按配置强制分布，等级调整为B"} for o in dist["demoted"]])
+        ledger = pd.concat([ledger, schema.conform(extra, LEDGER)], ignore_index=True)
+    warnings = []
+    if dist["message"]:
+        warnings.append(dist["message"])
+    if not inp.people:
+        warnings.append("没有可评分的人员。")
+    meta = {"period": p.text, "kind": p.kind, "config": cfg.source, "config_hash": cfg.digest,
+            "dimension_weights": cfg.weights_for(p.kind),
+            "indicator_weights": {k: v.weight for k, v in cfg.indicators.items()},
+            "distribution": dist, "sources": sources, "people": len(inp.people)}
+    return ScoreResult(p.text, card, rows, ledger, meta, warnings)
+
+
+def score_period(ws: Workspace, period: str, config: AssessmentConfig | None = None) -> ScoreResult:
+    """Score a month, quarter or year from data/processed/<period>/ and write scorecard.parquet,
+    indicator_scores.parquet, score_ledger.parquet and score_meta.json there."""
+    cfg = config or load_assessment()
+    p = Period.parse(period)
+    inp, warnings = load_inputs(ws, p, cfg)
+    res = score_inputs(inp, p, cfg, ws)
+    res.warnings = warnings + res.warnings
+    res.meta["warnings"] = res.warnings
+    folder = ws.processed(p.text)
+    folder.mkdir(parents=True, exist_ok=True)
+    res.scorecard.to_parquet(folder / schema.FILES["scorecard"], index=False)
+    res.indicator_scores.to_parquet(folder / schema.FILES["indicator_scores"], index=False)
+    res.ledger.to_parquet(folder / schema.FILES["score_ledger"], index=False)
+    (folder / schema.FILES["score_meta"]).write_text(json.dumps(res.meta, ensure_ascii=False, indent=2, default=str),
+                                                     encoding="utf-8")
+    return res
