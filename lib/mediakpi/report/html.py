@@ -1,0 +1,235 @@
+"""HTML rendering: one Jinja2 environment (autoescape on), the inlined CSS, safe file names, table models.
+
+Templates live in mediakpi/templates/. Nothing in a page is loaded from the network: the CSS is inlined into every page,
+charts are `data:` URIs or inline SVG, and there is no script at all. Untrusted text (titles, captions, names,
+comments) reaches the templates as plain strings and is escaped by Jinja2; only markup built here from escaped parts
+(charts.radar_svg / trend_svg) is marked safe.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+import pandas as pd
+
+from ..labels import labels as _labels
+from ..paths import TEMPLATES_DIR
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_NAME_BYTES = 180
+
+
+def safe_filename(name: object, fallback: str = "未命名") -> str:
+    """A person's name made safe as a file name on Linux, macOS and Windows (Chinese kept as is).
+
+    Path separators, reserved characters and control characters become `_`; leading dots and trailing dots or spaces
+    are stripped; Windows device names get a `_` suffix; the result is at most MAX_NAME_BYTES bytes of UTF-8."""
+    text = unicodedata.normalize("NFC", "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cf", "Cc"} or ch in "\t")
+    text = _UNSAFE.sub("_", text).strip().lstrip(".").rstrip(". ")
+    if not text:
+        text = fallback
+    if text.split(".")[0].upper() in _RESERVED:
+        text += "_"
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1]
+    return text
+
+
+def unique_filenames(names: list[str]) -> dict[str, str]:
+    """Map each name to a distinct safe file stem (a second `张 三` and `张/三` become `张_三-2`)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        stem = safe_filename(name)
+        candidate, k = stem, 2
+        while candidate.casefold() in used:
+            candidate, k = f"{stem}-{k}", k + 1
+        used.add(candidate.casefold())
+        out[name] = candidate
+    return out
+
+
+def href(*parts: str) -> str:
+    """A relative link with each path part percent-encoded (names may hold spaces, #, ? or %)."""
+    return "/".join(quote(p, safe="") for p in parts)
+
+
+# --------------------------------------------------------------------------------------------------- formatting
+
+def fmt_num(value: object, digits: int = 1) -> str:
+    if value is None or value is pd.NA:
+        return "—"
+    try:
+        if pd.isna(value):
+            return "—"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1000):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    try:
+        f = float(value)  # numpy scalars
+    except (TypeError, ValueError):
+        return str(value)
+    if f.is_integer():
+        return f"{int(f):,}"
+    return f"{f:,.{digits}f}"
+
+
+def fmt_pct(value: object, digits: int = 1) -> str:
+    try:
+        if value is None or pd.isna(value):
+            return "—"
+        return f"{float(value) * 100:.{digits}f}%"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def fmt_signed(value: object, digits: int = 1) -> str:
+    try:
+        if value is None or pd.isna(value):
+            return "—"
+        return f"{float(value):+.{digits}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+PCT_COLUMNS = {"achievement", "growth_rate", "completion_rate", "viral_rate", "rate", "share", "on_time_rate",
+               "engagement_rate", "bounce_rate", "cover_ctr", "original_ratio", "share_of_posts"}
+RATIO_COLUMNS = {"median_ratio", "mean_ratio", "lift", "ratio", "vs_median"}
+# Columns whose text values are codes with a label `report.value.<code>` (or `platform.<code>`).
+CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level"}
+WIDE_COLUMNS = {"title", "explanation", "message", "note", "reason", "values", "comment", "path", "source_file",
+                "subject", "viral_rule", "flag_reasons", "account"}
+NOWRAP_COLUMNS = {"published_at", "review_date", "month", "period", "platform", "format", "level", "status",
+                  "operator", "vs_baseline", "change"}
+MAX_CELL = 300  # characters of one cell shown in a table (a 50,000-character title must not blow up a page)
+
+
+def cell_text(col: str, value: object, lab: dict[str, str], integral: bool = False) -> str:
+    if value is None or value is pd.NA:
+        return "—"
+    if isinstance(value, (bool,)) or str(type(value).__name__) == "bool_":
+        return lab.get("report.yes" if value else "report.no", str(value))
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return "—"
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        if col == "platform":
+            return lab.get(f"platform.{value}", value)
+        if col in {"status", "level"}:
+            return lab.get(f"report.status.{value}", value)
+        if col in CODED_COLUMNS:
+            return lab.get(f"report.value.{value}", lab.get(f"report.col.{value}", value))
+        return value if len(value) <= MAX_CELL else value[:MAX_CELL] + "…"
+    if col in RATIO_COLUMNS:
+        try:
+            return "—" if pd.isna(value) else f"{float(value):.2f}×"
+        except (TypeError, ValueError):
+            return str(value)
+    if col in PCT_COLUMNS or col.endswith("_rate"):
+        return fmt_pct(value)
+    if integral:
+        try:
+            return "—" if pd.isna(value) else f"{int(value):,}"
+        except (TypeError, ValueError):
+            pass
+    return fmt_num(value)
+
+
+@dataclass
+class Table:
+    """A DataFrame prepared for a template: header labels and rows of display strings (escaped by Jinja2)."""
+
+    columns: list[str]
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    total: int = 0
+    note: str = ""
+    links: list[str | None] = field(default_factory=list)  # per row, an optional link for the first cell
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows)
+
+    @property
+    def classes(self) -> list[str]:
+        """Per column: `num` (right-aligned), `wide` (long text: a minimum width, so phones scroll sideways)."""
+        return ["num" if n else ("wide" if c in WIDE_COLUMNS else ("nowrap" if c in NOWRAP_COLUMNS else ""))
+                for c, n in zip(self.columns, self.numeric)]
+
+
+def _integral(series: pd.Series) -> bool:
+    """A float column that only holds whole numbers (counts read with a null among them) shows without decimals."""
+    if not pd.api.types.is_float_dtype(series):
+        return False
+    vals = series.dropna()
+    return bool(len(vals)) and bool(((vals % 1) == 0).all()) and series.name not in {"total", "score"}
+
+
+def col_label(col: str, lab: dict[str, str]) -> str:
+    """A column's header: the report's label, else the content stage's, else the column name itself."""
+    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or col
+
+
+def table(df: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, limit: int = 200,
+          headers: dict[str, str] | None = None, links: list[str | None] | None = None) -> Table | None:
+    """Prepare a frame for display; columns absent from the frame are skipped; None for an empty frame."""
+    if df is None or df.empty:
+        return None
+    cols = [c for c in (columns or list(df.columns)) if c in df.columns]
+    if not cols:
+        return None
+    shown = df.head(limit)
+    integral = [_integral(df[c]) for c in cols]
+    columns = [shown[c].tolist() for c in cols]
+    rows = [[cell_text(c, v, lab, i) for c, v, i in zip(cols, rec, integral)] for rec in zip(*columns)]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in cols]
+    note = ""
+    if len(df) > limit:
+        note = lab.get("report.truncated", "").format(n=limit, total=len(df))
+    return Table(cols, [(headers or {}).get(c) or col_label(c, lab) for c in cols], rows, numeric, len(df), note,
+                 list(links[: len(rows)]) if links else [])
+
+
+# ---------------------------------------------------------------------------------------------------- rendering
+
+@lru_cache(maxsize=None)
+def environment(folder: str = str(TEMPLATES_DIR)) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=fmt_num, pct=fmt_pct, signed=fmt_signed)
+    return env
+
+
+@lru_cache(maxsize=None)
+def stylesheet(folder: str = str(TEMPLATES_DIR)) -> str:
+    css = (Path(folder) / "report.css").read_text(encoding="utf-8")
+    # The CSS is ours, but keep it from ever closing its <style> element.
+    return css.replace("</", "<\\/")
+
+
+def render(template: str, lang: str = "zh", **context) -> str:
+    env = environment()
+    lab = _labels(lang)
+    return env.get_template(template).render(L=lab, lang=lang, html_lang=lab.get("report.lang", "zh-CN"),
+                                             css=Markup(stylesheet()), **context)

@@ -1,0 +1,186 @@
+"""A realistic processed folder for report tests: the tables 02_clean, 03_score and 04_content write, built here so the
+report can be developed and tested without the other stages. Columns follow the shared contract; extras are plausible.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mediakpi import schema
+from mediakpi.paths import Workspace
+from mediakpi.periods import Period, previous_months
+
+DIMENSIONS = {
+    "内容运营": ["内容质量", "原创内容占比", "内容按时发布率", "爆款内容数量", "内容互动评分"],
+    "用户运营": ["粉丝增长率", "用户活跃度", "用户留存率", "用户转化率"],
+    "平台与活动运营": ["活动目标达成率", "活动ROI", "合作项目质量"],
+    "数据分析与优化": ["数据报告及时性", "数据报告质量", "优化建议数量与采纳率"],
+    "综合能力与协作": ["专业能力", "职业素养", "团队协作"],
+}
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁"
+PLATFORMS = ["wechat", "weibo", "douyin", "xiaohongshu", "bilibili", "channels", "kuaishou"]
+EVIL_TITLE = "<script>alert(1)</script>"
+EVIL_COMMENT = '=HYPERLINK("http://evil.example","点我")'
+
+
+def names(n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        out.append(SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] + ("" if i < len(SURNAMES) else GIVEN[i % 13]))
+    assert len(set(out)) == n
+    return out
+
+
+def grade(total: float) -> str:
+    return "S" if total >= 110 else "A" if total >= 100 else "B" if total >= 85 else "C" if total >= 70 else "D"
+
+
+def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ind_rows, card_rows = [], []
+    for person in people:
+        dim_scores = {}
+        for d, inds in DIMENSIONS.items():
+            applicable_dim = not (d == "平台与活动运营" and rng.random() < 0.3)
+            scores, weights = [], []
+            for k, ind in enumerate(inds):
+                applicable = applicable_dim and not (k == len(inds) - 1 and rng.random() < 0.2)
+                target = float(rng.choice([0.8, 0.98, 1.0, 3.0, 100.0]))
+                actual = float(target * rng.uniform(0.5, 1.3))
+                score = float(np.clip(100 * actual / target, 0, 120)) if applicable else np.nan
+                w = round(1 / len(inds), 4)
+                ind_rows.append({"period": period, "operator": person, "dimension": d, "indicator": ind,
+                                 "actual": actual if applicable else np.nan, "target": target if applicable else np.nan,
+                                 "achievement": actual / target if applicable else np.nan, "score": score, "weight": w,
+                                 "applicable": applicable,
+                                 "explanation": (f"实际 {actual:.2f}，目标 {target:.2f}，按达成率线性计分（上限 120）"
+                                                 if applicable else "本月没有活动记录，该指标不适用，权重已分给同维度其他指标")})
+                if applicable:
+                    scores.append(score)
+                    weights.append(w)
+            dim_scores[d] = float(np.average(scores, weights=weights)) if scores else np.nan
+        vals = {d: v for d, v in dim_scores.items() if not np.isnan(v)}
+        w = {"内容运营": 30, "用户运营": 25, "平台与活动运营": 15, "数据分析与优化": 15, "综合能力与协作": 15}
+        total = sum(w[d] * v for d, v in vals.items()) / sum(w[d] for d in vals)
+        card_rows.append({"period": period, "operator": person, "total": round(total, 2), "grade": grade(total),
+                          **dim_scores, "platforms": "、".join(rng.choice(PLATFORMS, 2, replace=False)),
+                          "veto": False, "bonus": float(rng.choice([0, 3, 6]))})
+    card = pd.DataFrame(card_rows)
+    card["rank"] = card["total"].rank(ascending=False, method="min").astype("Int64")
+    return card, pd.DataFrame(ind_rows)
+
+
+def posts(period: str, people: list[str], rng: np.random.Generator, per_person: int = 8) -> pd.DataFrame:
+    p = Period.parse(period)
+    rows = []
+    for i, person in enumerate(people):
+        platform = PLATFORMS[i % len(PLATFORMS)]
+        base = float(rng.integers(500, 50000))
+        for k in range(per_person):
+            ts = p.start + pd.Timedelta(hours=int(rng.integers(0, 24 * 28)))
+            value = float(base * rng.lognormal(0, 0.8))
+            viral = value > 3 * base
+            rows.append({
+                "platform": platform, "account": f"{person}的{platform}号", "operator": person,
+                "post_id": f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
+                "published_at": ts, "format": "视频" if platform != "wechat" else "图文",
+                "views": int(value), "likes": int(value * 0.03), "comments": int(value * 0.004),
+                "shares": int(value * 0.002), "saves": int(value * 0.01),
+                "in_period": True, "mature": k < per_person - 1, "media_type": "video" if platform != "wechat" else "image",
+                "viral": viral, "viral_rule": "超过账号中位数 3 倍" if viral else None, "viral_strong": False,
+                "primary_metric": "views", "primary_value": value, "baseline_median": base,
+                "flagged": False, "flag_reasons": None,
+            })
+    frame = pd.DataFrame(rows)
+    frame["published_at"] = pd.to_datetime(frame["published_at"]).dt.tz_convert("Asia/Shanghai")
+    return frame
+
+
+def write(folder: Path, key: str, frame: pd.DataFrame) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(folder / schema.FILES[key], index=False)
+
+
+def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0, history: int = 3,
+                   evil: bool = True, with_content: bool = True) -> list[str]:
+    """Write a full processed folder for `period` (plus `history` earlier months' scorecards); return the names."""
+    rng = np.random.default_rng(seed)
+    people = names(n_people)
+    if evil:
+        people[-1] = "<b>赵六</b>"
+    folder = ws.processed(period)
+    p = Period.parse(period)
+
+    def other(i: int) -> str:
+        return people[i % len(people)]
+
+    months = list(p.months) if p.kind != "month" else []
+    from mediakpi.periods import previous_months
+    months = previous_months(p.months[0], history) + months
+    for month in months:
+        card, _ = scorecard(month, people, rng)
+        write(ws.processed(month), "scorecard", card)
+    card, ind = scorecard(period, people, rng)
+    write(folder, "scorecard", card)
+    write(folder, "indicator_scores", ind)
+    write(folder, "score_ledger", pd.DataFrame({
+        "period": period, "operator": [other(0), other(1)], "item": ["爆款加分", "违规扣分"], "points": [3.0, -5.0],
+        "reason": ["2 篇爆款", "一次内容违规（已确认）"]}))
+    po = posts(period, people, rng)
+    write(folder, "posts_clean", po)
+    if with_content:
+        write(folder, "content_posts", po)
+        bt = pd.DataFrame([{"weekday": d, "hour": h, "n": int(rng.integers(1, 9)),
+                            "median_ratio": float(rng.uniform(0.5, 2))} for d in range(7) for h in (8, 12, 18, 21)])
+        write(folder, "content_best_time", bt)
+        write(folder, "content_formats", pd.DataFrame({
+            "platform": ["douyin", "douyin", "wechat"], "format": ["1-3min视频", "<1min视频", "图文"], "n": [12, 30, 8],
+            "median_ratio": [1.3, 0.9, 1.0], "viral_rate": [0.08, 0.03, 0.0]}))
+        write(folder, "content_topics", pd.DataFrame({
+            "topic": ["秋季新品", "护肤", EVIL_TITLE, "开箱"], "n": [14, 9, 5, 7], "median_ratio": [1.4, 1.1, 0.8, 1.2]}))
+        overview = pd.DataFrame({
+            "level": ["team", "platform", "platform"], "platform": [None, "douyin", "wechat"], "operator": None,
+            "posts": [50, 42, 8], "views": [1_316_000, 1_230_000, 86_000], "viral_posts": [3, 3, 0],
+            "engagement_rate": [0.031, 0.034, 0.012]})
+        mine = po.groupby("operator").agg(posts=("post_id", "size"), views=("views", "sum"),
+                                          viral_posts=("viral", "sum")).reset_index().assign(level="operator")
+        write(folder, "content_overview", pd.concat([overview, mine], ignore_index=True))
+    (folder / schema.FILES["score_meta"]).write_text(json.dumps({
+        "period": period, "distribution": {"message": "团队不足 10 人：等级分布仅供参考。", "small_team": True},
+        "warnings": ["内容质量评审缺少 1 人的记录：该指标记为不适用。"],
+        "sources": [f"{m}: 由月度成绩汇总" for m in p.months] if p.kind != "month" else []},
+        ensure_ascii=False), encoding="utf-8")
+    write(folder, "account_month", pd.DataFrame({
+        "platform": [PLATFORMS[i % 7] for i in range(n_people)], "account": [f"{x}的号" for x in people],
+        "operator": people, "month": p.months[-1], "followers_start": 10000, "followers_end": 10500,
+        "followers_gained": 700, "followers_lost": 200, "net_growth": 500, "growth_rate": 0.05, "source": "account_daily"}))
+    write(folder, "data_quality", pd.DataFrame({
+        "platform": ["douyin", "wechat"], "account": ["品牌抖音号", "品牌公众号"], "operator": people[:2],
+        "files": [3, 2], "posts": [40, 8], "posts_in_period": [35, 8], "quarantined_rows": [2, 0], "flags": [1, 0],
+        "missing_download": ["", "用户增长"], "status": ["warn", "ok"], "note": ["2 行数据被隔离", ""]}))
+    write(folder, "data_quality_notes", pd.DataFrame({
+        "level": ["error", "warn", "info"], "scope": ["file", "account", "period"],
+        "subject": ["抖音/作品数据.xlsx", "品牌抖音号", period],
+        "message": ["文件无法打开：请重新下载", "有 2 行播放量不是数字，已隔离", "本月共读取 5 个文件"]}))
+    (folder / schema.FILES["manifest"]).write_text(json.dumps({"files": [
+        {"path": "品牌抖音号/作品数据.xlsx", "sha256": "ab" * 32, "kind": "platform_export", "platform": "douyin",
+         "account": "品牌抖音号", "rows_read": 42, "rows_kept": 40, "rows_quarantined": 2, "duplicates_merged": 0,
+         "message": "已读取"},
+        {"path": "说明.txt", "sha256": "cd" * 32, "kind": "unrecognised", "message": "不是可识别的导出文件，已跳过"}]},
+        ensure_ascii=False), encoding="utf-8")
+    write(folder, "quarantine", pd.DataFrame({
+        "source_file": ["品牌抖音号/作品数据.xlsx"] * 2, "source_row": [5, 9], "table": ["posts"] * 2,
+        "reason": ["播放量不是数字", "发布时间在未来"], "values": ['{"播放量": "=1+1"}', '{"标题": "<img src=x onerror=alert(1)>"}']}))
+    reviews = pd.DataFrame({
+        "operator": [other(0), other(0), other(1)], "period": period, "rater": [other(2), other(3), other(0)],
+        "rater_role": ["上级", "同事", "同事"], "professional": [4.0, 4.5, 3.0], "conduct": [4.0, 4.0, 3.5],
+        "teamwork": [5.0, 4.0, 3.0],
+        "comment": ["选题敏锐，执行到位。" + ("<script>alert('x')</script>" if evil else ""), EVIL_COMMENT, "需要加强数据复盘"]})
+    reviews.to_parquet(folder / schema.team_file("qualitative_reviews"), index=False)
+    pd.DataFrame({"operator": people[:2], "review_date": pd.to_datetime([p.start.date()] * 2), "title": ["好文", "一般"],
+                  "reviewer": [other(3), other(4)], "score": [88.0, 72.0]}).to_parquet(
+        folder / schema.team_file("quality_reviews"), index=False)
+    return people

@@ -1,0 +1,73 @@
+"""The HR workbook: formula-like text is neutralised, real numbers stay numbers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from mediakpi import schema
+from mediakpi.report import publish
+from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
+from report_fixture import make_processed
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+8613800000000", "'+8613800000000"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=cmd", "'\t=cmd"), ("张三", "张三"), ("a=b", "a=b"), ("", ""),
+    (-5, -5), (-2.5, -2.5), (0, 0), (np.int64(-3), -3), (np.float64(-1.5), -1.5), (True, True),
+    (None, None), (pd.NA, None), (float("nan"), None),
+])
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_neutralise_dates_and_control_characters():
+    ts = pd.Timestamp("2026-10-01 08:00", tz="Asia/Shanghai")
+    assert neutralise(ts) == dt.datetime(2026, 10, 1, 8, 0)
+    assert neutralise("a\x00b\x07c") == "abc"
+
+
+def test_workbook_never_holds_a_formula(tmp_path):
+    frame = pd.DataFrame({"operator": ["=HYPERLINK(\"http://x\",\"y\")", "-1+1", "李四"],
+                          "total": [95.5, -3.0, 88.0], "note": ["@cmd", "+1", None]})
+    path = write_scoreboard(tmp_path / "s.xlsx", [("总表", frame, ["姓名", "总分", "备注"])], note="说明")
+    wb = load_workbook(path)
+    ws = wb["总表"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert values[0][0] == "'=HYPERLINK(\"http://x\",\"y\")" and values[1][0] == "'-1+1"
+    assert values[1][1] == -3 and isinstance(values[1][1], (int, float))  # numeric, not text
+    assert values[0][2] == "'@cmd" and values[1][2] == "'+1" and values[2][2] is None
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(FORMULA_TRIGGERS), cell.coordinate
+
+
+def test_published_scoreboard(workspace, tmp_path):
+    people = make_processed(workspace, "2026-10", n_people=4)
+    folder = workspace.processed("2026-10")
+    card = pd.read_parquet(folder / schema.FILES["scorecard"])
+    card.loc[0, "operator"] = "=cmd|' /C calc'!A0"
+    card.to_parquet(folder / schema.FILES["scorecard"])
+    ind = pd.read_parquet(folder / schema.FILES["indicator_scores"])
+    ind.loc[0, "actual"] = -12.5
+    ind.loc[1, "explanation"] = "-10 分：两次未按时发布"
+    ind.to_parquet(folder / schema.FILES["indicator_scores"])
+    result = publish(workspace, "2026-10", tmp_path / "out")
+    wb = load_workbook(result.excel)
+    board = wb.worksheets[0]
+    header = [c.value for c in board[1]]
+    assert header[:3] == ["周期", "姓名", "排名"] and "内容运营" in header
+    names = {board.cell(row=r, column=2).value for r in range(2, board.max_row + 1)}
+    assert "'=cmd|' /C calc'!A0" in names and set(people[1:]) <= names
+    totals = [board.cell(row=r, column=header.index("总分") + 1).value for r in range(2, board.max_row + 1)]
+    assert all(isinstance(t, (int, float)) for t in totals)
+    detail = wb.worksheets[1]
+    cells = [c.value for row in detail.iter_rows(min_row=2) for c in row]
+    assert -12.5 in cells
+    assert "'-10 分：两次未按时发布" in cells
