@@ -2,7 +2,7 @@ import pandas as pd
 
 from mediakpi.clean import assign_period, match_calendar, normalise_title
 
-from conftest import make_calendar, make_posts
+from .conftest import make_calendar, make_posts
 
 
 def _posts(rows):

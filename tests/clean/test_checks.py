@@ -8,7 +8,7 @@ from mediakpi.clean import (account_checks, account_month, add_maturity, assign_
 from mediakpi.clean.records import conform
 from mediakpi.periods import Period
 
-from conftest import make_posts, make_roster
+from .conftest import make_posts, make_roster
 
 
 def test_platform_code(cfg):

@@ -4,7 +4,7 @@ import pytest
 from mediakpi.clean import add_maturity, add_media_type, assign_period, classify_media_type, fill_snapshot
 from mediakpi.clean.period import is_date_only
 
-from conftest import make_posts, ts
+from .conftest import make_posts, ts
 
 
 def test_in_period_uses_beijing_time_half_open():

@@ -3,7 +3,7 @@ import pandas as pd
 from mediakpi import schema
 from mediakpi.clean import clean_period
 
-from conftest import make_calendar, make_posts, make_roster, write_processed
+from .conftest import make_calendar, make_posts, make_roster, write_processed
 
 ROSTER = [{"name": "张三", "platform": "抖音", "account": "号A"},
           {"name": "王五", "platform": "微信公众号", "account": "公号"}]

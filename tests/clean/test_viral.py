@@ -4,7 +4,7 @@ import pandas as pd
 from mediakpi.clean import add_maturity
 from mediakpi.viral import flag_viral, trailing_median, viral_rate
 
-from conftest import make_posts
+from .conftest import make_posts
 
 
 def _series(platform, values, start="2026-09-01 12:00", snapshot="2026-11-05 09:00", metric="views", **kw):

@@ -5,7 +5,7 @@ import pytest
 
 from mediakpi.paths import Workspace
 from mediakpi.report import publish
-from report_fixture import make_processed
+from .report_fixture import make_processed
 
 PERIOD = "2026-10"
 

@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 
 from mediakpi.paths import Workspace
 from mediakpi.report import publish
-from report_fixture import make_processed
+from .report_fixture import make_processed
 
 CSS_FAMILIES = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans CJK JP",
                 "WenQuanYi Micro Hei"]

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from mediakpi import schema
 from mediakpi.report import publish
 from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
-from report_fixture import make_processed
+from .report_fixture import make_processed
 
 
 @pytest.mark.parametrize("value, expected", [

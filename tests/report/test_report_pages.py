@@ -12,7 +12,7 @@ from markupsafe import escape
 from mediakpi import schema
 from mediakpi.report import publish
 from mediakpi.report.html import safe_filename, unique_filenames
-from report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
+from .report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
 
 MAX_PAGE = 5 * 1024 * 1024
 

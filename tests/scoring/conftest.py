@@ -1,11 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from mediakpi.paths import Workspace  # noqa: E402
+from mediakpi.paths import Workspace
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from builders import ROSTER, full_month, minimal_month, posts_for, write_posts, write_table
+from .builders import ROSTER, full_month, minimal_month, posts_for, write_posts, write_table
 from mediakpi import schema
 from mediakpi.config import ConfigError
 from mediakpi.scoring import load_assessment, rescore, score_period

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from builders import ROSTER, full_month, minimal_month, posts_for, write_account_month, write_posts, write_table
+from .builders import ROSTER, full_month, minimal_month, posts_for, write_account_month, write_posts, write_table
 from mediakpi.scoring import load_assessment, score_period
 from mediakpi.scoring.config import BaselineRule, Target
 from mediakpi.scoring.targets import account_target, static_target, trailing_baseline
@@ -151,7 +151,7 @@ def test_rollup_uses_todays_weights_for_earlier_scores(ws):
 
 
 def test_quarter_from_scored_months_only(ws):
-    from builders import full_month
+    from .builders import full_month
     for m in ["2026-07", "2026-08"]:
         full_month(ws, m)
         score_period(ws, m)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from builders import full_month, minimal_month, posts_for, write_posts, write_table
+from .builders import full_month, minimal_month, posts_for, write_posts, write_table
 from mediakpi.scoring import load_assessment, score_period, whatif_widget
 from mediakpi.scoring.whatif import whatif_table
 

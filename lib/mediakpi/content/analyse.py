@@ -1,0 +1,271 @@
+"""04_content's entry point: read the period's processed tables, run every analysis, write the content tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..history import earlier_tables, posts_before
+from ..indices import account_indices
+from ..labels import label
+from ..metrics import MetricDictionary, load_metrics
+from ..paths import Workspace
+from ..periods import Period
+from .formats import formats_table
+from .overview import (add_changes, content_posts, earlier_period_months, engagement_decay, overview_table,
+                       prepare_posts, publishing_table, video_table)
+from .settings import ContentConfig, load_content_config
+from .strategy import strategy_table
+from .timing import best_slots, best_time_table, date_only_accounts
+from .topics import topics_table
+
+# ContentResult attribute -> schema.FILES key
+TABLES = {
+    "posts": "content_posts",
+    "overview": "content_overview",
+    "best_time": "content_best_time",
+    "formats": "content_formats",
+    "topics": "content_topics",
+    "strategy": "content_strategy",
+    "indices": "content_indices",
+    "video": "content_video",
+    "publishing": "content_publishing",
+}
+
+
+@dataclass
+class ContentResult:
+    """Every content table of one period, plus plain Chinese summary lines and notes about missing data."""
+
+    period: str
+    posts: pd.DataFrame
+    overview: pd.DataFrame
+    best_time: pd.DataFrame
+    formats: pd.DataFrame
+    topics: pd.DataFrame
+    strategy: pd.DataFrame
+    indices: pd.DataFrame
+    video: pd.DataFrame
+    publishing: pd.DataFrame
+    decay: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    config: ContentConfig | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """{schema.FILES key: DataFrame} for every table written to data/processed/<period>/."""
+        return {key: getattr(self, attr) for attr, key in TABLES.items()}
+
+
+def _read(folder: Path, key_or_name: str, notes: list[str], what: str) -> pd.DataFrame | None:
+    name = schema.FILES.get(key_or_name, key_or_name)
+    path = folder / name
+    if not path.is_file():
+        notes.append(f"没有找到 {name}（{what}），相关分析跳过。")
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # a broken file must not stop the other analyses
+        notes.append(f"{name}（{what}）无法读取：{exc}。请重新运行上一步。")
+        return None
+
+
+def _history(ws: Workspace, period: str, key: str, months: int, wanted: list[str]) -> pd.DataFrame:
+    frame = earlier_tables(ws, period, schema.FILES[key], months=months)
+    if frame.empty:
+        return frame
+    return frame[frame["history_month"].isin(wanted)].drop(columns="history_month")
+
+
+def _pct(v: float) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:.2%}"
+
+
+def _summary(result: ContentResult, md: MetricDictionary) -> list[str]:
+    lines = []
+    ov = result.overview
+    team = ov[ov["level"] == "team"]
+    if team.empty or int(team["posts"].iloc[0]) == 0:
+        return ["本期没有发布内容（或没有可用的作品数据）。"]
+    t = team.iloc[0]
+    mom = t.get("views_mom")
+    mom_txt = f"，环比 {mom:+.1%}" if mom is not None and not pd.isna(mom) else "（无上期数据，不计环比）"
+    lines.append(f"本期共发布 {int(t['posts'])} 篇作品，阅读/播放 {t['views']:,.0f}{mom_txt}；"
+                 f"互动率 {_pct(t['engagement_rate'])}（互动量 ÷ 阅读/播放量，互动量按各平台口径）。")
+    lines.append(f"爆款 {int(t['viral_posts'])} 篇，爆款率 {_pct(t['viral_rate'])}（爆款 ÷ 已满观察期作品）。")
+    posts = result.posts
+    viral = posts[posts["viral"].fillna(False)]
+    if not viral.empty:
+        top = viral.sort_values("views", ascending=False).iloc[0]
+        title = " ".join(str(top["title"]).split())
+        title = title if len(title) <= 30 else title[:29] + "…"
+        lines.append(f"播放最高的爆款：{label('platform.' + str(top['platform']))}「{top['account']}」《{title}》"
+                     f"（{top['viral_rule'] if not pd.isna(top['viral_rule']) else '爆款'}）。")
+    pub = result.publishing
+    tp = pub[pub["level"] == "team"]
+    if not tp.empty and int(tp["planned_due"].iloc[0]) > 0:
+        lines.append(f"排期内容按时发布率 {_pct(tp['on_time_rate'].iloc[0])}（{int(tp['on_time'].iloc[0])}/"
+                     f"{int(tp['planned_due'].iloc[0])}），原创比例 {_pct(tp['original_ratio'].iloc[0])}。")
+    slots = best_slots(result.best_time, 1)
+    if not slots.empty:
+        s = slots.iloc[0]
+        lines.append(f"综合各账号（账号内标准化后），{s['weekday_name']} {s['slot']} 发布的表现最好"
+                     f"（{int(s['posts'])} 篇）。")
+    if not result.formats.empty:
+        f = result.formats[~result.formats["small_sample"] & (result.formats["format"] != "未标注")]
+        f = f.dropna(subset=["metric_median"])
+        if not f.empty:
+            b = f.sort_values("metric_median", ascending=False).iloc[0]
+            lines.append(f"{label('platform.' + str(b['platform']))}上「{b['format']}」形式的{b['metric']}中位数最高"
+                         f"（{_pct(b['metric_median'])}，{int(b['metric_n'])} 篇）。")
+    st = result.strategy
+    if not st.empty:
+        tested = int((st["status"] == "tested").sum())
+        lines.append(f"已采纳的优化建议 {len(st)} 条，其中 {tested} 条数据足够做前后对比。")
+    return lines
+
+
+def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.DataFrame | None = None,
+                  calendar_match: pd.DataFrame | None = None, suggestions: pd.DataFrame | None = None,
+                  history_posts: pd.DataFrame | None = None, previous: dict | None = None,
+                  snapshots: pd.DataFrame | None = None, cfg: ContentConfig | None = None,
+                  md: MetricDictionary | None = None) -> ContentResult:
+    """The pure core of analyse_period (no file access): every table from DataFrames.
+
+    previous: {"mom": (posts_clean, account_month), "yoy": (…)} of the earlier periods (either may be missing).
+    history_posts: posts published before the period (for before/after windows), any posts-like frame.
+    """
+    cfg = cfg or load_content_config()
+    md = md or load_metrics()
+    notes: list[str] = []
+    posts = prepare_posts(posts_clean, md)
+    overview = overview_table(posts, account_month, md)
+    for suffix, (prev_posts, prev_am) in (previous or {}).items():
+        prev = overview_table(prepare_posts(prev_posts, md), prev_am, md) if prev_posts is not None and not prev_posts.empty else None
+        overview = add_changes(overview, prev, suffix)
+    for suffix in ("mom", "yoy"):
+        if f"views_{suffix}" not in overview.columns:
+            overview = add_changes(overview, None, suffix)
+    if overview["views_mom"].isna().all():
+        notes.append("没有上一期的处理结果，环比为空。")
+    if overview["views_yoy"].isna().all():
+        notes.append("没有去年同期的处理结果，同比为空。")
+    everything = posts_clean if history_posts is None or history_posts.empty else \
+        pd.concat([history_posts, posts_clean], ignore_index=True)
+    if "published_at" in everything.columns and not everything.empty:
+        order = "snapshot_at" if "snapshot_at" in everything.columns else "published_at"
+        everything = everything.sort_values(order, na_position="first") \
+            .drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
+    decay, decay_note = engagement_decay(snapshots if snapshots is not None else posts_clean)
+    notes.append(decay_note)
+    result = ContentResult(
+        period=period,
+        posts=content_posts(posts, cfg.top_n),
+        overview=overview,
+        best_time=best_time_table(posts, cfg.best_time, md),
+        formats=formats_table(posts, cfg.formats, md),
+        topics=topics_table(posts, cfg.topics, md),
+        strategy=strategy_table(suggestions, everything, period, cfg.strategy, md),
+        indices=account_indices(posts, account_month, period, md),
+        video=video_table(posts, md),
+        publishing=publishing_table(posts, calendar_match, period),
+        decay=decay,
+        notes=notes,
+        config=cfg,
+    )
+    no_time = date_only_accounts(posts, cfg.best_time.date_only_share)
+    if no_time:
+        names = "、".join(f"{label('platform.' + str(p))}「{a}」" for p, a in no_time)
+        notes.append(f"{names} 的导出只有发布日期、没有具体时间，未计入最佳发布时间分析。")
+    if calendar_match is None:
+        notes.append("没有内容排期匹配结果，按时发布率为空。")
+    result.summary = _summary(result, md)
+    return result
+
+
+def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentResult:
+    """Read data/processed/<period>/, analyse, write the content tables (schema.FILES content_* keys) there."""
+    period = Period.parse(period).text
+    cfg = load_content_config()
+    md = load_metrics()
+    folder = ws.processed(period)
+    notes: list[str] = []
+    posts_clean = _read(folder, "posts_clean", notes, "清洗后的作品表")
+    if posts_clean is None:
+        posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
+    account_month = _read(folder, "account_month", notes, "账号月度粉丝")
+    calendar_match = _read(folder, "calendar_match", notes, "排期匹配")
+    suggestions = _read(folder, schema.team_file("suggestions"), [], "优化建议记录")
+    months = cfg.comparison.months_of_history
+    prev_months, yoy_months = earlier_period_months(period)
+    previous = {}
+    for suffix, wanted in (("mom", prev_months), ("yoy", yoy_months)):
+        if suffix == "yoy" and months < 12:  # year-on-year needs 12 months of history
+            continue
+        missing = [m for m in wanted if not (ws.processed(m) / schema.FILES["posts_clean"]).is_file()]
+        if missing and len(missing) < len(wanted):  # a partial earlier period would compare unlike with like
+            what = "上一期" if suffix == "mom" else "去年同期"
+            notes.append(f"{what}数据不完整（缺 {'、'.join(missing)} 的处理结果），不计{'环比' if suffix == 'mom' else '同比'}。")
+            continue
+        prev_posts = _history(ws, period, "posts_clean", months, wanted)
+        prev_am = _history(ws, period, "account_month", months, wanted)
+        previous[suffix] = (prev_posts if not prev_posts.empty else None, prev_am if not prev_am.empty else None)
+    try:
+        history = posts_before(ws, period, posts_clean, months=3)
+    except Exception as exc:  # history is context only
+        notes.append(f"读取往期作品失败（{exc}），前后对比只用本期数据。")
+        history = None
+    snapshots = earlier_tables(ws, period, schema.FILES["posts"], months=2)
+    current_raw = _read(folder, "posts", [], "作品表")
+    snaps = [f for f in (snapshots.drop(columns="history_month", errors="ignore") if not snapshots.empty else None,
+                         current_raw) if f is not None and not f.empty]
+    snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
+    result = analyse_posts(period, posts_clean, account_month=account_month, calendar_match=calendar_match,
+                           suggestions=suggestions, history_posts=history, previous=previous, snapshots=snapshots,
+                           cfg=cfg, md=md)
+    result.notes = notes + result.notes
+    if write:
+        write_tables(ws, result)
+    return result
+
+
+def load_result(ws: Workspace, period: str) -> ContentResult | None:
+    """The ContentResult of a period from its written content tables (for 05_report: charts without re-analysing);
+    None when 04_content has not run. Summary lines and notes come back from content_overview's metadata."""
+    period = Period.parse(period).text
+    folder = ws.processed(period)
+    if not (folder / schema.FILES["content_overview"]).is_file():
+        return None
+    frames = {}
+    for attr, key in TABLES.items():
+        path = folder / schema.FILES[key]
+        frames[attr] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+    attrs = frames["overview"].attrs
+    return ContentResult(period=period, **frames, summary=list(attrs.get("summary", [])),
+                         notes=list(attrs.get("notes", [])), config=load_content_config())
+
+
+def write_tables(ws: Workspace, result: ContentResult) -> list[Path]:
+    """Write the content tables to data/processed/<period>/ (summary and notes ride in content_overview's metadata)."""
+    folder = ws.processed(result.period)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, frame in result.tables().items():
+        path = folder / schema.FILES[key]
+        frame = frame.copy()
+        for col in frame.columns:  # parquet needs one type per column
+            if frame[col].dtype == object:
+                sample = frame[col].dropna()
+                if sample.map(type).isin([bool, np.bool_]).all() and len(sample):
+                    frame[col] = frame[col].astype("boolean")
+                elif sample.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).all():
+                    frame[col] = pd.to_numeric(frame[col], errors="coerce")
+                else:
+                    frame[col] = frame[col].astype("string")
+        frame.attrs = {"summary": list(result.summary), "notes": list(result.notes)} if key == "content_overview" else {}
+        frame.to_parquet(path, index=False)
+        written.append(path)
+    return written

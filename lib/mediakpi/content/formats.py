@@ -1,0 +1,40 @@
+"""Formats compared by medians, always with their counts (a median of two posts is shown, but marked)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..metrics import MetricDictionary, interactions, load_metrics, metric_values
+from .settings import Formats
+
+COLUMNS = ["platform", "format", "media_type", "posts", "metric", "metric_n", "metric_median", "views_median",
+           "interactions_median", "viral_posts", "small_sample"]
+
+
+def formats_table(posts: pd.DataFrame, cfg: Formats | None = None, md: MetricDictionary | None = None) -> pd.DataFrame:
+    """Per platform × format (as exported; missing format = '未标注'): posts, median metric with its n, median views and
+    interactions, viral posts, and `small_sample` when fewer than cfg.min_posts posts."""
+    cfg = cfg or Formats()
+    md = md or load_metrics()
+    if posts.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    df = posts.copy()
+    df["_value"] = metric_values(posts, cfg.metric, md).to_numpy()
+    if "interactions" not in df:
+        df["interactions"] = interactions(df, md)
+    df["format"] = df["format"].astype("string").fillna("未标注") if "format" in df else "未标注"
+    if "media_type" not in df:
+        df["media_type"] = pd.NA
+    rows = []
+    for (plat, fmt), g in df.groupby(["platform", "format"], dropna=False):
+        media = g["media_type"].dropna()
+        rows.append({
+            "platform": plat, "format": fmt, "media_type": media.mode().iloc[0] if len(media) else pd.NA,
+            "posts": len(g), "metric": md.metrics[cfg.metric].name, "metric_n": int(g["_value"].notna().sum()),
+            "metric_median": g["_value"].median(),
+            "views_median": pd.to_numeric(g["views"], errors="coerce").median(),
+            "interactions_median": pd.to_numeric(g["interactions"], errors="coerce").median(),
+            "viral_posts": int(g["viral"].astype("boolean").fillna(False).sum()) if "viral" in g else 0,
+            "small_sample": len(g) < cfg.min_posts,
+        })
+    return pd.DataFrame(rows, columns=COLUMNS).sort_values(["platform", "posts"], ascending=[True, False]) \
+        .reset_index(drop=True)

@@ -1,0 +1,153 @@
+"""Before and after a strategy change: each adopted suggestion's target metric in equal windows around its date.
+
+Two-sided Mann–Whitney U (scipy) on the per-post metric, with Cliff's δ (= rank-biserial correlation, after vs
+before) as the effect size. Too few posts on either side gives "数据不足" and no test.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..labels import label
+from ..metrics import MetricDictionary, load_metrics, metric_values
+from ..periods import TZ, Period
+from ..schema import PLATFORMS
+from .settings import Strategy
+
+COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
+           "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
+           "change", "u_statistic", "p_value", "cliffs_delta", "effect_size", "significant", "status", "verdict",
+           "source_file", "source_row"]
+
+
+def platform_code(text) -> str | None:
+    """A platform code from a code or its Chinese name as written in a team table (微博, B站 …)."""
+    if text is None or pd.isna(text):
+        return None
+    t = str(text).strip().lower()
+    for code in PLATFORMS:
+        if t in {code, label(f"platform.{code}", "zh").lower(), label(f"platform.{code}", "en").lower()}:
+            return code
+    aliases = {"公众号": "wechat", "微信": "wechat", "哔哩哔哩": "bilibili", "xhs": "xiaohongshu", "red": "xiaohongshu",
+               "微信视频号": "channels"}
+    return aliases.get(t)
+
+
+def cliffs_delta(after: np.ndarray, before: np.ndarray) -> float:
+    """P(after > before) − P(after < before) over all pairs."""
+    a, b = np.asarray(after, float)[:, None], np.asarray(before, float)[None, :]
+    return float(np.mean(np.sign(a - b)))
+
+
+def magnitude(delta: float, bands: list[float]) -> str:
+    d = abs(delta)
+    return "可忽略" if d < bands[0] else "小" if d < bands[1] else "中" if d < bands[2] else "大"
+
+
+def _fmt(v: float, rate: bool) -> str:
+    return f"{v:.2%}" if rate else f"{v:,.1f}"
+
+
+def compare(values_before: np.ndarray, values_after: np.ndarray, cfg: Strategy) -> dict:
+    """The test on two samples (NaN already removed). Keys: n_before, n_after, medians, change, U, p, δ, status."""
+    nb, na = len(values_before), len(values_after)
+    out = {"n_before": nb, "n_after": na,
+           "median_before": float(np.median(values_before)) if nb else np.nan,
+           "median_after": float(np.median(values_after)) if na else np.nan,
+           "u_statistic": np.nan, "p_value": np.nan, "cliffs_delta": np.nan, "effect_size": pd.NA,
+           "significant": pd.NA, "status": "insufficient"}
+    mb = out["median_before"]
+    out["change"] = (out["median_after"] - mb) / abs(mb) if nb and na and mb != 0 else np.nan
+    if nb < cfg.min_posts_each_side or na < cfg.min_posts_each_side:
+        return out
+    from scipy.stats import mannwhitneyu  # imported here: scipy.stats is slow to import and only needed here
+
+    res = mannwhitneyu(values_after, values_before, alternative="two-sided")
+    delta = cliffs_delta(values_after, values_before)
+    out.update(u_statistic=float(res.statistic), p_value=float(res.pvalue), cliffs_delta=delta,
+               effect_size=magnitude(delta, cfg.effect_size_bands), significant=bool(res.pvalue < cfg.alpha),
+               status="tested")
+    return out
+
+
+def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period: str, cfg: Strategy | None = None,
+                   md: MetricDictionary | None = None) -> pd.DataFrame:
+    """One row per adopted suggestion: the metric before and after its effective date, the test and a Chinese verdict.
+
+    `posts`: every post available (the period's and earlier ones), one row per post, with published_at. The windows
+    are equal: `window_days`, shortened to the days between the effective date and the end of the period.
+    """
+    cfg = cfg or Strategy()
+    md = md or load_metrics()
+    if suggestions is None or suggestions.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    end = Period.parse(period).end
+    rows = []
+    for _, s in suggestions.iterrows():
+        adopted = s.get("adopted")
+        if pd.isna(adopted) or not bool(adopted):
+            continue
+        row = {c: s.get(c, pd.NA) for c in ("operator", "suggestion", "submitted_date", "effective_date", "platform",
+                                           "account", "target_metric", "source_file", "source_row")}
+        key = md.resolve(s.get("target_metric"))
+        metric_note = ""
+        if key is None:
+            key = cfg.default_metric
+            tm = s.get("target_metric")
+            metric_note = (f"目标指标“{tm}”不在指标字典中，改用{md.metrics[key].name}；" if not pd.isna(tm)
+                           else f"未写目标指标，按{md.metrics[key].name}比较；")
+        row.update(metric=key, metric_name=md.metrics[key].name)
+        eff = s.get("effective_date")
+        if pd.isna(eff):
+            rows.append({**row, "status": "no_date", "scope": pd.NA,
+                         "verdict": "已采纳但缺少实施日期，无法做前后对比：请在优化建议记录中填写“实施日期”。"})
+            continue
+        eff = pd.Timestamp(eff)
+        eff = eff.tz_localize(TZ) if eff.tzinfo is None else eff.tz_convert(TZ)
+        # which posts the suggestion is about: its account, else its platform, else its author's posts
+        sel = posts
+        code = platform_code(s.get("platform"))
+        if not pd.isna(s.get("account", pd.NA)):
+            sel = sel[(sel["account"] == s["account"]).fillna(False).to_numpy()]
+            if code:
+                sel = sel[(sel["platform"] == code).fillna(False).to_numpy()]
+            scope = f"账号 {s['account']}"
+        elif code:
+            sel = sel[(sel["platform"] == code).fillna(False).to_numpy()]
+            scope = f"平台 {label('platform.' + code)}"
+        elif not pd.isna(s.get("operator", pd.NA)) and "operator" in sel:
+            sel = sel[(sel["operator"] == s["operator"]).fillna(False).to_numpy()]
+            scope = f"{s['operator']} 负责的全部账号"
+        else:
+            scope = "全部账号"
+        days = int(min(cfg.window_days, np.floor((end - eff) / pd.Timedelta(days=1))))
+        if days < 1:
+            rows.append({**row, "scope": scope, "status": "too_recent", "window_days": 0,
+                         "verdict": metric_note + "实施日期在本期结束之后，尚无实施后的数据。"})
+            continue
+        window = pd.Timedelta(days=days)
+        values = metric_values(sel, key, md)
+        pub = sel["published_at"]
+        before = values[((pub >= eff - window) & (pub < eff)).fillna(False).to_numpy()].dropna().to_numpy()
+        after = values[((pub >= eff) & (pub < eff + window)).fillna(False).to_numpy()].dropna().to_numpy()
+        res = compare(before, after, cfg)
+        name = md.metrics[key].name
+        rate = md.metrics[key].kind == "ratio" or md.metrics[key].column == "completion_rate"
+        if res["status"] == "insufficient":
+            verdict = (f"数据不足：实施前后各 {days} 天内，实施前 {res['n_before']} 篇、实施后 {res['n_after']} 篇有{name}数据，"
+                       f"每侧至少需要 {cfg.min_posts_each_side} 篇，暂不下结论。")
+        else:
+            direction = "上升" if res["median_after"] > res["median_before"] else "下降" if res["median_after"] < res["median_before"] else "持平"
+            change = f"（{res['change']:+.1%}）" if not np.isnan(res["change"]) else ""
+            sig = (f"差异显著（p={res['p_value']:.3f}）" if res["significant"]
+                   else f"差异不显著（p={res['p_value']:.3f}），可能只是波动")
+            verdict = (f"实施前后各 {days} 天：{name}中位数由 {_fmt(res['median_before'], rate)} {direction}到 "
+                       f"{_fmt(res['median_after'], rate)}{change}，{sig}；效应量 Cliff's δ = {res['cliffs_delta']:+.2f}"
+                       f"（{res['effect_size']}），样本 {res['n_before']} vs {res['n_after']} 篇。")
+        rows.append({**row, **res, "scope": scope, "window_days": days, "verdict": metric_note + verdict})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("operator", "suggestion", "platform", "account", "target_metric", "metric", "metric_name", "scope",
+                "effect_size", "status", "verdict", "source_file"):
+        out[col] = out[col].astype("string")
+    out["significant"] = out["significant"].astype("boolean")
+    return out
