@@ -1,0 +1,593 @@
+"""Ingest a period: every file under data/raw/<m>/ for each month m -> the processed tables, manifest and quarantine.
+
+Order of work (so that the manifest's per-file counts are final in one place):
+  read every file (by content) -> parse by declared form -> validate with pandera (failing rows quarantined)
+  -> assign accounts and operators from the roster -> de-duplicate (newest snapshot wins, merges counted per file)
+  -> write. For every file: rows read = rows kept + rows quarantined + duplicates merged.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..labels import label
+from ..paths import Workspace
+from ..periods import TZ, Period
+from ..schema import (ACCOUNT_DAILY, FILES, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
+                      team_file, team_table_dtypes, team_tables)
+from ..validate import validate
+from .dates import snapshot_from_name
+from .grid import read_grid
+from .layouts import Registry, load_registry, norm_header
+from .parse import parse_columns, stable_id, team_forms, title_day_key, url_id
+from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
+from .tables import Table, find_tables, header_score
+
+MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read", "rows_kept",
+                    "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "message"]
+# extra posts/account_daily columns a layout may feed beyond schema.POSTS/POSTS_EXTRA: dtype from the column's form
+_FORM_DTYPE = {"int": INT, "datetime": TIMESTAMP, "date": "datetime64[ns]", "text": STRING, "id": STRING, "url": STRING}
+_INTERNAL = ["_file", "_prio", "_mtime", "_order", "_folder", "_month", "_match"]
+
+
+@dataclass
+class FileRecord:
+    index: int
+    path: Path
+    rel: str
+    month: str
+    folder: str | None          # account folder (first sub-folder under the month), None at top level
+    sha256: str
+    mtime: float
+    kind: str = "unrecognised"
+    layouts: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    platform: str | None = None
+    account: str | None = None
+    rows_read: int = 0
+    rows_quarantined: int = 0
+    rows_ignored: int = 0
+    duplicates_merged: int = 0
+    rows_kept: int = 0
+    snapshot_at: pd.Timestamp | None = None
+    messages: list[str] = field(default_factory=list)
+    rejected: bool = False
+
+    def entry(self) -> dict:
+        return {
+            "path": self.rel, "sha256": self.sha256, "kind": self.kind, "layout": ",".join(dict.fromkeys(self.layouts)) or None,
+            "table": ",".join(dict.fromkeys(self.tables)) or None, "platform": self.platform, "account": self.account,
+            "rows_read": self.rows_read, "rows_kept": self.rows_kept, "rows_quarantined": self.rows_quarantined,
+            "duplicates_merged": self.duplicates_merged, "rows_ignored": self.rows_ignored,
+            "snapshot_at": self.snapshot_at.isoformat() if self.snapshot_at is not None else None,
+            "message": " ".join(dict.fromkeys(m for m in self.messages if m)) or "已读取。",
+        }
+
+
+@dataclass
+class IngestResult:
+    period: str
+    manifest: pd.DataFrame
+    totals: dict
+    messages: list[str]
+    posts: pd.DataFrame
+    account_daily: pd.DataFrame
+    quarantine: pd.DataFrame
+    team: dict[str, pd.DataFrame]
+    out_dir: Path | None = None
+
+
+# ------------------------------------------------------------------------------------------------ one table
+def _quarantine_rows(rec: FileRecord, table: Table, reasons: pd.Series, name: str) -> pd.DataFrame:
+    if reasons.empty:
+        return empty(QUARANTINE)
+    raw = table.data.loc[reasons.index]
+    heads = [h if h else f"第{i + 1}列" for i, h in enumerate(table.headers)]
+    values = [json.dumps({h: str(v) for h, v in zip(heads, row) if str(v).strip() != ""}, ensure_ascii=False)
+              for row in raw.itertuples(index=False, name=None)]
+    sheet = f"[{table.sheet}] " if table.sheet and table.sheet != rec.path.name else ""
+    return pd.DataFrame({
+        "source_file": rec.rel, "source_row": (reasons.index.to_numpy() + 1), "table": name,
+        "reason": (sheet + reasons.astype(str)).to_numpy(), "values": values,
+    })
+
+
+def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd.Series, str, str]:
+    """Typed rows of one platform table (no account yet) -> (frame, parse reasons, target, layout id)."""
+    lay = registry.layout(table.candidate.id)
+    forms = {c: cs.form for c, cs in lay.spec.columns.items()}
+    sentinels = {c: cs.sentinels for c, cs in lay.spec.columns.items()}
+    kinds = {c: "int" if f == "int" else "float" for c, f in forms.items()}
+    df, lower, reasons = parse_columns(table, forms, sentinels, registry, kinds)
+    df["platform"] = lay.platform
+    df["layout"] = lay.id
+    if lay.spec.target == "posts":
+        df["views_lower_bound"] = lower.astype("boolean")
+        if "post_id" in df.columns:
+            df["post_id"] = ("id:" + df["post_id"].astype("string")).astype("string")
+        if "url" in df.columns:
+            uid = url_id(df["url"])
+            df["post_id"] = df["post_id"].fillna(uid) if "post_id" in df.columns else uid
+    if lay.spec.keep_rows:
+        df = df.drop(columns=[lay.spec.keep_rows.column], errors="ignore")
+    return df, reasons, lay.spec.target, lay.id
+
+
+def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd.Series]:
+    name = table.candidate.id
+    forms, kinds = team_forms(name)
+    cols = {c: p for c, p in table.columns.items() if c in forms}
+    table.columns = cols
+    df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
+    if "platform" in df.columns:
+        codes = df["platform"].map(lambda x: registry.platform_code(x) if isinstance(x, str) else None)
+        df["platform_name"] = df["platform"]
+        df["platform"] = codes.astype("string").fillna(df["platform"].astype("string"))
+    return df, reasons
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+def _roster_index(roster: pd.DataFrame) -> pd.DataFrame:
+    if roster.empty:
+        return pd.DataFrame(columns=["platform", "account", "name", "start_date", "end_date", "_acc", "_month"])
+    r = roster.copy()
+    r["_acc"] = r["account"].map(norm_header)
+    return r
+
+
+def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) -> pd.Series:
+    """Operator by (platform, account) and the roster's 负责开始/结束日期 (a hand-over splits by date)."""
+    out = pd.Series(pd.NA, index=df.index, dtype="string")
+    if roster.empty or df.empty:
+        return out
+    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": df["account"].map(norm_header).to_numpy(),
+                         "_month": df["_month"].to_numpy(),
+                         "_day": when.dt.tz_localize(None).dt.normalize().to_numpy() if hasattr(when.dt, "tz") and when.dt.tz is not None else when.to_numpy()})
+    r = roster[["platform", "_acc", "name", "start_date", "end_date", "_month"]].rename(columns={"_month": "_rmonth"})
+    m = left.merge(r, on=["platform", "_acc"], how="inner")
+    if m.empty:
+        return out
+    day = pd.to_datetime(m["_day"])
+    inside = (m["start_date"].isna() | (day.isna()) | (day >= m["start_date"])) & (m["end_date"].isna() | day.isna() | (day <= m["end_date"]))
+    m = m[inside].copy()
+    # prefer the roster of the file's own month, then the latest start date
+    m["_same"] = (m["_rmonth"] == m["_month"]).astype(int)
+    m = m.sort_values(["_i", "_same", "start_date"], na_position="first").drop_duplicates("_i", keep="last")
+    out.loc[m["_i"].to_numpy()] = m["name"].astype("string").to_numpy()
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ the period
+def _walk(ws: Workspace, months: list[str]) -> list[tuple[Path, str, str]]:
+    files = []
+    for month in months:
+        root = ws.raw(month)
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for fn in sorted(filenames):
+                if fn.startswith(".") or fn in ("Thumbs.db", "desktop.ini"):
+                    continue
+                p = Path(dirpath) / fn
+                files.append((p, month, str(p.relative_to(root.parent)).replace(os.sep, "/")))
+    return files
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
+    sn = sniff(rec.path)
+    if sn.kind in KIND_MESSAGES:
+        rec.kind = "unreadable" if sn.kind in ("empty",) else "unrecognised"
+        rec.messages.append(KIND_MESSAGES[sn.kind])
+        return []
+    if sn.kind == "json":
+        rec.kind = "unreadable"
+        rec.messages.append(json_error_message(rec.path))
+        return []
+    try:
+        sheets = read_grid(rec.path, sn, header_score(registry))
+    except Unreadable as exc:
+        rec.kind = "unreadable"
+        rec.messages.append(str(exc))
+        return []
+    tables: list[Table] = []
+    for sh in sheets:
+        found = find_tables(sh, registry)
+        if found:
+            rec.messages.extend(sh.notes)
+        tables.extend(found)
+    if not tables:
+        rec.kind = "unrecognised"
+        for hint in registry.config.hints:
+            if any(any(h in s.name for h in hint.sheet_names) for s in sheets):
+                rec.messages.append(hint.message)
+                return []
+        names = "、".join(s.name for s in sheets[:6])
+        where = f"（工作表：{names}）" if len(sheets) > 1 else ""
+        rec.messages.append(f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
+                            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。")
+    return tables
+
+
+def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, write: bool = True) -> IngestResult:
+    """Read data/raw/<m>/ for every month of `period` and write the processed tables to ws.processed(period).
+
+    Returns an IngestResult (manifest DataFrame, totals, plain-Chinese messages, the tables). With write=False nothing
+    is written (tests, previews). Never writes under data/raw.
+    """
+    # millions of short-lived cell objects: the cyclic GC would rescan them again and again (it doubled the run time)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _ingest_period(ws, period, registry, write)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool) -> IngestResult:
+    per = Period.parse(period)
+    registry = registry or load_registry()
+    recs: list[FileRecord] = []
+    for i, (p, month, rel) in enumerate(_walk(ws, per.months)):
+        parts = rel.split("/")
+        folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
+        recs.append(FileRecord(i, p, rel, month, folder, _sha256(p), p.stat().st_mtime))
+
+    # pass 1: read and parse every file; validate rows; keep typed frames only
+    platform_parts: dict[str, list[pd.DataFrame]] = {"posts": [], "account_daily": []}
+    team_parts: dict[str, list[pd.DataFrame]] = {t: [] for t in team_tables()}
+    quarantine: list[pd.DataFrame] = []
+    seen_sha: dict[str, str] = {}
+    for rec in recs:
+        if rec.sha256 in seen_sha:
+            rec.messages.append(f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
+        else:
+            seen_sha[rec.sha256] = rec.rel
+        tables = _read_file(rec, registry)
+        for t in tables:
+            ign = sum(t.ignored.values())
+            rec.rows_ignored += ign
+            if ign:
+                rec.messages.append("；".join(f"{k} {v} 行未计入" for k, v in t.ignored.items()) + "。")
+            if t.candidate.kind == "team":
+                rec.kind = "team_table" if rec.kind != "platform_export" else rec.kind
+                rec.tables.append(t.candidate.id)
+                df, reasons = parse_team_table(t, registry)
+                df = df.assign(source_file=rec.rel, source_row=(df.index.to_numpy() + 1), _file=rec.index, _month=rec.month)
+                dtypes = team_table_dtypes(t.candidate.id)
+                typed = _conform(df, dtypes, {"platform_name": STRING, "_file": INT, "_month": STRING})
+                typed.index = df.index
+                kept, bad = validate(typed, t.candidate.id, reasons)
+                if "platform" in typed.columns:
+                    unknown = typed.loc[kept.index, "platform"].dropna()
+                    unknown = unknown[~unknown.isin(list(registry.config.platform_names))]
+                    for row, name in list(unknown.items())[:5]:
+                        rec.messages.append(f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
+                                            f"这一行照常保留，但不会匹配到任何导出。")
+                rec.rows_read += len(df)
+                rec.rows_quarantined += len(bad)
+                quarantine.append(_quarantine_rows(rec, t, bad, t.candidate.id))
+                team_parts[t.candidate.id].append(kept)
+                continue
+            lay = registry.layout(t.candidate.id)
+            rec.kind = "platform_export"
+            rec.layouts.append(lay.id)
+            rec.platform = rec.platform or lay.platform
+            if lay.spec.target == "ignore":
+                rec.rows_ignored += len(t.data)
+                rec.messages.append(f"“{lay.spec.title}”表（{len(t.data)} 行）按设计不入库。")
+                continue
+            df, reasons, target, _ = parse_platform_table(t, registry)
+            snap, why = _snapshot(rec, t, df, target)
+            rec.snapshot_at = snap if rec.snapshot_at is None else max(rec.snapshot_at, snap)
+            df = df.assign(source_file=rec.rel, source_row=(df.index.to_numpy() + 1), _file=rec.index, _prio=lay.spec.priority,
+                           _mtime=rec.mtime, _month=rec.month, _folder=rec.folder, account=rec.folder or "?")
+            df["snapshot_at"] = snap
+            df["_order"] = range(len(df))
+            for c in ("platform", "account", "layout", "source_file"):
+                df[c] = df[c].astype("string")
+            kept, bad = validate(df, target, reasons)
+            rec.rows_read += len(df)
+            rec.rows_quarantined += len(bad)
+            quarantine.append(_quarantine_rows(rec, t, bad, target))
+            platform_parts[target].append(kept)
+
+    # the roster (all months; each file prefers its own month's roster)
+    roster = _concat(team_parts["roster"], team_table_dtypes("roster"))
+    rindex = _roster_index(roster)
+
+    # pass 2: accounts and operators
+    messages: list[str] = []
+    by_file = {r.index: r for r in recs}
+    for target in ("posts", "account_daily"):
+        frames = []
+        for df in platform_parts[target]:
+            if df.empty:
+                frames.append(df)
+                continue
+            rec = by_file[int(df["_file"].iloc[0])]
+            plat = df["platform"].iloc[0]
+            acc = _resolve_account(rec, plat, rindex, registry)
+            if acc is None:
+                rec.rejected = True
+                rec.rows_read -= len(df)
+                continue
+            rec.account = acc
+            df = df.assign(account=acc)
+            when = df["published_at"] if target == "posts" else df["date"]
+            df["operator"] = _assign_operator(df, rindex, when)
+            frames.append(df)
+        platform_parts[target] = frames
+
+    posts = _finish_posts(platform_parts["posts"], by_file)
+    daily = _finish_daily(platform_parts["account_daily"], by_file)
+    team = {}
+    for name, parts in team_parts.items():
+        team[name] = _finish_team(name, parts, by_file)
+
+    for rec in recs:
+        if rec.rejected:
+            rec.rows_read = 0
+            rec.rows_quarantined = 0
+            rec.duplicates_merged = 0
+            rec.rows_kept = 0
+    for rec in recs:
+        if rec.kind == "platform_export" and not rec.rejected and rec.account and rec.folder and not _in_roster(rindex, rec):
+            rec.messages.append(f"账号文件夹“{rec.folder}”不在花名册里（{label('platform.' + rec.platform)}），数据照常读取，负责人为空；请在花名册补上这个账号。")
+    qdf = pd.concat([q for q in quarantine if not q.empty], ignore_index=True) if any(not q.empty for q in quarantine) else empty(QUARANTINE)
+    # only quarantine rows of files that were not rejected as a whole
+    rejected = {r.rel for r in recs if r.rejected}
+    qdf = _conform(qdf[~qdf["source_file"].isin(rejected)], QUARANTINE)
+
+    manifest = pd.DataFrame([r.entry() for r in recs], columns=MANIFEST_COLUMNS)
+    totals = {
+        "files": len(recs),
+        "platform_exports": int((manifest["kind"] == "platform_export").sum()),
+        "team_tables": int((manifest["kind"] == "team_table").sum()),
+        "unrecognised": int((manifest["kind"] == "unrecognised").sum()),
+        "unreadable": int((manifest["kind"] == "unreadable").sum()),
+        "rows_read": int(manifest["rows_read"].sum()),
+        "rows_kept": int(manifest["rows_kept"].sum()),
+        "rows_quarantined": int(manifest["rows_quarantined"].sum()),
+        "duplicates_merged": int(manifest["duplicates_merged"].sum()),
+        "posts": len(posts), "account_daily_rows": len(daily),
+    }
+    messages = _summary(per, recs, totals, roster) + messages
+    result = IngestResult(per.text, manifest, totals, messages, posts, daily, qdf, team)
+    if write:
+        result.out_dir = write_outputs(ws.processed(per.text), result)
+    return result
+
+
+def _conform(df: pd.DataFrame, columns: dict, extra: dict | None = None) -> pd.DataFrame:
+    """schema.conform, with absent columns added as typed nulls first (pd.NA cannot be cast to float64)."""
+    missing = {c: pd.Series(index=df.index, dtype=t) for c, t in columns.items() if c not in df.columns}
+    if missing:
+        df = df.assign(**missing)
+    return conform(df, columns, extra)
+
+
+def _in_roster(rindex: pd.DataFrame, rec: FileRecord) -> bool:
+    if rindex.empty:
+        return False
+    return bool(((rindex["platform"] == rec.platform) & (rindex["_acc"] == norm_header(rec.account))).any())
+
+
+def _resolve_account(rec: FileRecord, platform: str, rindex: pd.DataFrame, registry: Registry) -> str | None:
+    pname = label(f"platform.{platform}")
+    if rec.folder:
+        if not rindex.empty:
+            hit = rindex[(rindex["platform"] == platform) & (rindex["_acc"] == norm_header(rec.folder))]
+            if not hit.empty:
+                return str(hit["account"].iloc[0])
+        return rec.folder
+    cands = [] if rindex.empty else sorted(set(rindex.loc[rindex["platform"] == platform, "account"].astype(str)))
+    if len(cands) == 1:
+        rec.messages.append(f"文件放在月份文件夹顶层，按花名册归到{pname}唯一的账号“{cands[0]}”。")
+        return cands[0]
+    if not cands:
+        rec.messages.append(f"文件放在月份文件夹顶层，但花名册里没有{pname}账号，无法判断属于哪个账号，整个文件未读取；"
+                            f"请把它放进以账号命名的子文件夹。")
+    else:
+        rec.messages.append(f"文件放在月份文件夹顶层，但花名册里{pname}有 {len(cands)} 个账号（{'、'.join(cands)}），"
+                            f"无法判断属于哪个，整个文件未读取；请把它放进对应账号的子文件夹。")
+    return None
+
+
+def _snapshot(rec: FileRecord, table: Table, df: pd.DataFrame, target: str) -> tuple[pd.Timestamp, str]:
+    """When the export was taken: the file's own date (title range end, unix times or a date in the file name), else
+    the first instant after the month folder's month (exports are taken at or after month end), and never earlier
+    than the newest date inside the file."""
+    rng = table.date_range
+    if rng is not None:
+        return rng[1] + pd.Timedelta(days=1), "title"
+    named = snapshot_from_name(rec.path.name)
+    if named is not None:
+        return named, "name"
+    snap = Period.parse(rec.month).end
+    col = "published_at" if target == "posts" else "date"
+    if col in df.columns and df[col].notna().any():
+        newest = df[col].max()
+        if newest.tzinfo is None:
+            newest = newest.tz_localize(TZ) + pd.Timedelta(days=1)
+        snap = max(snap, newest)
+    return snap, "rule"
+
+
+def _concat(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty({**dtypes, "_file": INT, "_month": STRING})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _count_dropped(dropped: pd.Series, by_file: dict[int, FileRecord]) -> None:
+    for f, n in dropped.value_counts().items():
+        by_file[int(f)].duplicates_merged += int(n)
+
+
+def _count_kept(kept: pd.Series, by_file: dict[int, FileRecord]) -> None:
+    for f, n in kept.value_counts().items():
+        by_file[int(f)].rows_kept += int(n)
+
+
+def _extra_dtypes(df: pd.DataFrame, registry: Registry, base: dict) -> dict:
+    extra = {k: v for k, v in POSTS_EXTRA.items()}
+    for k, v in POSTS_EXTRA.items():  # the workbook's extras are always present (typed nulls when no file had them)
+        if k not in df.columns:
+            df[k] = pd.Series(index=df.index, dtype=v)
+    for lay in registry.layouts:
+        for col, cs in lay.spec.columns.items():
+            if col in base or col in extra or col not in df.columns:
+                continue
+            extra[col] = _FORM_DTYPE.get(cs.form, "float64")
+    return extra
+
+
+def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
+    registry = load_registry()
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _conform(empty(POSTS), POSTS)
+    df = pd.concat(parts, ignore_index=True)
+    if "title" not in df.columns:
+        df["title"] = pd.NA
+    if "post_id" not in df.columns:
+        df["post_id"] = pd.NA
+    df["post_id"] = df["post_id"].astype("string")
+    # rows without a platform id adopt the id of the same article (title + day) from a file that has one
+    has = df["post_id"].notna()
+    if has.any() and (~has).any():
+        df["_match"] = title_day_key(df["platform"], df["account"], df["title"], df["published_at"])
+        ids = df.loc[has, ["_match", "post_id"]].drop_duplicates()
+        unique = ids.groupby("_match")["post_id"].nunique()
+        ids = ids[ids["_match"].isin(unique[unique == 1].index)].drop_duplicates("_match").set_index("_match")["post_id"]
+        df.loc[~has, "post_id"] = df.loc[~has, "_match"].map(ids).astype("string")
+    missing = df["post_id"].isna()
+    if missing.any():
+        df.loc[missing, "post_id"] = stable_id(df.loc[missing, "platform"], df.loc[missing, "account"],
+                                               df.loc[missing, "title"], df.loc[missing, "published_at"])
+    views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
+    df["_views"] = views
+    df = df.sort_values(["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order"], kind="stable")
+    dup = df.duplicated(["platform", "account", "post_id"], keep="last")
+    _count_dropped(df.loc[dup, "_file"], by_file)
+    df = df[~dup].sort_values(["platform", "account", "published_at", "post_id"], kind="stable")
+    _count_kept(df["_file"], by_file)
+    return _conform(df, POSTS, _extra_dtypes(df, registry, POSTS))
+
+
+def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
+    registry = load_registry()
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
+    df = pd.concat(parts, ignore_index=True)
+    df = df.sort_values(["snapshot_at", "_mtime", "_file", "_order"], kind="stable")
+    dup = df.duplicated(["platform", "account", "date"], keep="last")
+    _count_dropped(df.loc[dup, "_file"], by_file)
+    df = df[~dup].sort_values(["platform", "account", "date"], kind="stable")
+    _count_kept(df["_file"], by_file)
+    extra = {"snapshot_at": TIMESTAMP, "layout": STRING}
+    extra.update({k: v for k, v in _extra_dtypes(df, registry, ACCOUNT_DAILY).items() if k not in POSTS_EXTRA})
+    return _conform(df, ACCOUNT_DAILY, extra)
+
+
+def _finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
+    dtypes = team_table_dtypes(name)
+    extra = {"platform_name": STRING} if "platform" in dtypes else {}
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _conform(empty(dtypes), dtypes, extra)
+    df = pd.concat(parts, ignore_index=True)
+    content = [c for c in dtypes if c not in ("source_file", "source_row")]
+    # the same rows in another file (a roster copied into every month, a table saved twice) merge; within one file
+    # identical rows are kept (they may be real)
+    first_file = df.groupby(content, dropna=False, sort=False)["_file"].transform("first")
+    dup = df["_file"] != first_file
+    _count_dropped(df.loc[dup, "_file"], by_file)
+    df = df[~dup]
+    _count_kept(df["_file"], by_file)
+    return _conform(df, dtypes, extra)
+
+
+def _summary(per: Period, recs: list[FileRecord], totals: dict, roster: pd.DataFrame) -> list[str]:
+    msgs = [f"{per.text}：共 {totals['files']} 个文件，平台导出 {totals['platform_exports']} 个、团队表格 {totals['team_tables']} 个；"
+            f"读取 {totals['rows_read']} 行，保留 {totals['rows_kept']} 行，隔离 {totals['rows_quarantined']} 行，"
+            f"重复合并 {totals['duplicates_merged']} 行；作品 {totals['posts']} 条。"]
+    if not recs:
+        msgs.append(f"没有找到任何文件：请把导出文件放进 data/raw/<月份>/ 下（{', '.join(per.months)}）。")
+    else:
+        present = {r.month for r in recs}
+        absent = [m for m in per.months if m not in present]
+        if absent:
+            msgs.append(f"这些月份没有任何文件：{'、'.join(absent)}。")
+    if roster.empty:
+        msgs.append("没有找到花名册（表头 姓名/平台/账号），作品的负责人将为空。")
+    bad = [r for r in recs if r.kind in ("unreadable", "unrecognised") or r.rejected]
+    for r in bad[:20]:
+        msgs.append(f"⚠ {r.rel}：{r.entry()['message']}")
+    if len(bad) > 20:
+        msgs.append(f"……另有 {len(bad) - 20} 个文件未读取，详见 ingest_manifest.json。")
+    if totals["rows_quarantined"]:
+        msgs.append(f"有 {totals['rows_quarantined']} 行数据被隔离（见 quarantine.csv，可用 Excel 打开），原因已逐行写明。")
+    return msgs
+
+
+def write_outputs(out: Path, result: IngestResult) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    result.posts.to_parquet(out / FILES["posts"], index=False)
+    result.account_daily.to_parquet(out / FILES["account_daily"], index=False)
+    for name, df in result.team.items():
+        df.to_parquet(out / team_file(name), index=False)
+    result.quarantine.to_parquet(out / FILES["quarantine"], index=False)
+    result.quarantine.to_csv(out / FILES["quarantine_csv"], index=False, encoding="utf-8-sig")
+    doc = {"period": result.period, "totals": result.totals, "messages": result.messages,
+           "files": json.loads(result.manifest.to_json(orient="records", force_ascii=False))}
+    (out / FILES["manifest"]).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return out
+
+
+def read_export(path: str | Path, registry: Registry | None = None) -> tuple[str | None, pd.DataFrame]:
+    """Read one platform export (or team table) on its own: (layout id or team table name, typed rows).
+
+    No roster and no de-duplication; rows that would be quarantined are kept and their reasons are in `_problem`.
+    Returns (None, empty frame) when the file is not recognised; raises nothing for bad files (see the manifest path).
+    """
+    registry = registry or load_registry()
+    path = Path(path)
+    rec = FileRecord(0, path, path.name, "1970-01", None, "", 0.0)
+    tables = _read_file(rec, registry)
+    frames, lid = [], None
+    for t in tables:
+        if t.candidate.kind == "team":
+            df, reasons = parse_team_table(t, registry)
+        else:
+            if registry.layout(t.candidate.id).spec.target == "ignore":
+                continue
+            df, reasons, _, _ = parse_platform_table(t, registry)
+        df["source_row"] = df.index.to_numpy() + 1
+        df["_problem"] = reasons
+        lid = lid or t.candidate.id
+        if t.candidate.id == lid:
+            frames.append(df)
+    if not frames:
+        return None, pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["messages"] = rec.messages
+    return lid, out

@@ -1,0 +1,219 @@
+"""Find the tables in a sheet: the header row (scanning the first rows for the most known headers), side-by-side tables
+split at blank spacer columns, and the data rows below (blank, summary, note and by-design rows set aside, counted)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..schema import team_tables
+from .dates import parse_datetimes, range_in_text
+from .grid import Sheet
+from .layouts import Registry, match_headers, norm_header, norm_series, split_unit
+
+
+@dataclass
+class Candidate:
+    kind: str                 # "platform" | "team"
+    id: str                   # layout id or team table name
+    lookup: dict[str, str]
+    required: list[str]
+    target: str               # posts | account_daily | ignore | <team table>
+    platform: str | None = None
+
+
+@dataclass
+class Table:
+    sheet: str
+    candidate: Candidate
+    header_row: int                       # 0-based row in the sheet
+    headers: list[str]                    # raw header texts of the segment
+    columns: dict[str, tuple[int, str | None]]  # canonical -> (position within segment, unit)
+    data: pd.DataFrame                    # raw text cells of the kept data rows (positional columns, sheet row index)
+    title_texts: list[str]                # non-empty cells above the header (title rows, banners)
+    ignored: dict[str, int] = field(default_factory=dict)  # reason -> rows set aside by design (not records)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def date_range(self):
+        return range_in_text(self.title_texts)
+
+
+@lru_cache(maxsize=4)
+def candidates(registry: Registry) -> list[Candidate]:
+    out = [Candidate("platform", lay.id, lay.lookup, list(lay.spec.signature), lay.spec.target, lay.platform)
+           for lay in registry.layouts]
+    for name, spec in team_tables().items():
+        lookup: dict[str, str] = {}
+        required = []
+        for col, cs in spec["columns"].items():
+            for h in [cs["header"], col, *cs.get("aliases", [])]:
+                lookup.setdefault(norm_header(h), col)
+            if cs.get("required"):
+                required.append(col)
+        out.append(Candidate("team", name, lookup, required, name))
+    return out
+
+
+@lru_cache(maxsize=4)
+def known_headers(registry: Registry) -> frozenset[str]:
+    return frozenset(h for c in candidates(registry) for h in c.lookup)
+
+
+def header_score(registry: Registry):
+    known = known_headers(registry)
+
+    def score(cells: list[str]) -> int:
+        return sum(1 for c in cells if norm_header(c) in known)
+    return score
+
+
+def best_candidate(registry: Registry, headers: list[str]) -> tuple[Candidate | None, dict, int]:
+    best: tuple[Candidate | None, dict, tuple] = (None, {}, (0, 0))
+    normed = [norm_header(h) for h in headers]
+    known = known_headers(registry)
+    if sum(1 for h in normed if h in known or split_unit(h)[0] in known) < 2:
+        return None, {}, 0
+    for cand in candidates(registry):
+        found = match_headers(cand.lookup, normed, normalised=True)
+        if not all(r in found for r in cand.required):
+            continue
+        key = (len(found), len(cand.required))
+        if key > best[2]:
+            best = (cand, found, key)
+    return best[0], best[1], best[2][0]
+
+
+def _segments(nonblank: pd.DataFrame) -> list[tuple[int, int]]:
+    """Runs of columns that hold something (a column blank in every row is a spacer between side-by-side tables)."""
+    used = nonblank.any(axis=0).tolist()
+    segs, start = [], None
+    for j, u in enumerate(used + [False]):
+        if u and start is None:
+            start = j
+        elif not u and start is not None:
+            segs.append((start, j))
+            start = None
+    return segs
+
+
+def find_tables(sheet: Sheet, registry: Registry) -> list[Table]:
+    cells = sheet.cells
+    if cells.empty:
+        return []
+    text = cells.apply(lambda c: c.astype("string").str.strip()).fillna("")
+    nonblank = text.ne("")
+    scan = min(registry.config.header_scan_rows, len(text))
+    found: list[tuple[int, int, int, Candidate, dict, int]] = []  # (c0, c1, row, cand, cols, score)
+    for c0, c1 in _segments(nonblank):
+        best = None
+        for r in range(scan):
+            row = text.iloc[r, c0:c1].tolist()
+            if sum(1 for x in row if x) < 2:
+                continue
+            cand, cols, sc = best_candidate(registry, row)
+            if cand is not None and (best is None or sc > best[5]):
+                best = (c0, c1, r, cand, cols, sc)
+        if best:
+            found.append(best)
+    # a table with an accidental blank column: neighbouring segments with the same header row and candidate merge
+    merged: list[list] = []
+    for f in found:
+        if merged and merged[-1][3].id == f[3].id and merged[-1][2] == f[2]:
+            prev = merged[-1]
+            row = text.iloc[f[2], prev[0]:f[1]].tolist()
+            cand, cols, sc = best_candidate(registry, row)
+            if cand is not None and cand.id == f[3].id:
+                merged[-1] = [prev[0], f[1], f[2], cand, cols, sc]
+                continue
+        merged.append(list(f))
+    return [_table(sheet, text, nonblank, registry, *m[:5]) for m in merged]
+
+
+def _table(sheet: Sheet, text: pd.DataFrame, nonblank: pd.DataFrame, registry: Registry, c0: int, c1: int, hr: int,
+           cand: Candidate, cols: dict) -> Table:
+    headers = text.iloc[hr, c0:c1].tolist()
+    titles = [x for x in text.iloc[:hr, :].to_numpy().ravel().tolist() if x]
+    body = sheet.cells.iloc[hr + 1:, c0:c1]
+    btext = text.iloc[hr + 1:, c0:c1]
+    bnon = nonblank.iloc[hr + 1:, c0:c1]
+    ignored: dict[str, int] = {}
+    notes: list[str] = []
+    keep = bnon.any(axis=1)  # blank rows (trailing, after a rowspan header, whitespace only) are not records
+
+    # a repeated header row inside the data (files pasted together)
+    rep = pd.Series(len(btext) > 0, index=btext.index)
+    for j, h in enumerate(headers):
+        if not rep.any():
+            break
+        rep &= btext.iloc[:, j].eq(h)
+    if rep.any():
+        ignored["重复的表头行"] = int((rep & keep).sum())
+        keep &= ~rep
+
+    # where a second block starts below a blank row (distribution blocks such as 性别分布, notes): the table ends
+    key_col = cols.get("published_at", cols.get("date"))
+    if key_col is not None and len(btext):
+        ts, bad = parse_datetimes(btext.iloc[:, key_col[0]], registry.placeholders)
+        blank_row = ~bnon.any(axis=1)
+        positions = list(range(len(btext)))
+        seen_data, after_blank, cut = False, False, None
+        bad_l, blank_l, ok_l = bad.tolist(), blank_row.tolist(), ts.notna().tolist()
+        for i in positions:
+            if blank_l[i]:
+                after_blank = seen_data
+                continue
+            if ok_l[i]:
+                seen_data = True
+                after_blank = False
+                continue
+            if after_blank:
+                cut = i
+                break
+        if cut is not None:
+            rest = keep.iloc[cut:]
+            n = int(rest.sum())
+            if n:
+                first = btext.iloc[cut].tolist()
+                label = next((x for x in first if x), "")
+                ignored[f"表格下方的其他区块（从第 {hr + 2 + cut} 行“{label[:20]}”起）"] = n
+            keep.iloc[cut:] = False
+
+    # summary rows (合计/累计/全部 totals), by their first non-empty cell
+    markers = {norm_header(m) for m in registry.config.summary_markers}
+    if len(btext):
+        arr = btext.to_numpy(dtype=object)
+        first_pos = bnon.to_numpy().argmax(axis=1)
+        first_raw = pd.Series(arr[np.arange(len(arr)), first_pos], index=btext.index).astype("string")
+        short = first_raw.str.len().le(12).fillna(False)  # summary markers are short words
+        first_cell = pd.Series("", index=btext.index, dtype="string")
+        if short.any():
+            first_cell[short] = norm_series(first_raw[short])
+        summ = first_cell.isin(markers) & keep
+        if cand.kind == "platform" and summ.any():
+            ignored["合计/汇总行"] = int(summ.sum())
+            keep &= ~summ
+
+    # by-design rows (per-channel rows that overlap the 全部 row)
+    if cand.kind == "platform":
+        spec = registry.layout(cand.id).spec
+        if spec.keep_rows and spec.keep_rows.column in cols:
+            pos = cols[spec.keep_rows.column][0]
+            allowed = {norm_header(v) for v in spec.keep_rows.values}
+            ok = norm_series(btext.iloc[:, pos]).isin(allowed)
+            drop = keep & ~ok
+            if drop.any():
+                ignored[f"分渠道明细行（渠道之间有重叠，不能相加，只用“{'/'.join(spec.keep_rows.values)}”行）"] = int(drop.sum())
+            keep &= ok
+
+    # note rows: a single filled cell and no date where one is needed
+    if key_col is not None and len(btext):
+        single = bnon.sum(axis=1).eq(1) & btext.iloc[:, key_col[0]].eq("")
+        note = single & keep
+        if note.any():
+            ignored["说明文字行"] = int(note.sum())
+            keep &= ~note
+
+    return Table(sheet.name, cand, hr, headers, cols, body[keep.to_numpy()], titles, ignored, notes)
