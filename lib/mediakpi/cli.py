@@ -27,8 +27,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if ws.raw_months() and not args.force:
         print(f"{ws.raw_root} 里已经有月份数据（{ws.raw_months()[-1]} 等），不写演示数据；要重写请加 --force。")
         return 0
-    summary = write_demo(ws.raw_root, seed=args.seed, end_month=args.end_month, months=args.months)
-    print(f"演示数据已写入 {ws.raw_root}：{summary}")
+    summary = write_demo(ws.raw_root, seed=args.seed, end_month=args.end_month, months=args.months,
+                         overwrite=args.force)
+    print(summary)
     return 0
 
 
