@@ -204,3 +204,30 @@ def test_optional_viral_bonus(ws):
     card = res.scorecard.set_index("operator")
     assert card.loc["张三", "bonus"] == 3 and card.loc["李四", "bonus"] == 0
     assert (res.ledger["item"] == "爆款加分").sum() == 1
+
+
+def test_growth_without_follower_totals_uses_the_accounts_own_net_gain_history(ws):
+    """Douyin/XHS exports have no follower total: net new followers (from posts) vs the account's own median."""
+    from .builders import write_account_month
+
+    minimal_month(ws)
+    for month, net in [("2026-07", 100), ("2026-08", 120), ("2026-09", 80)]:
+        write_account_month(ws, month, [{"platform": "xiaohongshu", "account": "品牌红书", "operator": "王五",
+                                         "month": month, "net_growth": net, "source": "posts"}])
+    write_account_month(ws, "2026-10", [{"platform": "xiaohongshu", "account": "品牌红书", "operator": "王五",
+                                         "month": "2026-10", "net_growth": 84, "source": "posts"}])
+    r = rows_of(score_period(ws, "2026-10"), "王五")
+    # target = median(100, 120, 80) × (1 + uplift 5%) = 105; 84 / 105 = 80%
+    assert r.loc["粉丝增长率", "applicable"]
+    assert abs(r.loc["粉丝增长率", "score"] - 80.0) < 0.01
+    assert "按作品涨粉计净增84" in r.loc["粉丝增长率", "explanation"]
+
+
+def test_growth_without_totals_or_history_is_not_applicable(ws):
+    from .builders import write_account_month
+
+    minimal_month(ws)
+    write_account_month(ws, "2026-10", [{"platform": "xiaohongshu", "account": "品牌红书", "operator": "王五",
+                                         "month": "2026-10", "net_growth": 84, "source": "posts"}])
+    r = rows_of(score_period(ws, "2026-10"), "王五")
+    assert not r.loc["粉丝增长率", "applicable"] and "不适用" in r.loc["粉丝增长率", "explanation"]

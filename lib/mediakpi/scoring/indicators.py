@@ -364,7 +364,21 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
         g = g.sort_values("month")
         start = pd.to_numeric(g["followers_start"], errors="coerce").dropna()
         net = pd.to_numeric(g["net_growth"], errors="coerce").dropna()
-        if start.empty or net.empty or start.iloc[0] <= 0:
+        if net.empty:
+            continue
+        if start.empty or start.iloc[0] <= 0:
+            # No follower total in the exports (e.g. Douyin, XHS): the net new followers summed from the posts,
+            # against the account's own trailing median of the same figure; without enough history, not scored.
+            b = ctx["base_net"]
+            hit = b[(b["platform"] == plat) & (b["account"] == acc)] if not b.empty else b
+            if hit.empty or hit.iloc[0]["n_months"] < cfg.baseline.min_months or hit.iloc[0]["baseline"] <= 0:
+                continue
+            uplift = spec.target.baseline.uplift
+            tgt = float(hit.iloc[0]["baseline"]) * len(win.months) * (1 + uplift)
+            s = float(F.linear(float(net.sum()), tgt, cap=cfg.scale.cap))
+            parts.append(s)
+            notes.append(f"{acc}无期初粉丝总数，按作品涨粉计净增{num(net.sum())}，目标{num(tgt)}"
+                         f"（近{int(hit.iloc[0]['n_months'])}月中位数{num(hit.iloc[0]['baseline'])}×{1 + uplift:g}），{sc(s)}分")
             continue
         rate = net.sum() / start.iloc[0]
         tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, ctx["base_growth"], months=len(win.months))
@@ -823,6 +837,8 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         "base_wis": trailing_baseline(inp.monthly("wis", lambda: monthly_post_metric(
             before, lambda g: wis_rate(g, wis_w))), first, rule),
         "base_growth": trailing_baseline(hist_growth, first, rule),
+        "base_net": trailing_baseline(am_all.assign(value=pd.to_numeric(am_all.get("net_growth"), errors="coerce"))
+                                      if not am_all.empty else hist_growth, first, rule),
         "calendar_win": cal_win,
         "account_month_win": am_win,
         "quality_reviews": _date_window(t.get("quality_reviews", pd.DataFrame()), ["review_date"], win),
