@@ -9,6 +9,15 @@ import yaml
 from .paths import CONFIG_DIR
 
 
+# libyaml's C loader when present: the same safe subset, about ten times faster on the label and layout files.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(stream) -> Any:
+    """yaml.safe_load, with the C loader when available."""
+    return yaml.load(stream, Loader=_LOADER)
+
+
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message is plain Chinese and names the file and the key."""
 
@@ -21,7 +30,7 @@ def load_yaml(path: str | Path) -> Any:
         raise ConfigError(f"找不到配置文件 {path}：请确认文件存在（默认配置在 config/ 目录）。")
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return parse_yaml(fh)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "某处"

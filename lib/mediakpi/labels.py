@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .config import parse_yaml
 
 from .paths import CONFIG_DIR
 
@@ -20,7 +20,7 @@ def _table(folder: str = str(CONFIG_DIR / "labels")) -> dict[str, dict[str, str]
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = parse_yaml(fh) or {}
         for key, value in data.items():
             if key in merged:
                 raise ValueError(f"label {key!r} is defined twice (second time in {path.name})")

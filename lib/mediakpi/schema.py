@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
+from .config import parse_yaml
 
 from .paths import CONFIG_DIR
 
@@ -138,7 +138,7 @@ FILES = {
 def team_tables(config_dir: Path = CONFIG_DIR) -> dict:
     """The team-table definitions from config/team_tables.yaml."""
     with open(config_dir / "team_tables.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["tables"]
+        return parse_yaml(fh)["tables"]
 
 
 def team_table_dtypes(table: str) -> dict[str, str]:

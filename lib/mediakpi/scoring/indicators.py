@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import yaml
+from ..config import parse_yaml
 
 from ..periods import Period
 from ..paths import CONFIG_DIR
@@ -715,7 +715,7 @@ CRITERIA = {"专业能力": "professional", "职业素养": "conduct", "团队�
 def _roles() -> dict[str, str]:
     """Alias → role (manager / peer / self) from config/team_tables.yaml `rater_roles`."""
     with open(CONFIG_DIR / "team_tables.yaml", encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh).get("rater_roles", {})
+        raw = parse_yaml(fh).get("rater_roles", {})
     return {str(a).strip().lower(): role for role, aliases in raw.items() for a in aliases}
 
 
