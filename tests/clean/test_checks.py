@@ -162,3 +162,16 @@ def test_suspected_duplicate():
     ])
     f = duplicate_flags(posts)
     assert sorted(f["post_id"]) == ["h:1", "url:b"] and set(f["check"]) == {"suspected_duplicate"}
+
+
+def test_absurd_counts_and_publish_times_in_the_future(cfg):
+    posts = make_posts([
+        {"views": 999_999_999_999_999, "published_at": "2026-10-01 10:00"},
+        {"views": 5_000_000, "published_at": "2026-10-01 10:00"},
+        {"published_at": "2031-01-01 10:00", "snapshot_at": "2031-01-02 10:00"},  # the file's own date is wrong too
+    ])
+    now = pd.Timestamp("2026-11-26 12:00", tz="Asia/Shanghai")
+    f = plausibility_flags(posts, cfg, now=now)
+    by_post = f.groupby("post_id")["check"].apply(list).to_dict()
+    assert by_post == {"p0": ["absurd_count"], "p2": ["published_in_future"]}
+    assert "大得不可能" in f["message"].iloc[0]

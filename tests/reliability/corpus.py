@@ -35,6 +35,10 @@ def write_xlsx(path: Path, rows: list[list], banner: str | None = None) -> Path:
         ws.append([banner])
     for r in rows:
         ws.append(r)
+    for row in ws.iter_rows():
+        for cell in row:  # text stays text: a title starting with "=" is not a formula in a platform export
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -45,7 +45,7 @@ class Plausibility(_Strict):
     rate_columns: list[str] = ["completion_rate", "cover_ctr", "bounce_rate"]
     rate_exempt: dict[str, list[str]] = {"bilibili": ["cover_ctr"]}
     likes_le_views_platforms: list[str] = ["douyin", "xiaohongshu", "bilibili", "kuaishou", "channels"]
-
+    max_count: float = 1e10
 
     @field_validator("rate_exempt")
     @classmethod

@@ -49,15 +49,21 @@ def _num(posts: pd.DataFrame, col: str) -> pd.Series:
     return pd.to_numeric(posts[col], errors="coerce").astype("float64")
 
 
-def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
-    """Impossible values: negative counts (net columns excepted), rates outside 0–1, a publish time after the export
-    was taken, likes above views where a like needs a view, a missing publish time."""
+def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Impossible values: negative counts (net columns excepted), absurdly large counts, rates outside 0–1, a publish
+    time after the export was taken or after `now` (the run's time), likes above views where a like needs a view, a
+    missing publish time."""
     pc = cfg.plausibility
+    now = pd.Timestamp.now(tz="Asia/Shanghai") if now is None else now
     frames = []
     for col in pc.count_columns:
-        if col in pc.allow_negative or col not in posts.columns:
+        if col not in posts.columns:
             continue
         v = _num(posts, col)
+        frames.append(flags_from(posts, v > pc.max_count, "absurd_count", "error",
+                                 v.map(lambda x, c=col: f"{column_name(c)} = {fmt_num(x)}，大得不可能：请核对导出文件（单位或多余的数字？）")))
+        if col in pc.allow_negative:
+            continue
         frames.append(flags_from(posts, v < 0, "negative_count", "error",
                                  v.map(lambda x, c=col: f"{column_name(c)} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
     for col in pc.rate_columns:
@@ -75,6 +81,9 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
         future = (posts["published_at"] > limit).fillna(False)
         frames.append(flags_from(posts, future, "published_after_snapshot", "error",
                                  "发布时间晚于导出时间：请检查发布时间或导出日期"))
+    ahead = (posts["published_at"] > now).fillna(False)
+    frames.append(flags_from(posts, ahead, "published_in_future", "error",
+                             "发布时间在未来（晚于本次运行时间）：请检查发布时间的格式或年份"))
     if {"likes", "views"} <= set(posts.columns):
         likes, views = _num(posts, "likes"), _num(posts, "views")
         lower = posts["views_lower_bound"].fillna(False).astype(bool) if "views_lower_bound" in posts.columns \
