@@ -94,12 +94,15 @@ def _row(name: str, seconds: float, note: str = "") -> str:
 def bench_floor_vs_demo(work: Path, echo=print) -> dict:
     """Demo month end to end vs the five-kernel floor, through the same runner."""
     from .cli import main as cli_main
+    from .demo import write_demo
     from .runner import STAGES, run_period
 
     data, reports = work / "demo-data", work / "demo-reports"
-    if not (data / "raw").is_dir():
-        cli_main(["demo", "--data-dir", str(data)])
+    if not Workspace.of(data).raw_months():
+        write_demo(data / "raw")
     month = Workspace.of(data).raw_months()[-1]
+    # as `make demo` does: earlier months processed first (baselines, trends); not part of the timed run
+    cli_main(["backfill", "--period", month, "--data-dir", str(data)])
     floor_dir = floor_notebooks(work / "floor-notebooks", STAGES)
     # warm-up (imports in the OS page cache), then one measured run each
     run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False,
