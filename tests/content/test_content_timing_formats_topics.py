@@ -112,3 +112,13 @@ def test_date_only_exports_are_left_out_of_best_time():
     table = best_time_table(pd.concat([timed, dated], ignore_index=True), BestTime(min_posts_per_cell=3))
     assert "只有日期" not in set(table["account"].dropna())
     assert table.loc[table["scope"] == "pooled", "posts"].sum() == len(timed)
+
+
+def test_topics_of_a_very_large_month_come_from_the_most_viewed_posts():
+    from mediakpi.content.settings import Topics
+    from mediakpi.content.topics import topics_scope
+
+    posts = pd.DataFrame({"title": [f"标题{i}" for i in range(10)], "views": [5, 1, 9, 3, None, 7, 2, 8, 6, 4]})
+    cfg = Topics(max_posts=3)
+    assert topics_scope(posts, cfg)["views"].tolist() == [9, 8, 7]
+    assert len(topics_scope(posts, Topics(max_posts=100))) == 10

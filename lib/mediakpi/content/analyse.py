@@ -182,6 +182,8 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
         notes.append(f"{names} 的导出只有发布日期、没有具体时间，未计入最佳发布时间分析。")
     if calendar_match is None:
         notes.append("没有内容排期匹配结果，按时发布率为空。")
+    if len(posts) > cfg.topics.max_posts:
+        notes.append(f"本期内容 {len(posts):,} 条，话题分析取播放/阅读最高的 {cfg.topics.max_posts:,} 条（config/content.yaml topics.max_posts）。")
     result.summary = _summary(result, md)
     return result
 

@@ -47,6 +47,7 @@ class Topics(_Strict):
     max_topics: int = Field(30, ge=1)
     keywords_per_title: int = Field(3, ge=0)
     min_keyword_length: int = Field(2, ge=1)
+    max_posts: int = Field(20000, ge=1)
     stopwords: list[str] = []
 
 
