@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path

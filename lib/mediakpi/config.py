@@ -51,3 +51,21 @@ def pydantic_message(path: str | Path, exc: Exception) -> str:
             msg = "缺少必填项"
         lines.append(f"{loc}: {msg}")
     return f"配置文件 {Path(path).name} 有 {len(lines)} 处问题：" + "；".join(lines)
+
+
+def validate_model(data: Any, model, source: str | Path):
+    """A YAML mapping validated into the pydantic `model`; anything wrong becomes one ConfigError in Chinese."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise ConfigError(f"配置文件 {Path(source).name} 应是一个键值表（key: value），现在是空的或格式不对："
+                          f"请参照 config/ 里的默认文件。")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(pydantic_message(source, exc)) from None
+
+
+def load_model(path: str | Path, model):
+    """load_yaml + validate_model."""
+    return validate_model(load_yaml(path), model, path)

@@ -16,9 +16,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from .config import ConfigError, load_yaml, pydantic_message
+from .config import load_model
 from .paths import CONFIG_DIR
 from .schema import PLATFORMS
 
@@ -109,13 +109,7 @@ class MetricDictionary(_Strict):
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> MetricDictionary:
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"配置文件 {Path(path).name} 应是一个键值表（metrics: …），现在是空的或格式不对。")
-    try:
-        return MetricDictionary.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(pydantic_message(path, exc)) from None
+    return load_model(path, MetricDictionary)
 
 
 def load_metrics(path: str | Path | None = None) -> MetricDictionary:

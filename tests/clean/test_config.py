@@ -19,7 +19,7 @@ def test_shipped_config_loads():
     ({"maturity_days": {"default": 7, "facebook": 3}}, "未知平台"),
     ({"maturity_days": {"wechat": 3}}, "default"),
     ({"viral": {"multiplier": 0.5}}, "multiplier"),
-    ([1, 2], "键值对"),
+    ([1, 2], "键值表"),
 ])
 def test_bad_config_names_the_key(data, words):
     with pytest.raises(ConfigError) as exc:

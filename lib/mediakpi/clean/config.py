@@ -5,9 +5,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..config import ConfigError, load_yaml, pydantic_message
+from ..config import load_yaml, validate_model
 from ..schema import PLATFORMS
 
 QUALITY_FILE = "quality.yaml"
@@ -112,14 +112,7 @@ class QualityConfig(_Strict):
 
 def parse_quality_config(data: dict | None, source: str | Path = QUALITY_FILE) -> QualityConfig:
     """Validate a mapping (as loaded from YAML) into a QualityConfig; raise ConfigError in plain Chinese."""
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"配置文件 {Path(source).name} 的顶层应是键值对（key: value），而不是 {type(data).__name__}。")
-    try:
-        return QualityConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(pydantic_message(source, exc)) from None
+    return validate_model({} if data is None else data, QualityConfig, source)
 
 
 @lru_cache(maxsize=8)

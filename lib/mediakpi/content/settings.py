@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..config import ConfigError, load_yaml, pydantic_message
+from ..config import ConfigError, load_model
 from ..metrics import load_metrics
 from ..paths import CONFIG_DIR
 
@@ -83,13 +83,7 @@ class ContentConfig(_Strict):
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> ContentConfig:
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"配置文件 {Path(path).name} 应是一个键值表，现在是空的或格式不对。")
-    try:
-        cfg = ContentConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(pydantic_message(path, exc)) from None
+    cfg = load_model(path, ContentConfig)
     md = load_metrics()
     for where, key in (("best_time.metric", cfg.best_time.metric), ("formats.metric", cfg.formats.metric),
                        ("topics.metric", cfg.topics.metric), ("strategy.default_metric", cfg.strategy.default_metric)):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..config import ConfigError, load_yaml, pydantic_message
+from ..config import ConfigError, load_yaml, validate_model
 from ..paths import CONFIG_DIR
 from ..schema import PLATFORMS
 from .functions import FUNCTIONS
@@ -292,12 +292,7 @@ def load_assessment(path: str | Path | None = None, roster=None) -> AssessmentCo
     """Read and validate the assessment config (default config/assessment.yaml). Raises ConfigError (Chinese)."""
     path = Path(path) if path is not None else CONFIG_DIR / "assessment.yaml"
     data = _cached_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"配置文件 {path.name} 是空的或不是键值结构：请参照 config/assessment.yaml 的默认内容。")
-    try:
-        cfg = AssessmentConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(pydantic_message(path, exc)) from None
+    cfg = validate_model(data, AssessmentConfig, path)
     errs = _semantic_errors(cfg)
     if errs:
         raise ConfigError(f"配置文件 {path.name} 有 {len(errs)} 处问题：" + "；".join(errs) + "。")
