@@ -89,7 +89,6 @@ class QualityConfig(_Strict):
     plausibility: Plausibility = Plausibility()
     fraud: Fraud = Fraud()
     viral: Viral = Viral()
-    platform_names: dict[str, list[str]] = {}
 
     @field_validator("maturity_days")
     @classmethod
@@ -100,11 +99,6 @@ class QualityConfig(_Strict):
         if any(d < 0 for d in v.values()):
             raise ValueError("成熟天数不能为负")
         return v
-
-    @field_validator("platform_names")
-    @classmethod
-    def _names(cls, v):
-        return _check_platform_keys(v)
 
     def maturity_for(self, platform: str) -> float:
         return float(self.maturity_days.get(platform, self.maturity_days["default"]))

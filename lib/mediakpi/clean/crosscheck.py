@@ -20,21 +20,16 @@ def _key(text) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
 
 
-def platform_code(value, cfg: QualityConfig) -> str | None:
-    """The platform code for a roster/calendar cell (`抖音`, `Douyin`, `ＸＨＳ`, `douyin` …), or None when unknown."""
+def platform_code(value, cfg: QualityConfig | None = None) -> str | None:
+    """The platform code for a roster/calendar cell (`抖音`, `Douyin`, `ＸＨＳ`, `douyin` …), or None when unknown.
+
+    The names live in one place, `platform_names` in config/platforms.yaml (ingest's registry)."""
+    from ..ingest.layouts import load_registry
+
     k = _key(value)
     if not k:
         return None
-    if k in PLATFORMS:
-        return k
-    for code, names in cfg.platform_names.items():
-        if k in {_key(n) for n in names}:
-            return code
-    try:  # ingest's alias table (config/platforms.yaml), the fuller list
-        from ..ingest.layouts import load_registry
-        return load_registry().platform_code(value)
-    except Exception:  # noqa: BLE001 - optional
-        return None
+    return k if k in PLATFORMS else load_registry().platform_code(value)
 
 
 def _row_ref(row) -> str:
