@@ -7,19 +7,32 @@ from .paths import Workspace
 from .periods import Period, previous_months
 
 
-def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3) -> pd.DataFrame:
+def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, columns: list[str] | None = None,
+                   warnings: list[str] | None = None) -> pd.DataFrame:
     """Concatenate `file_name` from the processed folders of the `months` months before the period's first month.
 
     Months that were never processed are skipped; the result carries a `history_month` column. Empty when none exist.
+    `columns` reads only those (the ones present): twelve months of a 1M-post team do not fit in memory with all
+    columns. With a `warnings` list, an unreadable month is skipped with a Chinese line there instead of raising.
     """
+    import pyarrow.parquet as pq
+
     first = Period.parse(period).months[0]
     frames = []
     for month in previous_months(first, months):
         path = ws.processed(month) / file_name
-        if path.is_file():
-            frame = pd.read_parquet(path)
-            frame["history_month"] = month
-            frames.append(frame)
+        if not path.is_file():
+            continue
+        try:
+            wanted = None if columns is None else [c for c in columns if c in pq.read_schema(path).names]
+            frame = pd.read_parquet(path, columns=wanted)
+        except Exception as exc:
+            if warnings is None:
+                raise
+            warnings.append(f"无法读取 {path}（{exc}）：该月不计入历史，请重新运行该月的处理。")
+            continue
+        frame["history_month"] = month
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 

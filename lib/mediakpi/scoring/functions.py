@@ -14,6 +14,8 @@ FLOOR = 0.0
 
 def _f(x) -> np.ndarray:
     """Float array view of x (pandas NA -> NaN)."""
+    if isinstance(x, (float, int, np.floating, np.integer)):  # fast path: indicators score one person at a time
+        return np.asarray(x, dtype="float64")
     if isinstance(x, (pd.Series, pd.Index)):
         return pd.to_numeric(x, errors="coerce").astype("float64").to_numpy()
     return np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(x)), errors="coerce"), dtype="float64").reshape(np.shape(x))

@@ -18,7 +18,11 @@ from ..periods import Period
 from ..paths import CONFIG_DIR
 from . import functions as F
 from .config import AssessmentConfig, Indicator
-from .targets import account_target, static_target, trailing_baseline
+from .targets import account_target, baseline_index, static_target, trailing_baseline
+
+# The columns of Inputs.all_posts (current and earlier posts): what the baselines and strategy_uplift read
+ALL_POSTS_COLUMNS = ["platform", "account", "operator", "post_id", "published_at", "views", "likes", "comments",
+                     "shares", "saves", "zaikan", "followers_gained", "completion_rate"]
 
 ROW_COLUMNS = ["operator", "indicator", "actual", "target", "achievement", "score", "applicable", "explanation",
                "inputs", "reason_na"]
@@ -65,12 +69,20 @@ class Inputs:
         return self.__dict__["_all_posts"]
 
     def _all_posts(self) -> pd.DataFrame:
-        """Current and earlier posts, one row per post (the current period's snapshot wins)."""
-        frames = [d for d in (self.hist_posts, self.posts) if not d.empty]
+        """Current and earlier posts, one row per post (the current period's snapshot wins); ALL_POSTS_COLUMNS only."""
+        frames = [d[[c for c in ALL_POSTS_COLUMNS if c in d.columns]] for d in (self.hist_posts, self.posts)
+                  if not d.empty]
         if not frames:
             return self.posts
-        allp = pd.concat(frames, ignore_index=True)
-        return allp.drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
+        # concat(frames).drop_duplicates(keys, keep="last"), with the duplicates found on the key columns alone so
+        # that the full-width concatenation is never held twice (a 1M-post month plus a year of history)
+        keys = ["platform", "account", "post_id"]
+        dup = pd.concat([d[keys] for d in frames], ignore_index=True).duplicated(keep="last").to_numpy()
+        parts, at = [], 0
+        for d in frames:
+            parts.append(d[~dup[at:at + len(d)]])
+            at += len(d)
+        return pd.concat(parts, ignore_index=True)
 
     def all_account_month(self) -> pd.DataFrame:
         frames = [d for d in (self.hist_account_month, self.account_month) if not d.empty]
@@ -209,11 +221,100 @@ def monthly_post_metric(posts: pd.DataFrame, func) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["platform", "account", "month", "value"])
 
 
+WIS_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares")
+
+
 def wis_rate(g: pd.DataFrame, w: dict) -> float:
     """Weighted interactions ÷ views over a set of posts."""
-    inter = sum(float(w.get(c, 0)) * _col(g, c).fillna(0).sum() for c in ("likes", "saves", "zaikan", "comments", "shares"))
+    inter = sum(float(w.get(c, 0)) * _col(g, c).fillna(0).sum() for c in WIS_COLUMNS)
     views = _col(g, "views").sum()
     return inter / views if views > 0 else np.nan
+
+
+def _month_key(published_at: pd.Series) -> pd.Series:
+    """YYYY-MM of each timestamp (its own wall time, like .dt.strftime("%Y-%m")), formatted once per distinct month
+    instead of once per post."""
+    ts = pd.to_datetime(published_at)
+    code = ts.dt.year * 100 + ts.dt.month
+    names = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in code.dropna().unique()}
+    return code.map(names)
+
+
+def _wis_sums(posts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """keys + inter (weighted interactions, the weights applied later) per group: the summed columns of wis_rate.
+    One groupby over all posts replaces a Python call of wis_rate per group."""
+    def num(c):  # numeric columns as they are (a group sum skips missing values: fillna(0) then sum), else coerced
+        s = posts[c]
+        plain = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+        return s if plain else _col(posts, c)
+
+    summed = [c for c in (*WIS_COLUMNS, "views") if c in posts.columns]
+    frame = pd.DataFrame({**{k: posts[k] for k in keys}, **{c: num(c) for c in summed},
+                          "cr": _col(posts, "completion_rate")})
+    g = frame.groupby(keys, dropna=True, sort=True)
+    out = g[summed].sum().astype("float64")
+    for c in (*WIS_COLUMNS, "views"):
+        if c not in out.columns:  # an absent column counts as 0 (wis_rate's fillna(0); views sum to 0: no rate)
+            out[c] = 0.0
+    out["cr_mean"] = g["cr"].mean()
+    out["cr_n"] = g["cr"].count()
+    return out
+
+
+def _wis_of(sums: pd.DataFrame, w: dict) -> tuple[pd.Series, pd.Series]:
+    """(weighted interactions, rate) from _wis_sums, in wis_rate's order of terms."""
+    inter = 0
+    for c in WIS_COLUMNS:
+        inter = inter + float(w.get(c, 0)) * sums[c]
+    views = sums["views"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = (inter / views).where(views > 0, np.nan)
+    return inter, rate
+
+
+def monthly_post_stats(posts: pd.DataFrame, w: dict) -> dict[str, pd.DataFrame]:
+    """The per account-month tables of the trailing baselines in one pass over the posts:
+    {"completion": mean completion rate, "wis": wis_rate} as platform, account, month, value — the same values as
+    monthly_post_metric with those functions, vectorised (that one calls Python per account-month)."""
+    if posts.empty:
+        e = pd.DataFrame(columns=["platform", "account", "month", "value"])
+        return {"completion": e, "wis": e}
+    p = pd.DataFrame({c: posts[c] for c in ("platform", "account")})
+    p["month"] = _month_key(posts["published_at"])
+    for c in (*WIS_COLUMNS, "views", "completion_rate"):
+        if c in posts.columns:
+            p[c] = posts[c]
+    sums = _wis_sums(p, ["platform", "account", "month"])
+    _, rate = _wis_of(sums, w)
+    return {"completion": sums["cr_mean"].rename("value").reset_index(),
+            "wis": rate.rename("value").reset_index()}
+
+
+def account_post_stats(posts: pd.DataFrame, w: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """Per operator × platform × account (sorted): completion-rate mean and count, views, wis rate; and per operator
+    the wis rate over all their posts. What content_quality and interaction read, computed once for the team."""
+    cols = ["operator", "platform", "account", "cr_mean", "cr_n", "views", "rate"]
+    if posts.empty or "operator" not in posts.columns:
+        return pd.DataFrame(columns=cols), pd.Series(dtype=float)
+    sums = _wis_sums(posts, ["operator", "platform", "account"])
+    sums["rate"] = _wis_of(sums, w)[1]
+    per_op = _wis_sums(posts, ["operator"])
+    return sums.reset_index()[cols], _wis_of(per_op, w)[1]
+
+
+def growth_stats(am: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of account_month rows (keys, sorted): the month-first non-missing followers_start, and the sum and
+    count of non-missing net_growth — what follower_growth reads, computed once for the team."""
+    cols = keys + ["start", "net", "n_net"]
+    if am.empty:
+        return pd.DataFrame(columns=cols)
+    d = pd.DataFrame({**{k: am[k] for k in keys}, "month": am["month"],
+                      "start": pd.to_numeric(am["followers_start"], errors="coerce").astype("float64"),
+                      "net": pd.to_numeric(am["net_growth"], errors="coerce").astype("float64")})
+    d = d.sort_values("month", kind="stable")
+    g = d.groupby(keys, dropna=True, sort=True)
+    out = pd.DataFrame({"start": g["start"].first(), "net": g["net"].sum(), "n_net": g["net"].count()})
+    return out.reset_index()[cols]
 
 
 def _score(spec: Indicator, actual, target, cap):
@@ -238,17 +339,17 @@ def content_quality(inp: Inputs, win: Period, cfg: AssessmentConfig, spec: Indic
     p = spec.params
     qr = ctx.mine("quality_reviews", op)
     review = _col(qr, "score").dropna()
-    posts = ctx.mine("posts_win", op)
+    stats = ctx.mine("account_stats", op)  # one row per account of the person (account_post_stats)
+    base = ctx.index("base_completion")
     cr_parts, notes = [], []
-    for (plat, acc), g in posts.groupby(["platform", "account"]):
-        cr = _col(g, "completion_rate").dropna()
-        if cr.empty:
+    for plat, acc, cr_mean, n in zip(stats["platform"], stats["account"], stats["cr_mean"], stats["cr_n"]):
+        if n == 0:
             continue
-        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, ctx["base_completion"])
+        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base)
         if pd.isna(tgt) or tgt <= 0:
             continue
-        cr_parts.append((cr.mean(), tgt, len(cr)))
-        notes.append(f"{acc}完播率{pct(cr.mean())}/目标{pct(tgt)}（{src}）")
+        cr_parts.append((cr_mean, tgt, int(n)))
+        notes.append(f"{acc}完播率{pct(cr_mean)}/目标{pct(tgt)}（{src}）")
     parts, text = [], []
     if len(review):
         parts.append((p.get("review_share", 0.6), F.rubric(review.mean())))
@@ -271,70 +372,102 @@ def content_quality(inp: Inputs, win: Period, cfg: AssessmentConfig, spec: Indic
                 inputs="quality_reviews, posts_clean")
 
 
+def post_counts(posts: pd.DataFrame) -> tuple[dict[str, tuple[int, int, int, int]], dict[str, pd.Series]]:
+    """Per operator: (posts, posts marked original or not, original, viral), and the rule kind (text before ：/（) of
+    each of their viral posts in post order. One pass for the team instead of per-person frames."""
+    if posts.empty or "operator" not in posts.columns:
+        return {}, {}
+    flag = posts["is_original"] if "is_original" in posts.columns else pd.Series(pd.NA, index=posts.index)
+    known = flag.notna().to_numpy(dtype=bool)
+    orig = np.zeros(len(posts), dtype=bool)
+    orig[known] = flag[known].astype(bool).to_numpy(dtype=bool)
+    viral = (posts["viral"].fillna(False).astype(bool).to_numpy(dtype=bool) if "viral" in posts.columns
+             else np.zeros(len(posts), dtype=bool))
+    d = pd.DataFrame({"n": 1, "known": known, "orig": orig, "viral": viral}, index=posts.index)
+    g = d.groupby(posts["operator"], sort=False).sum()
+    counts = {op: (int(n), int(k), int(o), int(v)) for op, n, k, o, v in
+              zip(g.index, g["n"], g["known"], g["orig"], g["viral"])}
+    kinds = {}
+    if "viral_rule" in posts.columns and viral.any():
+        rules = posts.loc[viral, "viral_rule"].dropna().astype(str)
+        kind = rules.map({r: re.split(r"[：:（(]", r)[0].strip() for r in rules.unique()})  # once per distinct rule
+        kinds = {op: k for op, k in kind.groupby(posts.loc[rules.index, "operator"], sort=False)}
+    return counts, kinds
+
+
 def original_ratio(inp, win, cfg, spec, op, ctx):
     name = "内容原创比例"
-    posts = ctx.mine("posts_win", op)
-    if posts.empty:
+    n_posts, n_known, orig, _ = ctx.cached("post_counts", lambda: post_counts(ctx["posts_win"]))[0].get(op, (0, 0, 0, 0))
+    if n_posts == 0:
         return _na(op, name, f"{wlabel(win)}无发布内容", "posts_clean")
-    flag = posts["is_original"] if "is_original" in posts.columns else pd.Series(pd.NA, index=posts.index)
-    known = flag.dropna()
-    if known.empty:
-        return _na(op, name, f"{wlabel(win)}发布{len(posts)}条，排期表均未标注是否原创", "posts_clean, content_calendar")
-    orig = int(known.astype(bool).sum())
-    ratio = orig / len(known)
+    if n_known == 0:
+        return _na(op, name, f"{wlabel(win)}发布{n_posts}条，排期表均未标注是否原创", "posts_clean, content_calendar")
+    ratio = orig / n_known
     tgt, _ = static_target(spec.target, op)
     score = float(_score(spec, ratio, tgt, cfg.scale.cap))
     return _row(op, name, ratio, tgt, score,
-                f"{wlabel(win)}已标注{len(known)}条，原创{orig}条，原创比例{pct(ratio)}，目标{pct(tgt)}"
+                f"{wlabel(win)}已标注{n_known}条，原创{orig}条，原创比例{pct(ratio)}，目标{pct(tgt)}"
                 f"（门槛{pct(spec.params.get('threshold'))}=60分，挑战{pct(spec.params.get('stretch'))}=120分），得分{sc(score)}",
                 "posts_clean.is_original")
 
 
+def calendar_counts(cal: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per operator: (planned items due — on time, late or missed —, of which on time), for the whole team."""
+    if cal.empty or "operator" not in cal.columns:
+        return {}
+    due = cal["status"].isin(["on_time", "late", "missed"]).to_numpy(dtype=bool)
+    d = pd.DataFrame({"due": due, "on": due & (cal["status"] == "on_time").fillna(False).to_numpy(dtype=bool)},
+                     index=cal.index)
+    g = d.groupby(cal["operator"], sort=False).sum()
+    return {op: (int(a), int(b)) for op, a, b in zip(g.index, g["due"], g["on"])}
+
+
 def on_time_rate(inp, win, cfg, spec, op, ctx):
     name = "内容按时发布率"
-    mine = ctx.mine("calendar_win", op)
-    due = mine[mine["status"].isin(["on_time", "late", "missed"])] if not mine.empty else mine
-    if due.empty:
+    n_due, on = ctx.cached("calendar_counts", lambda: calendar_counts(ctx["calendar_win"])).get(op, (0, 0))
+    if n_due == 0:
         return _na(op, name, f"{wlabel(win)}内容排期表中无到期的计划内容", "calendar_match")
-    on = int((due["status"] == "on_time").sum())
-    rate = on / len(due)
+    rate = on / n_due
     tgt, _ = static_target(spec.target, op)
     score = float(_score(spec, rate, tgt, cfg.scale.cap))
     return _row(op, name, rate, tgt, score,
-                f"{wlabel(win)}计划发布{len(due)}条，按时发布{on}条，按时率{pct(rate)}，目标{pct(tgt, 0)}，得分{sc(score)}",
+                f"{wlabel(win)}计划发布{n_due}条，按时发布{on}条，按时率{pct(rate)}，目标{pct(tgt, 0)}，得分{sc(score)}",
                 "calendar_match")
 
 
 def viral_count(inp, win, cfg, spec, op, ctx):
     name = "爆款内容数量"
-    posts = ctx.mine("posts_win", op)
-    if posts.empty:
+    counts, kinds_by_op = ctx.cached("post_counts", lambda: post_counts(ctx["posts_win"]))
+    n_posts, _, _, n = counts.get(op, (0, 0, 0, 0))
+    if n_posts == 0:
         return _na(op, name, f"{wlabel(win)}无发布内容", "posts_clean")
-    viral = posts["viral"].fillna(False).astype(bool) if "viral" in posts.columns else pd.Series(False, index=posts.index)
-    n = int(viral.sum())
     tgt, _ = static_target(spec.target, op, months=len(win.months))
     score = float(_score(spec, n, tgt, cfg.scale.cap))
     rules = ""
-    if n and "viral_rule" in posts.columns:
-        kinds = posts.loc[viral, "viral_rule"].dropna().astype(str).map(lambda r: re.split(r"[：:（(]", r)[0].strip())
+    kinds = kinds_by_op.get(op)
+    if n and kinds is not None:
         rules = "（" + "，".join(f"{k}{c}条" for k, c in kinds.value_counts().items()) + "）" if len(kinds) else ""
     return _row(op, name, n, tgt, score,
-                f"{wlabel(win)}发布{len(posts)}条，爆款{n}条{rules}，目标{num(tgt)}条，得分{sc(score)}", "posts_clean.viral")
+                f"{wlabel(win)}发布{n_posts}条，爆款{n}条{rules}，目标{num(tgt)}条，得分{sc(score)}", "posts_clean.viral")
 
 
 def interaction(inp, win, cfg, spec, op, ctx):
     name = "内容互动情况"
-    posts = ctx.mine("posts_win", op)
     w = spec.params
+    if w != ctx["wis_weights"]:  # the precomputed rates use the configured weights; other weights: compute here
+        posts = ctx.mine("posts_win", op)
+        stats, rate_all = account_post_stats(posts, w)
+        rate_all = rate_all.get(op, np.nan)
+    else:
+        stats, rate_all = ctx.mine("account_stats", op), ctx["operator_wis"].get(op, np.nan)
+    base = ctx.index("base_wis")
     parts, notes = [], []
-    for (plat, acc), g in posts.groupby(["platform", "account"]):
-        rate = wis_rate(g, w)
+    for plat, acc, rate, views in zip(stats["platform"], stats["account"], stats["rate"], stats["views"]):
         if pd.isna(rate):
             continue
-        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, ctx["base_wis"])
+        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base)
         if pd.isna(tgt) or tgt <= 0:
             continue
-        views = _col(g, "views").sum()
         parts.append((rate / tgt, views))
         notes.append(f"{acc}加权互动率{pct(rate, 2)}/目标{pct(tgt, 2)}（{src}）")
     if not parts:
@@ -342,7 +475,6 @@ def interaction(inp, win, cfg, spec, op, ctx):
     total_views = sum(v for _, v in parts)
     ach = sum(a * v for a, v in parts) / total_views
     score = float(F.linear(ach, 1.0, cap=cfg.scale.cap))
-    rate_all = wis_rate(posts, w)
     return _row(op, name, rate_all, np.nan, score,
                 "；".join(notes) + f"；按播放量加权达成{pct(ach)}，得分{sc(score)}"
                 f"（点赞×{w.get('likes', 1)}+收藏/在看×{w.get('saves', 2)}+评论×{w.get('comments', 3)}+转发×{w.get('shares', 4)}）",
@@ -354,37 +486,38 @@ def interaction(inp, win, cfg, spec, op, ctx):
 def follower_growth(inp, win, cfg, spec, op, ctx):
     name = "粉丝增长率"
     am = ctx["account_month_win"]
-    mine = am[am["operator"] == op] if not am.empty else am
+    mine = ctx.mine("account_month_win", op)
     if mine.empty:
         accs = ctx["accounts"]
         keys = set(map(tuple, accs.loc[accs["operator"] == op, ["platform", "account"]].to_numpy()))
         mine = am[[(p, a) in keys for p, a in zip(am["platform"], am["account"])]] if not am.empty else am
+        stats = growth_stats(mine, ["platform", "account"])
+    else:
+        stats = ctx.mine("growth_stats", op)  # the same per-account figures, computed once for the team
+    base_net, base_growth = ctx.index("base_net"), ctx.index("base_growth")
     parts, notes = [], []
-    for (plat, acc), g in mine.groupby(["platform", "account"]):
-        g = g.sort_values("month")
-        start = pd.to_numeric(g["followers_start"], errors="coerce").dropna()
-        net = pd.to_numeric(g["net_growth"], errors="coerce").dropna()
-        if net.empty:
+    for plat, acc, start, net, n_net in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
+                                            stats["n_net"]):
+        if n_net == 0:
             continue
-        if start.empty or start.iloc[0] <= 0:
+        if pd.isna(start) or start <= 0:
             # No follower total in the exports (e.g. Douyin, XHS): the net new followers summed from the posts,
             # against the account's own trailing median of the same figure; without enough history, not scored.
-            b = ctx["base_net"]
-            hit = b[(b["platform"] == plat) & (b["account"] == acc)] if not b.empty else b
-            if hit.empty or hit.iloc[0]["n_months"] < cfg.baseline.min_months or hit.iloc[0]["baseline"] <= 0:
+            hit = base_net.get((plat, acc))
+            if hit is None or hit["n_months"] < cfg.baseline.min_months or hit["baseline"] <= 0:
                 continue
             uplift = spec.target.baseline.uplift
-            tgt = float(hit.iloc[0]["baseline"]) * len(win.months) * (1 + uplift)
-            s = float(F.linear(float(net.sum()), tgt, cap=cfg.scale.cap))
+            tgt = float(hit["baseline"]) * len(win.months) * (1 + uplift)
+            s = float(F.linear(float(net), tgt, cap=cfg.scale.cap))
             parts.append(s)
-            notes.append(f"{acc}无期初粉丝总数，按作品涨粉计净增{num(net.sum())}，目标{num(tgt)}"
-                         f"（近{int(hit.iloc[0]['n_months'])}月中位数{num(hit.iloc[0]['baseline'])}×{1 + uplift:g}），{sc(s)}分")
+            notes.append(f"{acc}无期初粉丝总数，按作品涨粉计净增{num(net)}，目标{num(tgt)}"
+                         f"（近{int(hit['n_months'])}月中位数{num(hit['baseline'])}×{1 + uplift:g}），{sc(s)}分")
             continue
-        rate = net.sum() / start.iloc[0]
-        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, ctx["base_growth"], months=len(win.months))
+        rate = net / start
+        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base_growth, months=len(win.months))
         s = float(_score(spec, rate, tgt, cfg.scale.cap))
         parts.append(s)
-        notes.append(f"{acc}净增{num(net.sum())}/期初{num(start.iloc[0])}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}），{sc(s)}分")
+        notes.append(f"{acc}净增{num(net)}/期初{num(start)}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}），{sc(s)}分")
     if not parts:
         why = ("账号粉丝表中没有期初粉丝总数（只有作品涨粉数），无法计算增长率" if not mine.empty
                else "无账号粉丝数据")
@@ -426,8 +559,7 @@ def retention(inp, win, cfg, spec, op, ctx):
         return _row(op, name, ret, tgt, score,
                     f"{wlabel(win)}社群流失{num(lost[ok].sum())}人/期初{num(start[ok].sum())}人，留存率{pct(ret)}，"
                     f"目标{pct(tgt)}，得分{sc(score)}", "community")
-    am = ctx["account_month_win"]
-    mine = am[am["operator"] == op] if not am.empty else am
+    mine = ctx.mine("account_month_win", op)
     lost, start = _col(mine, "followers_lost"), _col(mine, "followers_start")
     ok = lost.notna() & (start > 0)
     if not ok.any():
@@ -727,25 +859,52 @@ def role_of(text) -> str | None:
 
 def review_mix(reviews: pd.DataFrame, column: str, mix: dict[str, float]) -> tuple[float, str]:
     """Rater-mix weighted 1–5 rating for one person; roles absent are re-weighted. Returns (rating, explanation)."""
-    r = reviews.assign(_role=reviews["rater_role"].map(role_of), _v=_col(reviews, column)).dropna(subset=["_v"])
+    role = reviews["_role"] if "_role" in reviews.columns else reviews["rater_role"].map(role_of)
+    r = reviews.assign(_role=role, _v=_col(reviews, column)).dropna(subset=["_v"])
     r = r[r["_role"].notna()]
     if r.empty:
         return np.nan, ""
     by = r.groupby("_role")["_v"].mean()
-    w = pd.Series({k: mix.get(k, 0) for k in by.index}, dtype=float)
+    return _mix(list(by.index), by.to_numpy(dtype=float), mix)
+
+
+_ROLE_NAMES = {"manager": "上级", "peer": "同事", "self": "自评"}
+
+
+def _mix(roles: list[str], means: np.ndarray, mix: dict[str, float]) -> tuple[float, str]:
+    """The rater-mix rating of one person from the mean rating per role (roles sorted)."""
+    w = np.array([mix.get(k, 0) for k in roles], dtype=float)
     if w.sum() <= 0:
         return np.nan, ""
-    rating = float((by * w).sum() / w.sum())
-    names = {"manager": "上级", "peer": "同事", "self": "自评"}
-    text = "+".join(f"{names[k]}{by[k]:.2f}×{w[k] / w.sum():.0%}" for k in by.index)
+    rating = float((means * w).sum() / w.sum())
+    text = "+".join(f"{_ROLE_NAMES[k]}{m:.2f}×{x / w.sum():.0%}" for k, m, x in zip(roles, means, w))
     return rating, text
+
+
+def review_mix_all(reviews: pd.DataFrame, column: str, mix: dict[str, float]) -> dict[str, tuple[float, str]]:
+    """review_mix for every operator at once: {operator: (rating, explanation)}; operators without a usable rating
+    are absent. One groupby for the team instead of one per person."""
+    if reviews.empty:
+        return {}
+    role = reviews["_role"] if "_role" in reviews.columns else reviews["rater_role"].map(role_of)
+    r = pd.DataFrame({"operator": reviews["operator"], "_role": role, "_v": _col(reviews, column)})
+    r = r.dropna(subset=["_v"])
+    r = r[r["_role"].notna()]
+    by = r.groupby(["operator", "_role"])["_v"].mean()
+    per_op: dict[str, tuple[list, list]] = {}
+    for (op, role_name), v in by.items():  # sorted by operator then role, like review_mix's groupby
+        roles, means = per_op.setdefault(op, ([], []))
+        roles.append(role_name)
+        means.append(v)
+    return {op: _mix(roles, np.array(means, dtype=float), mix) for op, (roles, means) in per_op.items()}
 
 
 def qualitative(inp, win, cfg, spec, op, ctx, criterion: str):
     rv = ctx.mine("reviews_win", op)
     if rv.empty:
         return _na(op, criterion, f"{wlabel(win)}无综合能力评价（考核周期 {win.text}）", "qualitative_reviews")
-    rating, text = review_mix(rv, CRITERIA[criterion], cfg.rater_mix)
+    table = ctx.cached(f"mix:{criterion}", lambda: review_mix_all(ctx["reviews_win"], CRITERIA[criterion], cfg.rater_mix))
+    rating, text = table.get(op, (np.nan, ""))
     if pd.isna(rating):
         return _na(op, criterion, f"{win.text}评价中无可识别的评价人角色或{criterion}评分", "qualitative_reviews")
     score = float(F.rubric(rating, 5))
@@ -802,6 +961,20 @@ class Context(dict):
         groups, empty = splits[name]
         return groups.get(op, empty)
 
+    def cached(self, key: str, build):
+        """A team-wide table built once per window (e.g. every person's review mix)."""
+        cache = self.setdefault("_cached", {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
+    def index(self, name: str) -> dict:
+        """A baseline table as a {(platform, account): row} dict (built once; see targets.baseline_index)."""
+        cache = self.setdefault("_indexes", {})
+        if name not in cache:
+            cache[name] = baseline_index(self[name])
+        return cache[name]
+
 
 def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     t = inp.tables
@@ -809,7 +982,9 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     first = win.months[0]
     allp = inp.all_posts()
     posts_win = posts_in(inp.posts, win)
-    if "operator" in posts_win.columns and not posts_win.empty:
+    if "operator" in posts_win.columns and not posts_win.empty and not posts_win["operator"].isna().any():
+        posts_win = posts_win.reset_index(drop=True)  # what the merge below gives when every post has its operator
+    elif "operator" in posts_win.columns and not posts_win.empty:
         owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
         posts_win = posts_win.merge(owners, on=["platform", "account"], how="left")
         posts_win = posts_win.assign(operator=posts_win["operator"].fillna(posts_win["_owner"])).drop(columns="_owner")
@@ -827,15 +1002,20 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         am_win = am_win.assign(operator=am_win["operator"].fillna(am_win["_owner"])).drop(columns="_owner")
     reviews = t.get("qualitative_reviews", pd.DataFrame())
     reviews_win = reviews_for(reviews, win)
+    if not reviews_win.empty and "rater_role" in reviews_win.columns:
+        reviews_win = reviews_win.assign(_role=reviews_win["rater_role"].map(role_of))  # once, not per person
+    stats, op_wis = account_post_stats(posts_win, wis_w)
+    monthly = inp.monthly(f"posts:{sorted(wis_w.items())}", lambda: monthly_post_stats(before, wis_w))
     return Context({
         "accounts": inp.accounts(),
         "posts_win": posts_win,
         "posts_all": allp,
         "wis_weights": wis_w,
-        "base_completion": trailing_baseline(inp.monthly("completion", lambda: monthly_post_metric(
-            before, lambda g: _col(g, "completion_rate").mean())), first, rule),
-        "base_wis": trailing_baseline(inp.monthly("wis", lambda: monthly_post_metric(
-            before, lambda g: wis_rate(g, wis_w))), first, rule),
+        "account_stats": stats,
+        "operator_wis": op_wis,
+        "growth_stats": growth_stats(am_win, ["operator", "platform", "account"]),
+        "base_completion": trailing_baseline(monthly["completion"], first, rule),
+        "base_wis": trailing_baseline(monthly["wis"], first, rule),
         "base_growth": trailing_baseline(hist_growth, first, rule),
         "base_net": trailing_baseline(am_all.assign(value=pd.to_numeric(am_all.get("net_growth"), errors="coerce"))
                                       if not am_all.empty else hist_growth, first, rule),

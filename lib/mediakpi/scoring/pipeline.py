@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .. import schema
 from ..history import earlier_tables
@@ -15,13 +16,20 @@ from .aggregate import dimension_table, distribution_check, force_distribution, 
 from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
-from .indicators import CRITERIA, Inputs, compute_indicators, posts_in, review_mix, reviews_for
+from .indicators import ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, posts_in, review_mix, reviews_for
 from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
                "quality_reviews", "qualitative_reviews", "partnerships"]
 POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schema.INT, "in_period": "boolean",
                 "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string"}
+# The post columns scoring reads (posts_clean has ~60; reading only these keeps a 1M-post month and its history small)
+POST_READ = {c: t for c, t in POST_COLUMNS.items()
+             if c in {"platform", "account", "operator", "post_id", "published_at", "snapshot_at", "views", "likes",
+                      "comments", "shares", "saves", "zaikan", "followers_gained", "completion_rate", "is_original",
+                      "viral", "viral_rule", "in_period", "mature"}}
+# Earlier months' posts feed only the trailing baselines and the strategy uplift (Inputs.all_posts): fewer columns still
+HISTORY_READ = {c: t for c, t in POST_READ.items() if c in ALL_POSTS_COLUMNS}
 ACCOUNT_MONTH = {"platform": "string", "account": "string", "operator": "string", "month": "string",
                  "followers_start": "Int64", "followers_end": "Int64", "followers_gained": "Int64",
                  "followers_lost": "Int64", "net_growth": "Int64", "growth_rate": "float64", "source": "string"}
@@ -43,13 +51,23 @@ class ScoreResult:
 
 # ----- reading ---------------------------------------------------------------------------------------------------
 
-def _read(folder, name: str, columns: dict, warnings: list[str], what: str) -> pd.DataFrame:
+def _present(path, columns: dict) -> list[str] | None:
+    """The wanted columns that the Parquet file has (None: read all, for an unreadable schema the read reports)."""
+    try:
+        names = set(pq.read_schema(path).names)
+    except Exception:
+        return None
+    return [c for c in columns if c in names]
+
+
+def _read(folder, name: str, columns: dict, warnings: list[str], what: str, only: bool = False) -> pd.DataFrame:
+    """A processed table, with `columns` added when absent; `only`: read just those columns."""
     path = folder / name
     if not path.is_file():
         warnings.append(f"未找到 {path.name}（{what}）：依赖它的指标记为不适用。")
         return schema.empty(columns)
     try:
-        df = pd.read_parquet(path)
+        df = pd.read_parquet(path, columns=_present(path, columns) if only else None)
     except Exception as exc:  # a broken file must not crash the run
         warnings.append(f"无法读取 {path}（{exc}）：依赖它的指标记为不适用，请重新运行前面的步骤。")
         return schema.empty(columns)
@@ -79,7 +97,7 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     p = period if isinstance(period, Period) else Period.parse(period)
     folder = ws.processed(p.text)
     warnings: list[str] = []
-    posts = _read(folder, schema.FILES["posts_clean"], POST_COLUMNS, warnings, "清洗后的帖子")
+    posts = _read(folder, schema.FILES["posts_clean"], POST_READ, warnings, "清洗后的帖子", only=True)
     am = _read(folder, schema.FILES["account_month"], ACCOUNT_MONTH, warnings, "账号月度粉丝")
     cm = _read(folder, schema.FILES["calendar_match"], CALENDAR_MATCH, [], "排期匹配")
     tables = {}
@@ -88,7 +106,9 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
         cols = schema.team_table_dtypes(t)
         tables[t] = _read(folder, schema.team_file(t), cols, [], t) if path.is_file() else schema.empty(cols)
     roster = tables["roster"]
-    hist_posts = earlier_tables(ws, p.text, schema.FILES["posts_clean"], cfg.baseline.months)
+    hist_posts = earlier_tables(ws, p.text, schema.FILES["posts_clean"], cfg.baseline.months, columns=HISTORY_READ,
+                                warnings=warnings)
+    hist_posts = hist_posts.drop(columns="history_month", errors="ignore")
     hist_am = earlier_tables(ws, p.text, schema.FILES["account_month"], cfg.baseline.months)
     people = active_people(roster, p)
     left = sorted(set(roster["name"].dropna().astype(str)) - set(people))
@@ -256,16 +276,25 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     Wn.index = card["operator"]
     adj_i = adj.set_index("operator") if adj is not None and len(adj) else pd.DataFrame()
     share = adj_i["review_share"] if "review_share" in adj_i.columns else pd.Series(dtype=float)
-    dw = [Wn.at[o, d] if o in Wn.index and d in Wn.columns else np.nan for o, d in zip(rows["operator"], rows["dimension"])]
-    rows["dimension_weight"] = np.asarray(dw, dtype=float)
+    # Wn.at[operator, dimension] for every row (NaN when either is unknown), as one numpy lookup
+    r = Wn.index.get_indexer(rows["operator"].astype(object))
+    c = Wn.columns.get_indexer(rows["dimension"].astype(object))
+    vals = Wn.to_numpy(dtype=float)
+    dw = vals[np.clip(r, 0, None), np.clip(c, 0, None)] if vals.size else np.full(len(rows), np.nan)
+    rows["dimension_weight"] = np.where((r >= 0) & (c >= 0), dw, np.nan)
     keep = 1 - rows["operator"].map(share).fillna(0.0).to_numpy(dtype=float)
     rows["contribution"] = (rows["effective_weight"] * rows["score"].fillna(0) * np.nan_to_num(rows["dimension_weight"])
                             * keep)
     # notes on what was re-weighted
     notes = []
+    # per person: which dimensions have no score, which indicators do not apply (looked up, not filtered per person)
+    na_card = card[dims].isna().groupby(card["operator"], sort=False).all() if dims else None
+    no_total = card["total"].isna().groupby(card["operator"], sort=False).all()
+    not_app = rows.loc[~rows["applicable"].fillna(False).astype(bool)]
+    na_by_op = not_app.groupby("operator", sort=False)["indicator"].agg(list).to_dict() if len(not_app) else {}
     for op in card["operator"]:
-        na_dims = [d for d in dims if pd.isna(card.loc[card["operator"] == op, d]).all()]
-        na_ind = rows.loc[(rows["operator"] == op) & ~rows["applicable"].fillna(False).astype(bool), "indicator"].tolist()
+        na_dims = [d for d in dims if na_card.at[op, d]] if dims else []
+        na_ind = na_by_op.get(op, [])
         parts = []
         if na_dims:
             parts.append("不适用维度：" + "、".join(f"{d}（覆盖{coverage.at[op, d]:.0%}，权重{weights.get(d, 0):g}分给其他维度）"
@@ -273,7 +302,7 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
                                               else d for d in na_dims))
         if na_ind:
             parts.append("不适用指标：" + "、".join(na_ind))
-        if pd.isna(card.loc[card["operator"] == op, "total"]).all():
+        if no_total.get(op, True):
             parts = ["本期没有任何维度有足够数据（每个维度适用权重都不足一半），无法评分；请检查此人的账号导出和团队表格"]
         notes.append("；".join(parts) if parts else "全部指标适用")
     card["reweight_note"] = notes

@@ -4,6 +4,8 @@ Precedence for one person and account: per_account > per_person > baseline > per
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -40,14 +42,27 @@ def trailing_baseline(monthly: pd.DataFrame, first_month: str, rule: BaselineRul
     return pd.DataFrame({"baseline": g.median(), "n_months": g.size()}).reset_index()
 
 
+def baseline_index(baselines: pd.DataFrame) -> dict[tuple, dict]:
+    """trailing_baseline's table as {(platform, account): {"baseline", "n_months"}} (first row per key), for
+    account_target's lookups: one dict lookup per account instead of filtering the whole table each time."""
+    if baselines is None or baselines.empty:
+        return {}
+    b = baselines.drop_duplicates(["platform", "account"])
+    return {(p, a): {"baseline": v, "n_months": n}
+            for p, a, v, n in zip(b["platform"], b["account"], b["baseline"], b["n_months"])}
+
+
 def account_target(spec: Target, rule: BaselineRule, operator: str, platform: str, account: str,
-                   baselines: pd.DataFrame | None, months: int = 1) -> tuple[float, str]:
-    """One account's target and a short Chinese note on where it came from."""
+                   baselines: pd.DataFrame | Mapping | None, months: int = 1) -> tuple[float, str]:
+    """One account's target and a short Chinese note on where it came from. `baselines` is trailing_baseline's
+    table or its baseline_index (the fast form when many accounts are looked up)."""
     value, src = static_target(spec, operator, platform, account, months)
     if src in ("账号目标", "个人目标") or not spec.baseline.enabled:
         return value, src
     row = None
-    if baselines is not None and not baselines.empty:
+    if isinstance(baselines, Mapping):
+        row = baselines.get((platform, account))
+    elif baselines is not None and not baselines.empty:
         hit = baselines[(baselines["platform"] == platform) & (baselines["account"] == account)]
         row = hit.iloc[0] if len(hit) else None
     if row is not None and row["n_months"] >= rule.min_months and row["baseline"] > 0:
