@@ -8,6 +8,7 @@ Every input is optional: a missing or unreadable table becomes a Chinese notice 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
 from ..periods import MONTH_RE, Period, PeriodError, month_shift
 from . import charts, excel
-from .html import cell_text, col_label, fmt_num, fmt_pct, fmt_signed, href, render, table, unique_filenames
+from .html import (Table, cell_text, col_label, fmt_num, fmt_pct, fmt_signed, href, render, table, tables_by,
+                   unique_filenames)
 
 BASE_COLUMNS = set(schema.SCORECARD_BASE)
 SCORECARD_NOTES = ["note", "reweight_note", "fairness_note", "veto_reason"]  # plain-text scorecard extras shown as is
@@ -70,8 +72,11 @@ class Inputs:
             return self.lab["report.what.reviews"]
         return self.lab.get(f"report.what.{self.WHAT.get(key, key)}", key)
 
-    def get(self, key: str) -> pd.DataFrame | None:
-        """A processed table by schema.FILES key (or a team-table name), None when missing, unreadable or empty."""
+    def get(self, key: str, columns: set[str] | None = None) -> pd.DataFrame | None:
+        """A processed table by schema.FILES key (or a team-table name), None when missing, unreadable or empty.
+
+        `columns`: read only those of the file's columns (the post tables hold a million rows and dozens of columns
+        the report never shows); the first call for a key decides what is cached."""
         if key in self._cache:
             return self._cache[key]
         name = schema.FILES.get(key) or schema.team_file(key)
@@ -81,7 +86,7 @@ class Inputs:
             self.notices[key] = self.lab["report.missing"].format(what=self._what(key), file=name)
         else:
             try:
-                frame = self._read_json(path) if name.endswith(".json") else pd.read_parquet(path)
+                frame = self._read_json(path) if name.endswith(".json") else self._read_parquet(path, columns)
             except Exception:  # noqa: BLE001 - any unreadable file becomes a notice, never a traceback
                 self.notices[key] = self.lab["report.unreadable"].format(file=name)
                 frame = None
@@ -90,6 +95,15 @@ class Inputs:
             frame = None
         self._cache[key] = frame
         return frame
+
+    @staticmethod
+    def _read_parquet(path: Path, columns: set[str] | None) -> pd.DataFrame:
+        if columns is None:
+            return pd.read_parquet(path)
+        import pyarrow.parquet as pq
+
+        wanted = [c for c in pq.read_schema(path).names if c in columns]  # the file's own order
+        return pd.read_parquet(path, columns=wanted) if wanted else pd.read_parquet(path)
 
     @staticmethod
     def _read_json(path: Path) -> pd.DataFrame:
@@ -224,9 +238,10 @@ def _pick(frame: pd.DataFrame, candidates: list[str], numeric: bool) -> str | No
 
 
 def _posts(inputs: Inputs) -> pd.DataFrame | None:
-    """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean."""
+    """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean (only the
+    columns the report uses)."""
     for key in ("content_posts", "posts_clean"):
-        frame = inputs.get(key)
+        frame = inputs.get(key, POST_READ_COLUMNS)
         if frame is not None and {"title", "operator"} <= set(frame.columns):
             return frame
     return None
@@ -236,28 +251,28 @@ def _in_period(posts: pd.DataFrame) -> pd.DataFrame:
     return posts[_is_true(posts["in_period"])] if "in_period" in posts.columns else posts
 
 
-def _vs_baseline(posts: pd.DataFrame) -> pd.DataFrame:
-    out = posts.copy()
-    if {"primary_value", "baseline_median"} <= set(out.columns):
-        base = pd.to_numeric(out["baseline_median"], errors="coerce")
-        val = pd.to_numeric(out["primary_value"], errors="coerce")
-        out["_ratio"] = (val / base.where(base > 0)).astype(float)
-    elif "primary_value" in out.columns:
-        out["_ratio"] = pd.to_numeric(out["primary_value"], errors="coerce").astype(float)
-    elif "views" in out.columns:
-        out["_ratio"] = pd.to_numeric(out["views"], errors="coerce").astype(float)
+def _with_ratio(posts: pd.DataFrame) -> pd.DataFrame:
+    """Adds `_ratio`: the post's value relative to its account's baseline median (else its raw value)."""
+    if {"primary_value", "baseline_median"} <= set(posts.columns):
+        base = pd.to_numeric(posts["baseline_median"], errors="coerce")
+        val = pd.to_numeric(posts["primary_value"], errors="coerce")
+        ratio = (val / base.where(base > 0)).astype(float)
+    elif "primary_value" in posts.columns:
+        ratio = pd.to_numeric(posts["primary_value"], errors="coerce").astype(float)
+    elif "views" in posts.columns:
+        ratio = pd.to_numeric(posts["views"], errors="coerce").astype(float)
     else:
-        out["_ratio"] = np.nan
-    out["vs_baseline"] = [("—" if pd.isna(r) else f"{r:.2f}×") if "baseline_median" in out.columns else "—"
-                          for r in out["_ratio"]]
-    return out
+        ratio = np.nan
+    return posts.assign(_ratio=ratio)
 
 
-def by_operator(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame] | None:
-    """One frame per operator, split once (per-person filtering of whole tables would be quadratic)."""
-    if frame is None or "operator" not in frame.columns:
-        return None
-    return {str(k): g for k, g in frame.groupby(frame["operator"].astype(str), sort=False)}
+def _label_ratio(frame: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
+    """Adds the display text `vs_baseline` (e.g. `1.85×`) from `_ratio`, for the first `rows` rows only (the ones a
+    table shows; formatting a million rows in Python was a good part of the report's time); the rest get "—"."""
+    has_base = "baseline_median" in frame.columns
+    head = frame["_ratio"].iloc[:rows] if rows is not None else frame["_ratio"]
+    text = [("—" if pd.isna(r) else f"{r:.2f}×") if has_base else "—" for r in head.tolist()]
+    return frame.assign(vs_baseline=text + ["—"] * (len(frame) - len(text)))
 
 
 def _operator_rows(overview: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -277,18 +292,19 @@ def records_by_operator(frame: pd.DataFrame | None) -> dict[str, list[dict]] | N
     return out
 
 
-def ranked_posts(posts: pd.DataFrame | None) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None:
-    """Per operator, the best TOP_POSTS posts of the period and the weakest TOP_POSTS: the content stage's top/bottom
+def ranked_posts(posts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """For all operators, the best TOP_POSTS posts of the period and the weakest TOP_POSTS: the content stage's top/bottom
     marks (`position`) when present, else ranked by value relative to the account's baseline median (the weakest
     drawn from mature posts not among the best)."""
     if posts is None or "operator" not in posts.columns:
         return None
-    current = _vs_baseline(_in_period(posts))
+    current = _with_ratio(_in_period(posts))
     current = current.assign(operator=current["operator"].astype(str))
     if "position" in current.columns and current["position"].notna().any():
         # The content stage already marked each account's top and bottom posts (by engagement rate): use its choice.
         key = "engagement_rate" if "engagement_rate" in current.columns else "_ratio"
-        ranked = current.sort_values(["operator", key], ascending=[True, False], kind="stable", na_position="last")
+        marked = current[current["position"].isin(["top", "bottom"])]  # a stable sort of the few marked rows only
+        ranked = marked.sort_values(["operator", key], ascending=[True, False], kind="stable", na_position="last")
         best = ranked[ranked["position"] == "top"].groupby("operator", sort=False).head(TOP_POSTS)
         worst = ranked[ranked["position"] == "bottom"].iloc[::-1].groupby("operator", sort=False).head(TOP_POSTS)
     else:
@@ -299,11 +315,17 @@ def ranked_posts(posts: pd.DataFrame | None) -> dict[str, tuple[pd.DataFrame, pd
         if "mature" in pool.columns:
             pool = pool[_is_true(pool["mature"])]
         worst = pool.groupby("operator", sort=False).tail(TOP_POSTS).iloc[::-1]
-    empty = ranked.iloc[0:0]
-    best_by = {str(k): g for k, g in best.groupby("operator", sort=False)}
-    worst_by = {str(k): g for k, g in worst.groupby("operator", sort=False)}
-    return {name: (best_by.get(name, empty), worst_by.get(name, empty))
-            for name in set(posts["operator"].dropna().astype(str))}
+    return _label_ratio(best), _label_ratio(worst)
+
+
+def ranked_post_tables(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[str, tuple] | None:
+    """Per operator with posts, the (best, weakest) display tables of ranked_posts (None for an empty side)."""
+    ranked = ranked_posts(posts)
+    if ranked is None:
+        return None
+    best, worst = (tables_by(f, f["operator"], lab, PERSON_POST_COLUMNS) for f in ranked)
+    names = pd.unique(posts["operator"].dropna().astype(str))  # unique first: iterating a million names is slow
+    return {name: (best.get(name), worst.get(name)) for name in names}
 
 
 def history_points(history: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, float]]]:
@@ -325,6 +347,9 @@ PERSON_OVERVIEW_COLUMNS = ["posts", "views", "interactions", "engagement_rate", 
                            "growth_rate", "views_mom", "engagement_rate_mom", "original_ratio", "on_time_rate"]
 FORMAT_COLUMNS = ["platform", "format", "media_type", "posts", "n", "metric", "metric_median", "median_ratio",
                   "views_median", "interactions_median", "viral_posts", "viral_rate"]
+# Every post column the report reads (content_posts / posts_clean are read with only these).
+POST_READ_COLUMNS = {"operator", "in_period", "position", "engagement_rate", "primary_value", "baseline_median",
+                     "views", "mature", "viral", "published_at", *POST_COLUMNS}
 TOPIC_COLUMNS = ["topic", "source", "posts", "n", "platforms", "metric_median", "median_ratio", "engagement_rate",
                  "viral_posts"]
 
@@ -431,7 +456,7 @@ def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def content_figures(ws: Workspace, period: str) -> dict[str, str]:
+def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = None) -> dict[str, str]:
     """Charts drawn by the content stage's own functions (mediakpi.content.charts) from its written tables, as data
     URIs; {} when that module or its tables are absent, and any chart that fails is simply left out (the report then
     draws its own simple version)."""
@@ -452,10 +477,42 @@ def content_figures(ws: Workspace, period: str) -> dict[str, str]:
         if fn is None:
             continue
         try:
-            out[name] = plotting.to_data_uri(fn(result))
+            shown = result
+            if name == "viral_chart":
+                shown = _top_viral_accounts(result)
+                n, total = _accounts(shown), _accounts(result)
+                note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
+                if n < total and note:
+                    out["viral_chart_note"] = note.format(n=n, total=total)
+            out[name] = plotting.to_data_uri(fn(shown))
         except Exception:  # noqa: BLE001
             plt.close("all")
     return out
+
+
+def _accounts(result) -> int:
+    ov = getattr(result, "overview", None)
+    return int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
+
+
+def _top_viral_accounts(result):
+    """The content result with only the `max_bars` accounts of highest viral rate among its account rows.
+
+    viral_chart draws one bar per account (0.42 inch each): with 2,000 accounts that is a 21-metre figure that takes
+    a minute to draw and 10 MB of PNG, and nobody can read it. The accounts kept are those the chart would show
+    first (it sorts by viral rate, highest first); ties and accounts without mature posts come after those with some."""
+    ov = getattr(result, "overview", None)
+    if ov is None or ov.empty or not {"level", "viral_rate"} <= set(ov.columns):
+        return result
+    top = int(getattr(getattr(getattr(result, "config", None), "charts", None), "max_bars", 15) or 15)
+    accounts = ov["level"] == "account"
+    if int(accounts.sum()) <= top:
+        return result
+    acc = ov[accounts]
+    mature = pd.to_numeric(acc["mature_posts"], errors="coerce").fillna(0) if "mature_posts" in acc.columns else 0
+    keep = (acc.assign(_rate=pd.to_numeric(acc["viral_rate"], errors="coerce").fillna(0), _mature=mature)
+            .sort_values(["_rate", "_mature"], ascending=False, kind="stable").head(top).index)
+    return dataclasses.replace(result, overview=ov[~accounts | ov.index.isin(keep)])
 
 
 def _non_empty_columns(frame: pd.DataFrame, preferred: list[str]) -> list[str]:
@@ -471,12 +528,13 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
     if posts is not None and "viral" in posts.columns:
         viral = _in_period(posts)
         viral = viral[_is_true(viral["viral"])]
-        viral = _vs_baseline(viral).sort_values("_ratio", ascending=False, na_position="last")
+        viral = _label_ratio(_with_ratio(viral).sort_values("_ratio", ascending=False, na_position="last"), VIRAL_ROWS)
         title = lab["report.section.viral"]
         shown = table(viral, lab, ["operator", *POST_COLUMNS], limit=VIRAL_ROWS)
         if shown is None:
             title += f"（{lab['report.empty'].format(what=lab['report.section.viral'])}）"
-        sections.append({"title": title, "chart": figures.get("viral_chart"), "table": shown})
+        sections.append({"title": title, "chart": figures.get("viral_chart"), "table": shown,
+                         "note": figures.get("viral_chart_note") if figures.get("viral_chart") else None})
     # Platform overview.
     overview = inputs.get("content_overview")
     if overview is not None:
@@ -495,7 +553,7 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
         if value:
             chart = charts.best_time_heatmap(best, value, weekdays, lab["report.col.hour"])
     elif posts is not None and "published_at" in posts.columns:
-        p = _vs_baseline(_in_period(posts)).dropna(subset=["published_at", "_ratio"])
+        p = _with_ratio(_in_period(posts)).dropna(subset=["published_at", "_ratio"])
         if len(p) >= 5:
             ts = pd.to_datetime(p["published_at"])
             chart = charts.best_time_heatmap(pd.DataFrame({"weekday": ts.dt.day_of_week, "hour": ts.dt.hour,
@@ -546,41 +604,59 @@ def trend_context(ws: Workspace, period: Period, lab: dict[str, str]) -> dict | 
 
 # ------------------------------------------------------------------------------------------------- person parts
 
+LEDGER_HEADERS = {"kind": "report.col.ledger_kind", "detail": "report.col.explanation"}
+REVIEW_SCORE_COLUMNS = ["rater_role", "professional", "conduct", "teamwork"]
+QUALITY_REVIEW_COLUMNS = ["review_date", "title", "score"]
+PERSON_POST_COLUMNS = [c for c in POST_COLUMNS if c != "viral_rule"] + ["viral_rule"]
+
+
+def _tables(frame: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, **kw) -> dict | None:
+    """Per-operator display tables of a whole frame (html.tables_by); None when the frame has no operator column."""
+    if frame is None or "operator" not in frame.columns:
+        return None
+    return tables_by(frame, frame["operator"], lab, columns, **kw)
+
+
 @dataclass
 class PeopleData:
-    """Every per-person input, split by operator once."""
+    """Every per-person input, split by operator once, and every per-person table prepared once for all people
+    (formatting each person's tables separately with pandas was most of the scorecards' time)."""
 
     indicators: dict[str, list[dict]] | None
-    ledger: dict[str, pd.DataFrame] | None
-    posts: dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None  # (best, weakest), in period, ranked vs baseline
-    qualitative: dict[str, pd.DataFrame] | None
-    quality: dict[str, pd.DataFrame] | None
+    ledger: dict[str, Table] | None
+    posts: dict[str, tuple[Table | None, Table | None]] | None  # (best, weakest), in period, ranked vs baseline
+    reviews: dict[str, list[dict]] | None      # qualitative review records
+    review_scores: dict[str, Table] | None
+    quality: dict[str, Table] | None
     previous: dict[str, float]
     history: dict[str, list[tuple[str, float]]]
-    overview: dict[str, pd.DataFrame] | None = None  # the content stage's per-operator overview rows
+    overview: dict[str, Table] | None = None  # the content stage's per-operator overview rows
 
     @classmethod
     def of(cls, inputs: Inputs, posts: pd.DataFrame | None, previous: pd.DataFrame | None,
-           history: dict[str, pd.DataFrame]) -> "PeopleData":
+           history: dict[str, pd.DataFrame], lab: dict[str, str]) -> "PeopleData":
         prev = {}
         if previous is not None:
             for name, total in zip(previous["operator"].astype(str), pd.to_numeric(previous["total"], errors="coerce")):
                 if not pd.isna(total):
                     prev.setdefault(name, float(total))
-        return cls(records_by_operator(inputs.get("indicator_scores")), by_operator(inputs.get("score_ledger")),
-                   ranked_posts(posts), by_operator(inputs.get("qualitative_reviews")),
-                   by_operator(inputs.get("quality_reviews")), prev, history_points(history),
-                   by_operator(_operator_rows(inputs.get("content_overview"))))
+        ledger = inputs.get("score_ledger")
+        qualitative = inputs.get("qualitative_reviews")
+        overview = _operator_rows(inputs.get("content_overview"))
+        return cls(
+            records_by_operator(inputs.get("indicator_scores")),
+            _tables(ledger, lab, [c for c in ledger.columns if c not in {"operator", "period"}] if ledger is not None
+                    else None, limit=50, headers={k: lab[v] for k, v in LEDGER_HEADERS.items()}),
+            ranked_post_tables(posts, lab),
+            records_by_operator(qualitative), _tables(qualitative, lab, REVIEW_SCORE_COLUMNS),
+            _tables(inputs.get("quality_reviews"), lab, QUALITY_REVIEW_COLUMNS), prev, history_points(history),
+            _tables(overview, lab, [c for c in PERSON_OVERVIEW_COLUMNS if c in overview.columns] or None
+                    if overview is not None else None, drop_empty=True))
 
 
-def _mine(groups: dict[str, pd.DataFrame] | None, name: str) -> pd.DataFrame | None:
-    if groups is None:
-        return None
-    found = groups.get(name)
-    if found is not None:
-        return found
-    sample = next(iter(groups.values()), None)
-    return sample.iloc[0:0] if sample is not None else pd.DataFrame()
+def _mine(groups: dict | None, name: str):
+    """A person's prepared item: None when the input is absent or has nothing for this person."""
+    return None if groups is None else groups.get(name)
 
 
 def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: Inputs, data: PeopleData,
@@ -627,40 +703,28 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
     headers = [col_label(c, lab) for c in ("indicator", "actual", "target", "achievement", "score", "weight",
                                            "explanation")]
     # Bonus / deduction ledger.
-    ledger_table = None
-    mine = _mine(data.ledger, name)
-    if mine is not None:
-        ledger_table = table(mine, lab, [c for c in mine.columns if c not in {"operator", "period"}], limit=50,
-                             headers={"kind": lab["report.col.ledger_kind"], "detail": lab["report.col.explanation"]})
+    ledger_table = _mine(data.ledger, name)
     # Posts.
     best = worst = None
     posts_messages = []
     if data.posts is not None:
-        cols = [c for c in POST_COLUMNS if c != "viral_rule"] + ["viral_rule"]
-        top, weak = data.posts.get(name, (None, None))
-        best, worst = table(top, lab, cols), table(weak, lab, cols)
+        best, worst = data.posts.get(name, (None, None))
         if best is None:
             posts_messages = [lab["report.empty"].format(what=lab["report.what.posts"])]
     else:
         posts_messages = inputs.notice("posts_clean") or [lab["report.empty"].format(what=lab["report.what.posts"])]
-    content_overview = None
-    mine = _mine(data.overview, name)
-    if mine is not None and not mine.empty:
-        content_overview = table(mine, lab, _non_empty_columns(mine, PERSON_OVERVIEW_COLUMNS))
+    content_overview = _mine(data.overview, name)
     # Reviews (the rater's role only: a person's page names no one else).
-    reviews, review_scores, quality_reviews, review_messages = [], None, None, []
-    mine = _mine(data.qualitative, name)
+    reviews, review_messages = [], []
+    review_scores, quality_reviews = _mine(data.review_scores, name), _mine(data.quality, name)
+    mine = _mine(data.reviews, name)
     if mine is not None:
-        for rec in mine.to_dict("records"):
+        for rec in mine:
             comment = rec.get("comment")
             if comment is not None and comment is not pd.NA and str(comment).strip():
                 role = rec.get("rater_role")
                 reviews.append({"comment": str(comment).strip()[:2000],
                                 "who": "" if role is None or role is pd.NA else f"— {role}"})
-        review_scores = table(mine, lab, ["rater_role", "professional", "conduct", "teamwork"])
-    mine = _mine(data.quality, name)
-    if mine is not None:
-        quality_reviews = table(mine, lab, ["review_date", "title", "score"])
     if not reviews and review_scores is None and quality_reviews is None:
         review_messages = [lab["report.empty"].format(what=lab["report.what.reviews"])]
     # Trend across past months.
@@ -756,7 +820,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     team_ctx = dict(common, root="", quality=quality, summary=summary, scoreboard=board,
                     scoring_notes=scoring_notes, scoring_sources=scoring_sources,
                     scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab),
-                    content=content_context(inputs, lab, content_figures(ws, period)), growth=table(inputs.get("account_month"), lab, [
+                    content=content_context(inputs, lab, content_figures(ws, period, lab)), growth=table(inputs.get("account_month"), lab, [
                         "platform", "account", "operator", "month", "followers_start", "followers_end",
                         "followers_gained", "followers_lost", "net_growth", "growth_rate"], limit=MAX_ROWS))
     _write(out_dir / "team.html", render("team.html", lang, **team_ctx), result)
@@ -778,7 +842,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     # One private page per person.
     if scorecard is not None:
-        data = PeopleData.of(inputs, _posts(inputs), previous, history)
+        data = PeopleData.of(inputs, _posts(inputs), previous, history, lab)
         n = len(scorecard)
         for _, row in scorecard.iterrows():
             name = row["operator"]

@@ -1,0 +1,123 @@
+"""The shortcuts that keep publish() fast at scale give the same pages as the plain per-person code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+
+from mediakpi.labels import labels
+from mediakpi.report.build import _label_ratio, _top_viral_accounts, _with_ratio
+from mediakpi.report.excel import write_scoreboard
+from mediakpi.report.html import table, tables_by
+
+LAB = labels("zh")
+
+
+def _frame(rng: np.random.Generator, n: int = 60) -> pd.DataFrame:
+    ops = rng.choice(["张三", "李四", "王五", "<b>赵六</b>", None], n)
+    whole = rng.integers(0, 1000, n).astype(float)
+    whole[rng.random(n) < 0.2] = np.nan
+    mixed = whole.copy()
+    mixed[ops == "李四"] += 0.5  # whole numbers for everyone but 李四
+    return pd.DataFrame({
+        "operator": pd.array(ops, dtype="str"),
+        "views": whole, "mixed": mixed,
+        "masked": pd.array(np.where(rng.random(n) < 0.3, None, rng.integers(0, 9, n)), dtype="Float64"),
+        "engagement_rate": rng.random(n),
+        "sparse": np.where(ops == "王五", 1.0, np.nan),  # only 王五 has values
+        "title": [f"标题 {i} <script>" for i in range(n)],
+        "published_at": pd.date_range("2026-10-01", periods=n, freq="7h", tz="Asia/Shanghai"),
+        "flag": rng.random(n) < 0.5,
+    })
+
+
+def _same(a, b) -> None:
+    assert (a is None) == (b is None)
+    if a is not None:
+        assert (a.columns, a.headers, a.rows, a.numeric, a.total, a.note, a.links) == \
+               (b.columns, b.headers, b.rows, b.numeric, b.total, b.note, b.links)
+
+
+def test_tables_by_equals_table_per_group():
+    frame = _frame(np.random.default_rng(1))
+    for columns, limit in ((None, 200), (["title", "views", "mixed", "masked", "nope"], 3), (["nope"], 5)):
+        fast = tables_by(frame, frame["operator"], LAB, columns, limit=limit, headers={"views": "阅读"})
+        groups = dict(tuple(frame.groupby(frame["operator"].astype(str), sort=False)))
+        assert set(fast) == (set(groups) if columns != ["nope"] else set())
+        for name, g in groups.items():
+            _same(fast.get(name), table(g, LAB, columns, limit=limit, headers={"views": "阅读"}))
+    # whole numbers are decided per person, as table() does
+    fast = tables_by(frame, frame["operator"], LAB, ["mixed"])
+    assert any("." in r[0] for r in fast["李四"].rows if r[0] != "—")
+    assert all("." not in r[0] for r in fast["张三"].rows)
+
+
+def test_tables_by_drop_empty_equals_non_empty_columns():
+    from mediakpi.report.build import _non_empty_columns
+
+    frame = _frame(np.random.default_rng(2))
+    preferred = ["views", "sparse", "engagement_rate"]
+    fast = tables_by(frame, frame["operator"], LAB, preferred, drop_empty=True)
+    for name, g in frame.groupby(frame["operator"].astype(str), sort=False):
+        _same(fast[name], table(g, LAB, _non_empty_columns(g, preferred)))
+    assert "sparse" in fast["王五"].columns and "sparse" not in fast["张三"].columns
+
+
+def test_vs_baseline_labels_only_the_rows_shown():
+    posts = pd.DataFrame({"primary_value": [10.0, 30.0, 5.0, 8.0], "baseline_median": [10.0, 0.0, 2.0, 4.0]})
+    out = _label_ratio(_with_ratio(posts).sort_values("_ratio", ascending=False), 2)
+    assert list(out["vs_baseline"]) == ["2.50×", "2.00×", "—", "—"]  # 30/0 has no ratio and sorts last
+    assert list(_label_ratio(_with_ratio(posts))["vs_baseline"]) == ["1.00×", "—", "2.50×", "2.00×"]
+    no_base = _label_ratio(_with_ratio(posts.drop(columns="baseline_median")))
+    assert set(no_base["vs_baseline"]) == {"—"}
+
+
+@dataclass
+class _Result:
+    overview: pd.DataFrame
+    config: object = field(default_factory=lambda: SimpleNamespace(charts=SimpleNamespace(max_bars=3)))
+
+
+def test_viral_chart_gets_only_the_top_accounts():
+    rates = [0.1, None, 0.5, 0.3, 0.0, 0.9]
+    ov = pd.DataFrame({"level": ["team", "platform"] + ["account"] * 6,
+                       "account": ["", ""] + [f"a{i}" for i in range(6)],
+                       "viral_rate": [0.2, 0.2] + rates, "mature_posts": [9, 9, 5, 0, 5, 5, 5, 5]})
+    trimmed = _top_viral_accounts(_Result(ov)).overview
+    assert list(trimmed["account"]) == ["", "", "a2", "a3", "a5"]  # team and platform rows kept, original order
+    small = _Result(ov.head(4))
+    assert _top_viral_accounts(small) is small  # few accounts: untouched
+    # all rates zero: the accounts with mature posts come first, so the chart does not claim there are none
+    zero = ov.assign(viral_rate=0.0, mature_posts=[9, 9, 0, 0, 0, 4, 0, 0])
+    assert "a3" in set(_top_viral_accounts(_Result(zero)).overview["account"])
+
+
+def test_workbook_layout_and_error_like_text(tmp_path):
+    frame = pd.DataFrame({"operator": ["#N/A", "李四"], "total": [np.nan, 88.0], "note": ["#DIV/0!", "一段很长的说明" * 3]})
+    path = write_scoreboard(tmp_path / "s.xlsx", [("总表", frame, ["姓名", "总分", "备注"])], note="说明")
+    ws = load_workbook(path)["总表"]
+    assert ws.freeze_panes == "B2" and ws["A1"].font.b and ws["A1"].value == "姓名"
+    assert ws["A2"].value == "#N/A" and ws["A2"].data_type == "s" and ws["C2"].data_type == "s"
+    assert ws["B2"].value is None and ws["B3"].value == 88
+    assert ws.column_dimensions["C"].width == 2 * 21 + 2 and ws.column_dimensions["B"].width == 8
+
+
+def test_ranked_posts_uses_the_content_stage_marks():
+    from mediakpi.report.build import TOP_POSTS, ranked_posts
+
+    rng = np.random.default_rng(4)
+    n = 400
+    posts = pd.DataFrame({"operator": pd.array(rng.choice(["甲", "乙", "丙"], n), dtype="str"),
+                          "title": [f"t{i}" for i in range(n)], "engagement_rate": rng.random(n),
+                          "primary_value": rng.random(n), "baseline_median": 0.5,
+                          "position": pd.array(rng.choice(["top", "bottom", None, None], n), dtype="str")})
+    best, worst = ranked_posts(posts)
+    for op, g in posts.groupby("operator"):
+        top = g[g["position"] == "top"].sort_values("engagement_rate", ascending=False)
+        bottom = g[g["position"] == "bottom"].sort_values("engagement_rate")
+        assert list(best.loc[best["operator"] == op, "title"]) == list(top["title"].head(TOP_POSTS))
+        assert list(worst.loc[worst["operator"] == op, "title"]) == list(bottom["title"].head(TOP_POSTS))
+    assert best["vs_baseline"].str.endswith("×").all()
