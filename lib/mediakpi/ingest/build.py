@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..labels import label
@@ -119,6 +120,85 @@ def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame
     return df, reasons, lay.spec.target, lay.id
 
 
+@dataclass
+class _Pending:
+    """A platform table found in a file, waiting to be parsed with the other tables of its layout."""
+    rec: FileRecord
+    table: Table
+    seq: int
+
+
+def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFrame, pd.Series, str, list[pd.DataFrame]]:
+    """Parse and validate every table of one layout (and one header set) in one pass.
+
+    The tables' mapped columns are stacked into one frame, so each column is parsed once however many files there are
+    (per-file pandas calls cost about as much as the parsing itself on small files). Per-file facts (source, snapshot,
+    priority, modification time) ride along as columns; counts go back to each file. -> (kept rows, reasons of the
+    rejected rows, target, quarantine frames tagged with the table's read order `_seq`)."""
+    first = items[0].table
+    names = list(first.columns)
+    blocks, files, rows, seqs, orders = [], [], [], [], []
+    for it in items:
+        t = it.table
+        arr = t.data.to_numpy(dtype=object)
+        blocks.append(arr[:, [t.columns[c][0] for c in names]])
+        n = len(arr)
+        files.append(np.full(n, it.rec.index))
+        rows.append(t.data.index.to_numpy() + 1)
+        seqs.append(np.full(n, it.seq))
+        orders.append(np.arange(n))
+    data = pd.DataFrame(np.concatenate(blocks), dtype=object)
+    stacked = Table(first.sheet, first.candidate, 0, [first.headers[first.columns[c][0]] for c in names],
+                    {c: (i, first.columns[c][1]) for i, c in enumerate(names)}, data, [])
+    df, reasons, target, _ = parse_platform_table(stacked, registry)
+    lay = registry.layout(first.candidate.id)
+    file_idx = np.concatenate(files)
+    seq = np.concatenate(seqs)
+
+    # when each export was taken (per table; the fallback rule needs the newest date inside the table)
+    col = "published_at" if target == "posts" else "date"
+    newest = df[col].groupby(seq).max() if col in df.columns else pd.Series(dtype=object)
+    snaps: dict[int, pd.Timestamp] = {}
+    for it in items:
+        snap, _ = _snapshot(it.rec, it.table, newest.get(it.seq), target)
+        snaps[it.seq] = snap
+        it.rec.snapshot_at = snap if it.rec.snapshot_at is None else max(it.rec.snapshot_at, snap)
+
+    recs = {it.rec.index: it.rec for it in items}
+    fidx = pd.Index(file_idx)
+
+    def per_row(value) -> np.ndarray:
+        """A per-file fact (value(record)) spread over the rows of the batch."""
+        return pd.Series({i: value(r) for i, r in recs.items()}, dtype=object).reindex(fidx).to_numpy()
+
+    df = df.assign(source_file=per_row(lambda r: r.rel), source_row=np.concatenate(rows), _file=file_idx,
+                   _prio=lay.spec.priority, _mtime=per_row(lambda r: r.mtime).astype("float64"),
+                   _month=per_row(lambda r: r.month), _folder=per_row(lambda r: r.folder),
+                   account=per_row(lambda r: r.folder or "?"))
+    df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).to_numpy()
+    df["_order"] = np.concatenate(orders)
+    df["_seq"] = seq
+    for c in ("platform", "account", "layout", "source_file"):
+        df[c] = df[c].astype("string")
+    kept, bad = validate(df, target, reasons)
+
+    read = pd.Series(file_idx).value_counts()
+    for f, n in read.items():
+        recs[int(f)].rows_read += int(n)
+    bad_parts = []
+    if not bad.empty:
+        by_seq = {it.seq: it for it in items}
+        bad_seq = pd.Series(seq[bad.index.to_numpy()], index=bad.index)
+        for s, idx in bad_seq.groupby(bad_seq, sort=True).groups.items():
+            it = by_seq[int(s)]
+            it.rec.rows_quarantined += len(idx)
+            # the table's own rows (sheet row index) for the original cells
+            r = bad.loc[idx]
+            r.index = pd.Index(df.loc[idx, "source_row"].to_numpy() - 1)
+            bad_parts.append(_quarantine_rows(it.rec, it.table, r, target).assign(_seq=int(s)))
+    return kept, bad, target, bad_parts
+
+
 def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd.Series]:
     name = table.candidate.id
     forms, kinds = team_forms(name)
@@ -141,12 +221,21 @@ def _roster_index(roster: pd.DataFrame) -> pd.DataFrame:
     return r
 
 
+def _norm_values(s: pd.Series) -> np.ndarray:
+    """norm_header of every value, computed once per distinct value (a few thousand accounts, a million rows)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    if not len(uniques):
+        return np.array([], dtype=object)
+    normed = np.array([norm_header(u) if not pd.isna(u) else "" for u in uniques], dtype=object)
+    return normed[codes]
+
+
 def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) -> pd.Series:
     """Operator by (platform, account) and the roster's 负责开始/结束日期 (a hand-over splits by date)."""
     out = pd.Series(pd.NA, index=df.index, dtype="string")
     if roster.empty or df.empty:
         return out
-    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": df["account"].map(norm_header).to_numpy(),
+    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": _norm_values(df["account"]),
                          "_month": df["_month"].to_numpy(),
                          "_day": when.dt.tz_localize(None).dt.normalize().to_numpy() if hasattr(when.dt, "tz") and when.dt.tz is not None else when.to_numpy()})
     r = roster[["platform", "_acc", "name", "start_date", "end_date", "_month"]].rename(columns={"_month": "_rmonth"})
@@ -223,43 +312,89 @@ def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
     return tables
 
 
-def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, write: bool = True) -> IngestResult:
+PARALLEL_MIN_FILES = 300  # below this, starting worker processes (~1 s: they import pandas) costs more than it saves
+_WORKER_REGISTRY: Registry | None = None
+
+
+def _worker_init(registry: Registry) -> None:
+    global _WORKER_REGISTRY
+    gc.disable()  # as in the parent: millions of short-lived cell objects
+    _WORKER_REGISTRY = registry
+
+
+def _read_job(job: tuple, registry: Registry | None = None) -> tuple[FileRecord, list[Table]]:
+    """Read one file: checksum, kind, tables found (runs in a worker process for large months)."""
+    i, path, rel, month, folder = job
+    rec = FileRecord(i, path, rel, month, folder, _sha256(path), path.stat().st_mtime)
+    return rec, _read_file(rec, registry or _WORKER_REGISTRY)
+
+
+def _read_all(jobs: list[tuple], registry: Registry, workers: int | None):
+    """(record, tables) of every file, in the order of `jobs` whatever the number of workers (so results are
+    deterministic). Reading dominates large months and is independent per file, so it runs in worker processes
+    ("spawn": forking a process that already runs pyarrow threads can deadlock); if the pool cannot start (e.g. a
+    script without an `if __name__ == "__main__":` guard), it falls back to reading in this process."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_FILES else 1
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                                     initargs=(registry,)) as pool:
+                results = list(pool.map(_read_job, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8)))))
+            yield from results
+            return
+        except (BrokenProcessPool, RuntimeError, OSError):
+            pass
+    for job in jobs:
+        yield _read_job(job, registry)
+
+
+def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, write: bool = True,
+                  workers: int | None = None) -> IngestResult:
     """Read data/raw/<m>/ for every month of `period` and write the processed tables to ws.processed(period).
 
     Returns an IngestResult (manifest DataFrame, totals, plain-Chinese messages, the tables). With write=False nothing
-    is written (tests, previews). Never writes under data/raw.
+    is written (tests, previews). Never writes under data/raw. `workers`: processes that read files in parallel
+    (None: one per core when there are at least PARALLEL_MIN_FILES files, else 1); the result does not depend on it.
     """
     # millions of short-lived cell objects: the cyclic GC would rescan them again and again (it doubled the run time)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _ingest_period(ws, period, registry, write)
+        return _ingest_period(ws, period, registry, write, workers)
     finally:
         if enabled:
             gc.enable()
 
 
-def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool) -> IngestResult:
+def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None) -> IngestResult:
     per = Period.parse(period)
     registry = registry or load_registry()
-    recs: list[FileRecord] = []
+    jobs = []
     for i, (p, month, rel) in enumerate(_walk(ws, per.months)):
         parts = rel.split("/")
         folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
-        recs.append(FileRecord(i, p, rel, month, folder, _sha256(p), p.stat().st_mtime))
+        jobs.append((i, p, rel, month, folder))
+    recs: list[FileRecord] = []
 
     # pass 1: read and parse every file; validate rows; keep typed frames only
     platform_parts: dict[str, list[pd.DataFrame]] = {"posts": [], "account_daily": []}
     team_parts: dict[str, list[pd.DataFrame]] = {t: [] for t in team_tables()}
     quarantine: list[pd.DataFrame] = []
     seen_sha: dict[str, str] = {}
-    for rec in recs:
+    pending: dict[tuple, list[_Pending]] = {}
+    seq = 0  # processing order of tables: the quarantine keeps it, and it breaks ties when de-duplicating
+    for rec, tables in _read_all(jobs, registry, workers):
+        recs.append(rec)
         if rec.sha256 in seen_sha:
-            rec.messages.append(f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
+            rec.messages.insert(0, f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
         else:
             seen_sha[rec.sha256] = rec.rel
-        tables = _read_file(rec, registry)
         for t in tables:
+            seq += 1
             ign = sum(t.ignored.values())
             rec.rows_ignored += ign
             if ign:
@@ -281,7 +416,8 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
                                             f"这一行照常保留，但不会匹配到任何导出。")
                 rec.rows_read += len(df)
                 rec.rows_quarantined += len(bad)
-                quarantine.append(_quarantine_rows(rec, t, bad, t.candidate.id))
+                if not bad.empty:
+                    quarantine.append(_quarantine_rows(rec, t, bad, t.candidate.id).assign(_seq=seq))
                 team_parts[t.candidate.id].append(kept)
                 continue
             lay = registry.layout(t.candidate.id)
@@ -292,46 +428,53 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
                 rec.rows_ignored += len(t.data)
                 rec.messages.append(f"“{lay.spec.title}”表（{len(t.data)} 行）按设计不入库。")
                 continue
-            df, reasons, target, _ = parse_platform_table(t, registry)
-            snap, why = _snapshot(rec, t, df, target)
-            rec.snapshot_at = snap if rec.snapshot_at is None else max(rec.snapshot_at, snap)
-            df = df.assign(source_file=rec.rel, source_row=(df.index.to_numpy() + 1), _file=rec.index, _prio=lay.spec.priority,
-                           _mtime=rec.mtime, _month=rec.month, _folder=rec.folder, account=rec.folder or "?")
-            df["snapshot_at"] = snap
-            df["_order"] = range(len(df))
-            for c in ("platform", "account", "layout", "source_file"):
-                df[c] = df[c].astype("string")
-            kept, bad = validate(df, target, reasons)
-            rec.rows_read += len(df)
-            rec.rows_quarantined += len(bad)
-            quarantine.append(_quarantine_rows(rec, t, bad, target))
-            platform_parts[target].append(kept)
+            # parsed later, together with every other table of the same layout and header set
+            key = (lay.id, tuple((c, t.headers[pos], unit) for c, (pos, unit) in t.columns.items()))
+            pending.setdefault(key, []).append(_Pending(rec, t, seq))
+
+    # pass 1b: one parse + one validation per layout (thousands of small files cost one pass each, not one per file)
+    # smallest batches first, and each table's text cells are released once parsed: the peak is then the text of
+    # the month plus one batch's working set (the output does not depend on this order: see _seq)
+    for items in sorted(pending.values(), key=lambda its: sum(len(it.table.data) for it in its)):
+        df, reasons, target, bad_parts = _parse_batch(items, registry)
+        quarantine.extend(bad_parts)
+        platform_parts[target].append(df)
+        for it in items:
+            it.table.data = it.table.data.iloc[:0]
 
     # the roster (all months; each file prefers its own month's roster)
     roster = _concat(team_parts["roster"], team_table_dtypes("roster"))
     rindex = _roster_index(roster)
 
-    # pass 2: accounts and operators
+    # pass 2: accounts (per file) and operators (vectorised over all rows)
     messages: list[str] = []
     by_file = {r.index: r for r in recs}
+    accounts = _AccountIndex(rindex)
     for target in ("posts", "account_daily"):
         frames = []
         for df in platform_parts[target]:
             if df.empty:
-                frames.append(df)
                 continue
-            rec = by_file[int(df["_file"].iloc[0])]
             plat = df["platform"].iloc[0]
-            acc = _resolve_account(rec, plat, rindex, registry)
-            if acc is None:
-                rec.rejected = True
-                rec.rows_read -= len(df)
+            acc_of: dict[int, str] = {}
+            for f in pd.unique(df["_file"]):
+                rec = by_file[int(f)]
+                acc = accounts.resolve(rec, plat)
+                if acc is None:
+                    rec.rejected = True
+                else:
+                    rec.account = acc
+                    acc_of[int(f)] = acc
+            df = df[df["_file"].isin(list(acc_of))]
+            if df.empty:
                 continue
-            rec.account = acc
-            df = df.assign(account=acc)
+            df = df.assign(account=df["_file"].map(acc_of).astype("string"))
+            frames.append(df)
+        if frames:
+            df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
             when = df["published_at"] if target == "posts" else df["date"]
             df["operator"] = _assign_operator(df, rindex, when)
-            frames.append(df)
+            frames = [df]
         platform_parts[target] = frames
 
     posts = _finish_posts(platform_parts["posts"], by_file)
@@ -347,9 +490,13 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
             rec.duplicates_merged = 0
             rec.rows_kept = 0
     for rec in recs:
-        if rec.kind == "platform_export" and not rec.rejected and rec.account and rec.folder and not _in_roster(rindex, rec):
+        if rec.kind == "platform_export" and not rec.rejected and rec.account and rec.folder and not accounts.has(rec.platform, rec.account):
             rec.messages.append(f"账号文件夹“{rec.folder}”不在花名册里（{label('platform.' + rec.platform)}），数据照常读取，负责人为空；请在花名册补上这个账号。")
-    qdf = pd.concat([q for q in quarantine if not q.empty], ignore_index=True) if any(not q.empty for q in quarantine) else empty(QUARANTINE)
+    quarantine = [q for q in quarantine if not q.empty]
+    if quarantine:  # in the order the tables were read (file, then table, then row)
+        qdf = pd.concat(quarantine, ignore_index=True).sort_values(["_seq", "source_row"], kind="stable").drop(columns="_seq")
+    else:
+        qdf = empty(QUARANTINE)
     # only quarantine rows of files that were not rejected as a whole
     rejected = {r.rel for r in recs if r.rejected}
     qdf = _conform(qdf[~qdf["source_file"].isin(rejected)], QUARANTINE)
@@ -382,37 +529,43 @@ def _conform(df: pd.DataFrame, columns: dict, extra: dict | None = None) -> pd.D
     return conform(df, columns, extra)
 
 
-def _in_roster(rindex: pd.DataFrame, rec: FileRecord) -> bool:
-    if rindex.empty:
-        return False
-    return bool(((rindex["platform"] == rec.platform) & (rindex["_acc"] == norm_header(rec.account))).any())
+class _AccountIndex:
+    """Roster lookups for account resolution, built once (a pandas filter per file cost ~1 ms × thousands of files)."""
 
-
-def _resolve_account(rec: FileRecord, platform: str, rindex: pd.DataFrame, registry: Registry) -> str | None:
-    pname = label(f"platform.{platform}")
-    if rec.folder:
+    def __init__(self, rindex: pd.DataFrame):
+        self.by_key: dict[tuple[str, str], str] = {}
+        self.by_platform: dict[str, set[str]] = {}
         if not rindex.empty:
-            hit = rindex[(rindex["platform"] == platform) & (rindex["_acc"] == norm_header(rec.folder))]
-            if not hit.empty:
-                return str(hit["account"].iloc[0])
-        return rec.folder
-    cands = [] if rindex.empty else sorted(set(rindex.loc[rindex["platform"] == platform, "account"].astype(str)))
-    if len(cands) == 1:
-        rec.messages.append(f"文件放在月份文件夹顶层，按花名册归到{pname}唯一的账号“{cands[0]}”。")
-        return cands[0]
-    if not cands:
-        rec.messages.append(f"文件放在月份文件夹顶层，但花名册里没有{pname}账号，无法判断属于哪个账号，整个文件未读取；"
-                            f"请把它放进以账号命名的子文件夹。")
-    else:
-        rec.messages.append(f"文件放在月份文件夹顶层，但花名册里{pname}有 {len(cands)} 个账号（{'、'.join(cands)}），"
-                            f"无法判断属于哪个，整个文件未读取；请把它放进对应账号的子文件夹。")
-    return None
+            for plat, acc, name in zip(rindex["platform"], rindex["_acc"], rindex["account"]):
+                if pd.isna(plat):
+                    continue
+                self.by_key.setdefault((plat, acc), str(name))
+                self.by_platform.setdefault(plat, set()).add(str(name))
+
+    def resolve(self, rec: FileRecord, platform: str) -> str | None:
+        pname = label(f"platform.{platform}")
+        if rec.folder:
+            return self.by_key.get((platform, norm_header(rec.folder)), rec.folder)
+        cands = sorted(self.by_platform.get(platform, ()))
+        if len(cands) == 1:
+            rec.messages.append(f"文件放在月份文件夹顶层，按花名册归到{pname}唯一的账号“{cands[0]}”。")
+            return cands[0]
+        if not cands:
+            rec.messages.append(f"文件放在月份文件夹顶层，但花名册里没有{pname}账号，无法判断属于哪个账号，整个文件未读取；"
+                                f"请把它放进以账号命名的子文件夹。")
+        else:
+            rec.messages.append(f"文件放在月份文件夹顶层，但花名册里{pname}有 {len(cands)} 个账号（{'、'.join(cands)}），"
+                                f"无法判断属于哪个，整个文件未读取；请把它放进对应账号的子文件夹。")
+        return None
+
+    def has(self, platform: str | None, account: str | None) -> bool:
+        return (platform, norm_header(account)) in self.by_key
 
 
-def _snapshot(rec: FileRecord, table: Table, df: pd.DataFrame, target: str) -> tuple[pd.Timestamp, str]:
+def _snapshot(rec: FileRecord, table: Table, newest, target: str) -> tuple[pd.Timestamp, str]:
     """When the export was taken: the file's own date (title range end, unix times or a date in the file name), else
     the first instant after the month folder's month (exports are taken at or after month end), and never earlier
-    than the newest date inside the file."""
+    than the newest date inside the file (`newest`: the table's latest publish time or day, None/NaT when none)."""
     rng = table.date_range
     if rng is not None:
         return rng[1] + pd.Timedelta(days=1), "title"
@@ -420,9 +573,7 @@ def _snapshot(rec: FileRecord, table: Table, df: pd.DataFrame, target: str) -> t
     if named is not None:
         return named, "name"
     snap = Period.parse(rec.month).end
-    col = "published_at" if target == "posts" else "date"
-    if col in df.columns and df[col].notna().any():
-        newest = df[col].max()
+    if newest is not None and not pd.isna(newest):
         if newest.tzinfo is None:
             newest = newest.tz_localize(TZ) + pd.Timedelta(days=1)
         snap = max(snap, newest)
@@ -484,7 +635,7 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
                                                df.loc[missing, "title"], df.loc[missing, "published_at"])
     views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     df["_views"] = views
-    df = df.sort_values(["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order"], kind="stable")
+    df = df.sort_values(["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"], kind="stable")
     dup = df.duplicated(["platform", "account", "post_id"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
     df = df[~dup].sort_values(["platform", "account", "published_at", "post_id"], kind="stable")
@@ -498,7 +649,7 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     if not parts:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
     df = pd.concat(parts, ignore_index=True)
-    df = df.sort_values(["snapshot_at", "_mtime", "_file", "_order"], kind="stable")
+    df = df.sort_values(["snapshot_at", "_mtime", "_file", "_order", "_seq"], kind="stable")
     dup = df.duplicated(["platform", "account", "date"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
     df = df[~dup].sort_values(["platform", "account", "date"], kind="stable")

@@ -79,7 +79,16 @@ _UNIT_RE = re.compile(r"[\(\[]([^()\[\]]{1,8})[\)\]]$")
 
 def norm_header(text: object) -> str:
     """Header text for comparison: NFKC (full width -> half width), no BOM, no white space, lower case."""
+    if isinstance(text, str):
+        return _norm_header(text)
     s = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "")
+    return _SPACE_RE.sub("", s).lower()
+
+
+@lru_cache(maxsize=65536)
+def _norm_header(text: str) -> str:
+    # cached: header detection and delimiter sniffing see the same few hundred header texts in every file
+    s = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
     return _SPACE_RE.sub("", s).lower()
 
 

@@ -62,15 +62,44 @@ def known_headers(registry: Registry) -> frozenset[str]:
     return frozenset(h for c in candidates(registry) for h in c.lookup)
 
 
+@lru_cache(maxsize=4)
+def _longest_header(registry: Registry) -> int:
+    """A cell much longer than every known header cannot be one (titles, captions): not worth normalising. Generous
+    (×4 + 8) because the raw text may carry spaces, a unit such as `(次)` or full-width forms."""
+    return 4 * max((len(h) for h in known_headers(registry)), default=0) + 8
+
+
+@lru_cache(maxsize=4)
 def header_score(registry: Registry):
     known = known_headers(registry)
+    longest = _longest_header(registry)
 
     def score(cells: list[str]) -> int:
-        return sum(1 for c in cells if norm_header(c) in known)
+        return sum(1 for c in cells if len(c) <= longest and norm_header(c) in known)
     return score
 
 
 def best_candidate(registry: Registry, headers: list[str]) -> tuple[Candidate | None, dict, int]:
+    """The candidate (layout or team table) whose headers match this row best -> (candidate, columns, score).
+
+    Cached per distinct header row: thousands of files share a handful of header rows. Rows with fewer than two
+    possible headers (data rows, titles) are turned away before the cache, so they do not crowd it."""
+    longest = _longest_header(registry)
+    known = known_headers(registry)
+    hits = 0
+    for h in headers:
+        if h and len(h) <= longest:
+            n = norm_header(h)
+            if n in known or split_unit(n)[0] in known:
+                hits += 1
+    if hits < 2:
+        return None, {}, 0
+    cand, cols, score = _best_candidate(registry, tuple(headers))
+    return cand, dict(cols), score
+
+
+@lru_cache(maxsize=4096)
+def _best_candidate(registry: Registry, headers: tuple[str, ...]) -> tuple[Candidate | None, dict, int]:
     best: tuple[Candidate | None, dict, tuple] = (None, {}, (0, 0))
     normed = [norm_header(h) for h in headers]
     known = known_headers(registry)
@@ -86,7 +115,12 @@ def best_candidate(registry: Registry, headers: list[str]) -> tuple[Candidate | 
     return best[0], best[1], best[2][0]
 
 
-def _segments(nonblank: pd.DataFrame) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _summary_markers(registry: Registry) -> frozenset[str]:
+    return frozenset(norm_header(m) for m in registry.config.summary_markers)
+
+
+def _segments(nonblank: np.ndarray) -> list[tuple[int, int]]:
     """Runs of columns that hold something (a column blank in every row is a spacer between side-by-side tables)."""
     used = nonblank.any(axis=0).tolist()
     segs, start = [], None
@@ -99,18 +133,37 @@ def _segments(nonblank: pd.DataFrame) -> list[tuple[int, int]]:
     return segs
 
 
+def _stripped(cells: pd.DataFrame) -> np.ndarray:
+    """The sheet's cells as stripped text ("" for empty), as a 2-D object array.
+
+    One vectorised call over the flattened grid: per-column pandas calls cost more than the work itself on the many
+    small files of a month, and the table logic below works on plain numpy arrays for the same reason."""
+    arr = cells.to_numpy(dtype=object)
+    # object dtype on purpose: a round trip through Arrow strings costs more than the strip itself
+    flat = pd.Series(arr.ravel(), dtype=object).str.strip().fillna("")
+    return flat.to_numpy(dtype=object).reshape(arr.shape)
+
+
+def _matching(values: np.ndarray, wanted: frozenset[str] | set[str], short: int | None = None) -> np.ndarray:
+    """values whose normalised text (norm_header) is in `wanted`; normalised once per distinct value."""
+    hits = {v for v in set(values.tolist()) if (short is None or len(v) <= short) and norm_header(v) in wanted}
+    if not hits:
+        return np.zeros(len(values), dtype=bool)
+    return pd.Series(values, dtype=object).isin(hits).to_numpy()
+
+
 def find_tables(sheet: Sheet, registry: Registry) -> list[Table]:
     cells = sheet.cells
     if cells.empty:
         return []
-    text = cells.apply(lambda c: c.astype("string").str.strip()).fillna("")
-    nonblank = text.ne("")
+    text = _stripped(cells)
+    nonblank = text != ""
     scan = min(registry.config.header_scan_rows, len(text))
     found: list[tuple[int, int, int, Candidate, dict, int]] = []  # (c0, c1, row, cand, cols, score)
     for c0, c1 in _segments(nonblank):
         best = None
         for r in range(scan):
-            row = text.iloc[r, c0:c1].tolist()
+            row = text[r, c0:c1].tolist()
             if sum(1 for x in row if x) < 2:
                 continue
             cand, cols, sc = best_candidate(registry, row)
@@ -123,7 +176,7 @@ def find_tables(sheet: Sheet, registry: Registry) -> list[Table]:
     for f in found:
         if merged and merged[-1][3].id == f[3].id and merged[-1][2] == f[2]:
             prev = merged[-1]
-            row = text.iloc[f[2], prev[0]:f[1]].tolist()
+            row = text[f[2], prev[0]:f[1]].tolist()
             cand, cols, sc = best_candidate(registry, row)
             if cand is not None and cand.id == f[3].id:
                 merged[-1] = [prev[0], f[1], f[2], cand, cols, sc]
@@ -132,36 +185,36 @@ def find_tables(sheet: Sheet, registry: Registry) -> list[Table]:
     return [_table(sheet, text, nonblank, registry, *m[:5]) for m in merged]
 
 
-def _table(sheet: Sheet, text: pd.DataFrame, nonblank: pd.DataFrame, registry: Registry, c0: int, c1: int, hr: int,
+def _table(sheet: Sheet, text: np.ndarray, nonblank: np.ndarray, registry: Registry, c0: int, c1: int, hr: int,
            cand: Candidate, cols: dict) -> Table:
-    headers = text.iloc[hr, c0:c1].tolist()
-    titles = [x for x in text.iloc[:hr, :].to_numpy().ravel().tolist() if x]
+    headers = text[hr, c0:c1].tolist()
+    titles = [x for x in text[:hr, :].ravel().tolist() if x]
     body = sheet.cells.iloc[hr + 1:, c0:c1]
-    btext = text.iloc[hr + 1:, c0:c1]
-    bnon = nonblank.iloc[hr + 1:, c0:c1]
+    btext = text[hr + 1:, c0:c1]
+    bnon = nonblank[hr + 1:, c0:c1]
+    n = len(btext)
     ignored: dict[str, int] = {}
     notes: list[str] = []
     keep = bnon.any(axis=1)  # blank rows (trailing, after a rowspan header, whitespace only) are not records
 
     # a repeated header row inside the data (files pasted together)
-    rep = pd.Series(len(btext) > 0, index=btext.index)
-    for j, h in enumerate(headers):
-        if not rep.any():
-            break
-        rep &= btext.iloc[:, j].eq(h)
-    if rep.any():
-        ignored["重复的表头行"] = int((rep & keep).sum())
-        keep &= ~rep
+    if n:
+        rep = (btext == np.array(headers, dtype=object)).all(axis=1)
+        if rep.any():
+            ignored["重复的表头行"] = int((rep & keep).sum())
+            keep &= ~rep
 
     # where a second block starts below a blank row (distribution blocks such as 性别分布, notes): the table ends
     key_col = cols.get("published_at", cols.get("date"))
-    if key_col is not None and len(btext):
-        ts, bad = parse_datetimes(btext.iloc[:, key_col[0]], registry.placeholders)
-        blank_row = ~bnon.any(axis=1)
-        positions = list(range(len(btext)))
+    blank_row = ~bnon.any(axis=1)
+    filled = np.flatnonzero(~blank_row)
+    # a block can only start after a blank row between two filled rows; without one there is nothing to look for
+    # (this skips the date parse for almost every file)
+    if key_col is not None and filled.size and blank_row[filled[0]:filled[-1]].any():
+        ts, bad = parse_datetimes(pd.Series(btext[:, key_col[0]], dtype=object), registry.placeholders)
         seen_data, after_blank, cut = False, False, None
-        bad_l, blank_l, ok_l = bad.tolist(), blank_row.tolist(), ts.notna().tolist()
-        for i in positions:
+        blank_l, ok_l = blank_row.tolist(), ts.notna().tolist()
+        for i in range(n):
             if blank_l[i]:
                 after_blank = seen_data
                 continue
@@ -173,26 +226,17 @@ def _table(sheet: Sheet, text: pd.DataFrame, nonblank: pd.DataFrame, registry: R
                 cut = i
                 break
         if cut is not None:
-            rest = keep.iloc[cut:]
-            n = int(rest.sum())
-            if n:
-                first = btext.iloc[cut].tolist()
-                label = next((x for x in first if x), "")
-                ignored[f"表格下方的其他区块（从第 {hr + 2 + cut} 行“{label[:20]}”起）"] = n
-            keep.iloc[cut:] = False
+            nrest = int(keep[cut:].sum())
+            if nrest:
+                label = next((x for x in btext[cut].tolist() if x), "")
+                ignored[f"表格下方的其他区块（从第 {hr + 2 + cut} 行“{label[:20]}”起）"] = nrest
+            keep[cut:] = False
 
-    # summary rows (合计/累计/全部 totals), by their first non-empty cell
-    markers = {norm_header(m) for m in registry.config.summary_markers}
-    if len(btext):
-        arr = btext.to_numpy(dtype=object)
-        first_pos = bnon.to_numpy().argmax(axis=1)
-        first_raw = pd.Series(arr[np.arange(len(arr)), first_pos], index=btext.index).astype("string")
-        short = first_raw.str.len().le(12).fillna(False)  # summary markers are short words
-        first_cell = pd.Series("", index=btext.index, dtype="string")
-        if short.any():
-            first_cell[short] = norm_series(first_raw[short])
-        summ = first_cell.isin(markers) & keep
-        if cand.kind == "platform" and summ.any():
+    # summary rows (合计/累计/全部 totals), by their first non-empty cell (summary markers are short words)
+    if n and cand.kind == "platform":
+        first_cell = btext[np.arange(n), bnon.argmax(axis=1)]
+        summ = _matching(first_cell, _summary_markers(registry), short=12) & keep
+        if summ.any():
             ignored["合计/汇总行"] = int(summ.sum())
             keep &= ~summ
 
@@ -201,19 +245,17 @@ def _table(sheet: Sheet, text: pd.DataFrame, nonblank: pd.DataFrame, registry: R
         spec = registry.layout(cand.id).spec
         if spec.keep_rows and spec.keep_rows.column in cols:
             pos = cols[spec.keep_rows.column][0]
-            allowed = {norm_header(v) for v in spec.keep_rows.values}
-            ok = norm_series(btext.iloc[:, pos]).isin(allowed)
+            ok = _matching(btext[:, pos], {norm_header(v) for v in spec.keep_rows.values})
             drop = keep & ~ok
             if drop.any():
                 ignored[f"分渠道明细行（渠道之间有重叠，不能相加，只用“{'/'.join(spec.keep_rows.values)}”行）"] = int(drop.sum())
             keep &= ok
 
     # note rows: a single filled cell and no date where one is needed
-    if key_col is not None and len(btext):
-        single = bnon.sum(axis=1).eq(1) & btext.iloc[:, key_col[0]].eq("")
-        note = single & keep
+    if key_col is not None and n:
+        note = (bnon.sum(axis=1) == 1) & (btext[:, key_col[0]] == "") & keep
         if note.any():
             ignored["说明文字行"] = int(note.sum())
             keep &= ~note
 
-    return Table(sheet.name, cand, hr, headers, cols, body[keep.to_numpy()], titles, ignored, notes)
+    return Table(sheet.name, cand, hr, headers, cols, body[keep], titles, ignored, notes)
