@@ -149,7 +149,7 @@ def test_outputs_written_with_contract_names_and_raw_untouched(month, tmp_path):
     q = pd.read_csv(out / FILES["quarantine_csv"], encoding="utf-8-sig")
     assert len(q) == 1 and (out / FILES["quarantine_csv"]).read_bytes().startswith(b"\xef\xbb\xbf")
     doc = json.loads((out / FILES["manifest"]).read_text(encoding="utf-8"))
-    assert {f["path"] for f in doc["files"]} == {"2026-10/花名册.csv", "2026-10/号一/dy.xlsx"}
+    assert {f["path"] for f in doc["files"]} == {"花名册.csv", "号一/dy.xlsx"}
     assert set(doc["files"][0]) >= {"path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read",
                                     "rows_kept", "rows_quarantined", "duplicates_merged", "message"}
     assert r.messages and "读取" in r.messages[0]

@@ -254,6 +254,7 @@ def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) ->
 
 # ------------------------------------------------------------------------------------------------ the period
 def _walk(ws: Workspace, months: list[str]) -> list[tuple[Path, str, str]]:
+    """(path, month, path relative to data/raw) of every file of the period's month folders, in a stable order."""
     files = []
     for month in months:
         root = ws.raw(month)
@@ -377,7 +378,10 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
     for i, (p, month, rel) in enumerate(_walk(ws, per.months)):
         parts = rel.split("/")
         folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
-        jobs.append((i, p, rel, month, folder))
+        # data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
+        # or a year spans several month folders, so there they keep the month in front (2026-07/<账号>/…).
+        shown = rel.split("/", 1)[1] if per.kind == "month" else rel
+        jobs.append((i, p, shown, month, folder))
     recs: list[FileRecord] = []
 
     # pass 1: read and parse every file; validate rows; keep typed frames only
