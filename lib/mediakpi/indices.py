@@ -107,24 +107,48 @@ def bvci(*, videos: float, plays_per_day: float, comments_per_day: float, follow
 
 
 # --- from post-level data --------------------------------------------------------------------------------------------
-def _sum(s: pd.Series) -> float:
-    return float(pd.to_numeric(s, errors="coerce").fillna(0).sum())
+_INPUT_COLUMNS = ("views", "zaikan", "likes", "shares", "comments", "followers_gained")
+_HEAD_COLUMNS = ["reads", "zaikan", "likes", "shares"]
 
 
-def _max(s: pd.Series) -> float:
-    v = pd.to_numeric(s, errors="coerce").max()
-    return 0.0 if pd.isna(v) else float(v)
+def _numeric(posts: pd.DataFrame, col: str) -> pd.Series:
+    if col not in posts.columns:  # not exported: counts as 0 in the sums, and the note names it
+        return pd.Series(np.nan, index=posts.index, dtype="float64")
+    return pd.to_numeric(posts[col], errors="coerce").astype("float64")
 
 
-def _lead_articles(group: pd.DataFrame) -> pd.DataFrame:
-    """The lead (头条) article of each push: posts sharing one publish minute form a push, the first row is the lead."""
-    key = group["published_at"].dt.floor("min")
-    order = group.assign(_push=key).sort_values(["_push", "source_row"] if "source_row" in group else ["_push"])
-    return order.drop_duplicates("_push", keep="first")
+def _lead_mask(posts: pd.DataFrame) -> np.ndarray:
+    """True for the lead (头条) article of each push: posts of one account sharing a publish minute form a push, its
+    first row by source_row is the lead. For all accounts at once: sort, then keep the first of every (platform,
+    account, minute)."""
+    frame = pd.DataFrame({"platform": posts["platform"].array, "account": posts["account"].array,
+                          "_push": posts["published_at"].dt.floor("min").array})  # default index: row positions
+    order = ["platform", "account", "_push"]
+    if "source_row" in posts.columns:
+        frame["_row"] = posts["source_row"].array
+        order.append("_row")
+    frame = frame.sort_values(order, kind="stable")
+    lead = np.zeros(len(frame), dtype=bool)
+    lead[frame.index[~frame.duplicated(["platform", "account", "_push"], keep="first")]] = True
+    return lead
 
 
-def _missing(group: pd.DataFrame, cols: list[str]) -> list[str]:
-    return [c for c in cols if c not in group.columns or group[c].isna().all()]
+def _follower_inputs(account_month: pd.DataFrame | None) -> pd.DataFrame:
+    """Per (platform, account): the last known followers_end (by month) and the summed net_growth (NaN if none)."""
+    am = account_month if account_month is not None else pd.DataFrame()
+    if am.empty or not {"platform", "account"}.issubset(am.columns):
+        return pd.DataFrame(columns=["platform", "account", "followers", "follower_gain"])
+    if "month" in am.columns:
+        am = am.sort_values("month", kind="stable")
+    frame = pd.DataFrame({"followers": _numeric(am, "followers_end"), "follower_gain": _numeric(am, "net_growth")})
+    g = frame.groupby([am["platform"], am["account"]], sort=False)  # an account without a name matches no post
+    return pd.DataFrame({"followers": g["followers"].last(), "follower_gain": g["follower_gain"].sum(min_count=1)}) \
+        .rename_axis(["platform", "account"]).reset_index()
+
+
+def _absent(known: dict[str, int], columns: dict[str, str]) -> list[str]:
+    """The dictionary names of `columns` (value column -> name) with no value for the account."""
+    return [name for col, name in columns.items() if known[col] == 0]
 
 
 def account_indices(posts: pd.DataFrame, account_month: pd.DataFrame | None, period: str,
@@ -134,6 +158,9 @@ def account_indices(posts: pd.DataFrame, account_month: pd.DataFrame | None, per
     `posts` are the period's posts (in_period rows of posts_clean). WeChat gets WCI V14.2 (a, current) and (b);
     Weibo gets BCI; Bilibili gets BVCI (followers from account_month, else the note says so). Other platforms have no
     public formula and get no row.
+
+    The inputs (sums, maxima, counts, lead-article sums) are computed for every account with one groupby; only the
+    index formulas themselves run per account (on a handful of numbers each).
     """
     md = md or load_metrics()
     days = Period.parse(period).days
@@ -141,56 +168,63 @@ def account_indices(posts: pd.DataFrame, account_month: pd.DataFrame | None, per
     rows: list[dict] = []
     if posts is None or posts.empty:
         return pd.DataFrame(columns=cols)
-    am = account_month if account_month is not None else pd.DataFrame()
-    for (platform, account), group in posts.groupby(["platform", "account"], dropna=False, sort=True):
-        operator = group["operator"].dropna().iloc[0] if group["operator"].notna().any() else pd.NA
-        n = len(group)
-        base = {"platform": platform, "account": account, "operator": operator}
+    values = pd.DataFrame({c: _numeric(posts, c) for c in _INPUT_COLUMNS}, index=posts.index)
+    values["reads"] = views_for_index(posts, md).astype("float64")  # WeChat reads, 10万+ as the index's value
+    # lead-article values (0 for the other articles), summed per account below like everything else
+    wechat = (posts["platform"] == "wechat").fillna(False).to_numpy()  # only WeChat's index uses lead articles
+    lead = np.zeros(len(posts), dtype=bool)
+    lead[np.flatnonzero(wechat)] = _lead_mask(
+        posts.loc[wechat, [c for c in ("platform", "account", "published_at", "source_row") if c in posts.columns]])
+    for col in _HEAD_COLUMNS:
+        values[f"head_{col}"] = values[col].where(lead, 0.0)
+    g = values.groupby([posts["platform"], posts["account"]], dropna=False, sort=True)
+    accounts = g.size().rename("n").reset_index()
+    # one record (plain dict) per account, all from the same groupby, so they line up row by row
+    sums = g.sum().to_dict("records")                 # missing values count as 0
+    maxes = g.max().fillna(0.0).to_dict("records")    # an account without any value: 0
+    known = g.count().to_dict("records")              # 0: the column is absent or empty for the account
+    operators = posts["operator"].groupby([posts["platform"], posts["account"]], dropna=False, sort=True).first()
+    followers = accounts[["platform", "account"]].merge(_follower_inputs(account_month), how="left",
+                                                        on=["platform", "account"]).to_dict("records")
+
+    for i, (platform, account, n) in enumerate(accounts.itertuples(index=False, name=None)):
+        n = int(n)
+        s, m = sums[i], maxes[i]
+        base = {"platform": platform, "account": account, "operator": operators.iloc[i]}
         if platform == "wechat":
-            g = group.assign(views=views_for_index(group, md))
-            head = _lead_articles(g)
-            absent = _missing(g, ["views", "zaikan", "likes", "shares"])
-            note = ("导出中缺少 " + "、".join(md.column_name(c) for c in absent) + "，按 0 计入" if absent else "")
+            head = {c: s[f"head_{c}"] for c in _HEAD_COLUMNS}
+            missing = _absent(known[i], {"reads": "views", "zaikan": "zaikan", "likes": "likes", "shares": "shares"})
+            note = ("导出中缺少 " + "、".join(md.column_name(c) for c in missing) + "，按 0 计入" if missing else "")
             note += ("；" if note else "") + "头条按同一推送时间的第一篇计"
-            kwargs = dict(d=days, n=n, reads=_sum(g["views"]), zaikan=_sum(g.get("zaikan", pd.Series(dtype=float))),
-                          likes=_sum(g["likes"]), shares=_sum(g["shares"]),
-                          head_reads=_sum(head["views"]), head_zaikan=_sum(head.get("zaikan", pd.Series(dtype=float))),
-                          head_likes=_sum(head["likes"]), head_shares=_sum(head["shares"]),
-                          max_reads=_max(g["views"]), max_zaikan=_max(g.get("zaikan", pd.Series(dtype=float))),
-                          max_likes=_max(g["likes"]), max_shares=_max(g["shares"]))
+            kwargs = dict(d=days, n=n, reads=float(s["reads"]), zaikan=float(s["zaikan"]), likes=float(s["likes"]),
+                          shares=float(s["shares"]), head_reads=float(head["reads"]),
+                          head_zaikan=float(head["zaikan"]), head_likes=float(head["likes"]),
+                          head_shares=float(head["shares"]), max_reads=float(m["reads"]),
+                          max_zaikan=float(m["zaikan"]), max_likes=float(m["likes"]), max_shares=float(m["shares"]))
             inputs = (f"d={days}, n={n}, R={kwargs['reads']:.0f}, Z={kwargs['zaikan']:.0f}, L={kwargs['likes']:.0f}, "
                       f"RE={kwargs['shares']:.0f}, Rt={kwargs['head_reads']:.0f}, Rmax={kwargs['max_reads']:.0f}")
-            for variant, key in (("a", "wci_v14_2"), ("b", "wci_v14_2_b")):
+            for variant, name in (("a", "wci_v14_2"), ("b", "wci_v14_2_b")):
                 res = wci_v14_2(**kwargs, variant=variant)
-                rows.append({**base, "index": INDEX_NAMES[key], "value": round(res["wci"], 2), "inputs": inputs,
+                rows.append({**base, "index": INDEX_NAMES[name], "value": round(res["wci"], 2), "inputs": inputs,
                              "note": note})
         elif platform == "weibo":
-            absent = _missing(group, ["shares", "comments", "likes"])
-            kw = dict(posts=n, shares=_sum(group["shares"]), comments=_sum(group["comments"]),
-                      likes=_sum(group["likes"]))
+            missing = _absent(known[i], {"shares": "shares", "comments": "comments", "likes": "likes"})
+            kw = dict(posts=n, shares=float(s["shares"]), comments=float(s["comments"]), likes=float(s["likes"]))
             rows.append({**base, "index": INDEX_NAMES["bci"], "value": round(bci(**kw), 2),
                          "inputs": f"发博={n}, 转发={kw['shares']:.0f}, 评论={kw['comments']:.0f}, 点赞={kw['likes']:.0f}",
-                         "note": ("导出中缺少 " + "、".join(md.column_name(c) for c in absent) + "，按 0 计入")
-                         if absent else ""})
+                         "note": ("导出中缺少 " + "、".join(md.column_name(c) for c in missing) + "，按 0 计入")
+                         if missing else ""})
         elif platform == "bilibili":
-            followers = follower_gain = np.nan
-            if not am.empty and {"platform", "account"}.issubset(am.columns):
-                acc = am[(am["platform"] == platform) & (am["account"] == account)]
-                if "month" in acc.columns:
-                    acc = acc.sort_values("month")
-                if not acc.empty:
-                    followers = pd.to_numeric(acc["followers_end"], errors="coerce").dropna()
-                    followers = float(followers.iloc[-1]) if len(followers) else np.nan
-                    follower_gain = float(pd.to_numeric(acc["net_growth"], errors="coerce").sum(min_count=1))
+            follower_count = float(followers[i].get("followers", np.nan))
+            follower_gain = float(followers[i].get("follower_gain", np.nan))
             note = []
-            if np.isnan(followers):
+            if np.isnan(follower_count):
                 note.append("缺少粉丝总数（账号粉丝数据未导出），X4 按 0 计")
             if np.isnan(follower_gain):
-                follower_gain = _sum(group["followers_gained"]) if "followers_gained" in group else 0.0
+                follower_gain = float(s["followers_gained"])
                 note.append("粉丝净增取作品涨粉量之和")
-            kw = dict(videos=n, plays_per_day=_sum(group["views"]) / days,
-                      comments_per_day=_sum(group["comments"]) / days,
-                      followers=0.0 if np.isnan(followers) else followers, follower_gain=follower_gain)
+            kw = dict(videos=n, plays_per_day=float(s["views"]) / days, comments_per_day=float(s["comments"]) / days,
+                      followers=0.0 if np.isnan(follower_count) else follower_count, follower_gain=follower_gain)
             rows.append({**base, "index": INDEX_NAMES["bvci"], "value": round(bvci(**kw), 2),
                          "inputs": (f"X1={n}, X2={kw['plays_per_day']:.1f}/天, X3={kw['comments_per_day']:.1f}/天, "
                                     f"X4={kw['followers']:.0f}, X5={kw['follower_gain']:.0f}"),

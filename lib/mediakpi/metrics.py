@@ -134,21 +134,27 @@ def interactions(posts: pd.DataFrame, md: MetricDictionary | None = None, weight
     if posts.empty:
         return out
     platform = posts["platform"].astype("string")
+    numeric: dict[str, np.ndarray] = {}  # each component column converted once, shared by the platforms using it
+    values = np.full(len(posts), np.nan)
     for plat, cols in md.interactions.items():
         mask = (platform == plat).fillna(False).to_numpy()
         if not mask.any():
             continue
-        sub = posts.loc[mask]
         parts = []
         for col in cols:
             if weighted and col not in md.weighted_interactions:
                 continue
             weight = md.weighted_interactions.get(col, 1.0) if weighted else 1.0
-            parts.append(_num(sub, col) * weight)
+            if col not in numeric:
+                numeric[col] = _num(posts, col).to_numpy()
+            parts.append(numeric[col][mask] * weight)
         if not parts:
             continue
-        frame = pd.concat(parts, axis=1)
-        out.loc[mask] = frame.sum(axis=1, min_count=1).to_numpy()
+        # the sum of the parts present (NaN when none is): what DataFrame.sum(axis=1, min_count=1) gives
+        stacked = np.column_stack(parts)
+        present = ~np.isnan(stacked)
+        values[mask] = np.where(present.any(axis=1), np.where(present, stacked, 0.0).sum(axis=1), np.nan)
+    out = pd.Series(values, index=posts.index, dtype="float64")
     if not weighted and "interactions" in posts.columns:
         # an export that gives only the total (e.g. Weibo 互动数) and none of the parts: use the exported total
         out = out.fillna(_num(posts, "interactions"))
@@ -169,7 +175,7 @@ def add_post_metrics(posts: pd.DataFrame, md: MetricDictionary | None = None) ->
     """posts + `interactions`, `weighted_interactions` and one column per ratio metric (NaN when the denominator
     is missing or 0), plus `er_denominator` naming what the engagement rate divides by."""
     md = md or load_metrics()
-    out = posts.copy()
+    out = posts.copy(deep=False)  # copy-on-write: the new columns never reach the caller's frame
     out["interactions"] = interactions(out, md)
     out["weighted_interactions"] = interactions(out, md, weighted=True)
     for key, metric in md.metrics.items():
@@ -205,16 +211,24 @@ def metric_values(posts: pd.DataFrame, key: str, md: MetricDictionary | None = N
     return values.astype("float64")
 
 
-def group_rate(posts: pd.DataFrame, key: str, by: list[str], md: MetricDictionary | None = None) -> pd.DataFrame:
-    """A ratio metric per group as Σ numerator ÷ Σ denominator over posts where both are present, with the counts:
-    columns by + [key, f"{key}_numerator", f"{key}_denominator", f"{key}_n"]."""
+def ratio_parts(posts: pd.DataFrame, key: str, md: MetricDictionary | None = None) -> tuple[pd.Series, pd.Series]:
+    """(numerator, denominator) per post of a ratio metric, by the dictionary's definitions (for group_rate `parts`)."""
     md = md or load_metrics()
     metric = md.metrics[key]
     if metric.kind != "ratio":
         raise ValueError(f"{key} is not a ratio metric")
+    return _column(posts, metric.numerator, md), _column(posts, metric.denominator, md)
+
+
+def group_rate(posts: pd.DataFrame, key: str, by: list[str], md: MetricDictionary | None = None,
+               parts: tuple[pd.Series, pd.Series] | None = None) -> pd.DataFrame:
+    """A ratio metric per group as Σ numerator ÷ Σ denominator over posts where both are present, with the counts:
+    columns by + [key, f"{key}_numerator", f"{key}_denominator", f"{key}_n"].
+
+    parts: `ratio_parts(posts, key, md)` computed once, when the same posts are grouped several ways."""
+    md = md or load_metrics()
+    numerator, denominator = parts if parts is not None else ratio_parts(posts, key, md)
     frame = posts[by].copy()
-    numerator = _column(posts, metric.numerator, md)
-    denominator = _column(posts, metric.denominator, md)
     ok = numerator.notna() & denominator.notna() & (denominator > 0)
     frame["_num"] = numerator.where(ok)
     frame["_den"] = denominator.where(ok)

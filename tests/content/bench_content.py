@@ -1,7 +1,11 @@
-"""Benchmark (not a test): time analyse_posts and every chart on a synthetic month of N posts per account.
+"""Benchmark (not a test): time 04_content and print figures.
 
-    .venv/bin/python tests/content/bench_content.py [posts_per_account]
+    .venv/bin/python tests/content/bench_content.py [posts_per_account]      # synthetic month: analyse_posts + charts
+    .venv/bin/python tests/content/bench_content.py --data DIR [PERIOD]      # analyse_period on a processed folder
+                                                                              # (e.g. a mediakpi.demo.write_scaled run)
+The second form prints wall and CPU seconds of analysing and writing, and the process's peak memory.
 """
+import resource
 import sys
 import time
 from pathlib import Path
@@ -32,5 +36,23 @@ def main(per_account: int = 400) -> None:
           f"{t2 - t1:.2f} s")
 
 
+def on_folder(data: str, period: str = "2026-10") -> None:
+    from mediakpi.content import analyse_period, write_tables
+    from mediakpi.paths import Workspace
+
+    ws = Workspace.of(data, Path(data).parent / "reports")
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = analyse_period(ws, period, write=False)
+    t1, c1 = time.perf_counter(), time.process_time()
+    write_tables(ws, result)
+    t2, c2 = time.perf_counter(), time.process_time()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"posts in period: {len(result.posts):,}; analyse: {t1 - t0:.2f} s ({c1 - c0:.2f} s CPU); "
+          f"write: {t2 - t1:.2f} s ({c2 - c1:.2f} s CPU); peak memory {peak:,.0f} MB")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)
+    if len(sys.argv) > 1 and sys.argv[1] == "--data":
+        on_folder(*sys.argv[2:4])
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)

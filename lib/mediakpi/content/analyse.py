@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..history import earlier_tables, posts_before
+from ..history import posts_before
 from ..indices import account_indices
 from ..labels import label
 from ..metrics import MetricDictionary, load_metrics
 from ..paths import Workspace
-from ..periods import Period
+from ..periods import Period, previous_months
 from .formats import formats_table
-from .overview import (add_changes, content_posts, earlier_period_months, engagement_decay, overview_table,
-                       prepare_posts, publishing_table, video_table)
+from .overview import (DECAY_INPUT, add_changes, content_posts, earlier_period_months, engagement_decay,
+                       overview_table, prepare_posts, publishing_table, video_table)
 from .settings import ContentConfig, load_content_config
 from .strategy import strategy_table
 from .timing import best_slots, best_time_table, date_only_accounts
@@ -60,24 +60,81 @@ class ContentResult:
         return {key: getattr(self, attr) for attr, key in TABLES.items()}
 
 
-def _read(folder: Path, key_or_name: str, notes: list[str], what: str) -> pd.DataFrame | None:
+def _read(folder: Path, key_or_name: str, notes: list[str], what: str, columns=None) -> pd.DataFrame | None:
     name = schema.FILES.get(key_or_name, key_or_name)
     path = folder / name
     if not path.is_file():
         notes.append(f"没有找到 {name}（{what}），相关分析跳过。")
         return None
     try:
-        return pd.read_parquet(path)
+        if columns is not None:
+            import pyarrow.parquet as pq
+
+            columns = _wanted(columns, pq.read_schema(path).names)
+        return pd.read_parquet(path, columns=columns)
     except Exception as exc:  # a broken file must not stop the other analyses
         notes.append(f"{name}（{what}）无法读取：{exc}。请重新运行上一步。")
         return None
 
 
-def _history(ws: Workspace, period: str, key: str, months: int, wanted: list[str]) -> pd.DataFrame:
-    frame = earlier_tables(ws, period, schema.FILES[key], months=months)
-    if frame.empty:
-        return frame
-    return frame[frame["history_month"].isin(wanted)].drop(columns="history_month")
+def strategy_columns(md: MetricDictionary) -> list[str]:
+    """What strategy_table and the newest-snapshot rule read: keys, times, media type, the metrics' columns."""
+    return ["platform", "account", "operator", "post_id", "published_at", "snapshot_at", "media_type", *md.columns]
+
+
+def post_columns(md: MetricDictionary) -> list[str]:
+    """The post columns the before/after comparison, the decay table and an earlier period's overview read: keys,
+    times, flags and every column a metric of the dictionary uses. Earlier months are read with only these, so a
+    large month does not hold several full copies of its posts in memory."""
+    return ["platform", "account", "operator", "post_id", "title", "published_at", "snapshot_at", "media_type",
+            "in_period", "mature", "viral", *md.columns]
+
+
+# posts_clean columns no content analysis reads (left unread: about a third of a million-post month's memory). A
+# column the metric dictionary uses is always read, whatever this list says.
+UNUSED_POST_COLUMNS = ["source_file", "layout", "month", "snapshot_rule", "visibility", "impressions", "profile_visits",
+                       "followers_lost", "cover_ctr", "bounce_rate", "recipients", "age_days", "viral_pending",
+                       "baseline_posts", "viral_multiple", "viral_z", "delivery_read_rate", "five_sec_rate",
+                       "visitor_play_share", "fan_view_rate", "interaction_rate", "avg_progress", "forwards",
+                       "video_views"]
+
+
+def _wanted(columns, present: list[str]) -> list[str] | None:
+    """The columns to read from a file with `present` columns: `columns` is None (all), a list (those present) or a
+    function of the present columns."""
+    if columns is None:
+        return None
+    if callable(columns):
+        columns = columns(present)
+    return [c for c in dict.fromkeys(columns) if c in set(present)]
+
+
+def _columns(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame | None:
+    return frame if frame is None else frame[[c for c in dict.fromkeys(columns) if c in frame.columns]]
+
+
+def _read_months(ws: Workspace, months: list[str], key: str, columns=None) -> pd.DataFrame:
+    """schema.FILES[key] of the given processed months (those that exist), one frame; only `columns` when given (see
+    _wanted).
+
+    Like history.earlier_tables, but for named months and a subset of columns: reading twelve months in full to keep
+    one (year-on-year), or every column of a million-post month to keep eight, dominated time and memory at scale."""
+    import pyarrow.parquet as pq
+
+    frames = []
+    for month in months:
+        path = ws.processed(month) / schema.FILES[key]
+        if path.is_file():
+            wanted = None if columns is None else _wanted(columns, pq.read_schema(path).names)
+            frames.append(pd.read_parquet(path, columns=wanted))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _adopted(suggestions: pd.DataFrame | None) -> bool:
+    """Whether any suggestion is adopted (only then are earlier posts needed for a before/after comparison)."""
+    if suggestions is None or suggestions.empty or "adopted" not in suggestions.columns:
+        return False
+    return bool(suggestions["adopted"].astype("boolean").fillna(False).any())
 
 
 def _pct(v: float) -> str:
@@ -153,12 +210,19 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
         notes.append("没有上一期的处理结果，环比为空。")
     if overview["views_yoy"].isna().all():
         notes.append("没有去年同期的处理结果，同比为空。")
-    everything = posts_clean if history_posts is None or history_posts.empty else \
-        pd.concat([history_posts, posts_clean], ignore_index=True)
-    if "published_at" in everything.columns and not everything.empty:
-        order = "snapshot_at" if "snapshot_at" in everything.columns else "published_at"
-        everything = everything.sort_values(order, na_position="first") \
-            .drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
+    everything = posts_clean.iloc[0:0]
+    if _adopted(suggestions):  # every post available, one row per post, for the before/after windows
+        keep = strategy_columns(md)  # strategy_table reads keys, times and metric columns only
+        everything = _columns(posts_clean, keep) if history_posts is None or history_posts.empty else \
+            pd.concat([_columns(history_posts, keep), _columns(posts_clean, keep)], ignore_index=True)
+        if "published_at" in everything.columns and not everything.empty:
+            # newest snapshot per post: the order and the duplicates are found on the key columns, then the rows
+            # are taken once (sorting and de-duplicating the whole frame copied it twice)
+            order = "snapshot_at" if "snapshot_at" in everything.columns else "published_at"
+            everything = everything.reset_index(drop=True)  # unique labels for the takes below
+            ranked = everything[order].sort_values(na_position="first").index
+            keys = everything.loc[ranked, ["platform", "account", "post_id"]]
+            everything = everything.loc[ranked[~keys.duplicated(keep="last").to_numpy()]].reset_index(drop=True)
     decay, decay_note = engagement_decay(snapshots if snapshots is not None else posts_clean)
     notes.append(decay_note)
     result = ContentResult(
@@ -195,7 +259,9 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     md = load_metrics()
     folder = ws.processed(period)
     notes: list[str] = []
-    posts_clean = _read(folder, "posts_clean", notes, "清洗后的作品表")
+    unused = set(UNUSED_POST_COLUMNS) - set(md.columns)
+    posts_clean = _read(folder, "posts_clean", notes, "清洗后的作品表",
+                        columns=lambda present: [c for c in present if c not in unused])
     if posts_clean is None:
         posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
     account_month = _read(folder, "account_month", notes, "账号月度粉丝")
@@ -212,19 +278,29 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
             what = "上一期" if suffix == "mom" else "去年同期"
             notes.append(f"{what}数据不完整（缺 {'、'.join(missing)} 的处理结果），不计{'环比' if suffix == 'mom' else '同比'}。")
             continue
-        prev_posts = _history(ws, period, "posts_clean", months, wanted)
-        prev_am = _history(ws, period, "account_month", months, wanted)
+        # the wanted months that lie within `months_of_history` (oldest first, as history.earlier_tables orders them)
+        within = [m for m in previous_months(Period.parse(period).months[0], months) if m in wanted]
+        prev_posts = _read_months(ws, within, "posts_clean", post_columns(md))
+        prev_am = _read_months(ws, within, "account_month")
         previous[suffix] = (prev_posts if not prev_posts.empty else None, prev_am if not prev_am.empty else None)
-    try:
-        history = posts_before(ws, period, posts_clean, months=3)
-    except Exception as exc:  # history is context only
-        notes.append(f"读取往期作品失败（{exc}），前后对比只用本期数据。")
-        history = None
-    snapshots = earlier_tables(ws, period, schema.FILES["posts"], months=2)
-    current_raw = _read(folder, "posts", [], "作品表")
-    snaps = [f for f in (snapshots.drop(columns="history_month", errors="ignore") if not snapshots.empty else None,
-                         current_raw) if f is not None and not f.empty]
+    history = None
+    if _adopted(suggestions):  # earlier posts only serve the before/after comparison of adopted suggestions
+        try:
+            history = _columns(posts_before(ws, period, _columns(posts_clean, strategy_columns(md)), months=3),
+                               strategy_columns(md))
+        except Exception as exc:  # history is context only
+            notes.append(f"读取往期作品失败（{exc}），前后对比只用本期数据。")
+    # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
+    # components only from a file without an `interactions` column
+    def decay_columns(present: list[str]) -> list[str]:
+        return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
+
+    snapshots = _read_months(ws, previous_months(Period.parse(period).months[0], 2), "posts", decay_columns)
+    current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
+    snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
     snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
+    if snapshots is not None and "interactions" in snapshots.columns:  # the components are not read then
+        snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
     result = analyse_posts(period, posts_clean, account_month=account_month, calendar_match=calendar_match,
                            suggestions=suggestions, history_posts=history, previous=previous, snapshots=snapshots,
                            cfg=cfg, md=md)
@@ -257,7 +333,7 @@ def write_tables(ws: Workspace, result: ContentResult) -> list[Path]:
     written = []
     for key, frame in result.tables().items():
         path = folder / schema.FILES[key]
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # copy-on-write: the conversions below never reach the result
         for col in frame.columns:  # parquet needs one type per column
             if frame[col].dtype == object:
                 sample = frame[col].dropna()

@@ -17,10 +17,11 @@ def formats_table(posts: pd.DataFrame, cfg: Formats | None = None, md: MetricDic
     md = md or load_metrics()
     if posts.empty:
         return pd.DataFrame(columns=COLUMNS)
-    df = posts.copy()
+    # only the columns used below: iterating groups of the full frame would copy every column of every group
+    df = posts[[c for c in ("platform", "format", "media_type", "views", "interactions", "viral") if c in posts]].copy()
     df["_value"] = metric_values(posts, cfg.metric, md).to_numpy()
     if "interactions" not in df:
-        df["interactions"] = interactions(df, md)
+        df["interactions"] = interactions(posts, md)
     df["format"] = df["format"].astype("string").fillna("未标注") if "format" in df else "未标注"
     if "media_type" not in df:
         df["media_type"] = pd.NA

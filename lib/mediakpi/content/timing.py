@@ -43,7 +43,7 @@ def best_time_table(posts: pd.DataFrame, cfg: BestTime | None = None,
     df["value"] = metric_values(posts, cfg.metric, md).to_numpy()
     no_time = set(date_only_accounts(posts, cfg.date_only_share))
     if no_time:  # the hour of a date-only export is unknown: leave those accounts out
-        df = df[[(p, a) not in no_time for p, a in zip(df["platform"], df["account"])]]
+        df = df[~pd.MultiIndex.from_arrays([df["platform"], df["account"]]).isin(list(no_time))]
     df = df.dropna(subset=["value", "published_at"])
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
