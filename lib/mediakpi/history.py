@@ -36,11 +36,15 @@ def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, 
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months: int = 3) -> pd.DataFrame:
+def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months: int = 3,
+                 columns: list[str] | None = None) -> pd.DataFrame:
     """Posts published before the period: those still listed in this period's (cumulative) exports, plus those kept in
-    earlier processed months; one row per post (the newest snapshot wins)."""
+    earlier processed months; one row per post (the newest snapshot wins). `columns` limits what is read from the
+    earlier months (the keys and `published_at`/`snapshot_at` are always read)."""
     start = Period.parse(period).start
-    earlier = earlier_tables(ws, period, "posts.parquet", months)
+    if columns is not None:
+        columns = list(dict.fromkeys(["platform", "account", "post_id", "published_at", "snapshot_at", *columns]))
+    earlier = earlier_tables(ws, period, "posts.parquet", months, columns=columns)
     parts = [current_posts[current_posts["published_at"] < start]]
     if not earlier.empty:
         parts.append(earlier.drop(columns=["history_month"]))

@@ -286,8 +286,8 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     history = None
     if _adopted(suggestions):  # earlier posts only serve the before/after comparison of adopted suggestions
         try:
-            history = _columns(posts_before(ws, period, _columns(posts_clean, strategy_columns(md)), months=3),
-                               strategy_columns(md))
+            history = _columns(posts_before(ws, period, _columns(posts_clean, strategy_columns(md)), months=3,
+                                            columns=strategy_columns(md)), strategy_columns(md))
         except Exception as exc:  # history is context only
             notes.append(f"读取往期作品失败（{exc}），前后对比只用本期数据。")
     # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
