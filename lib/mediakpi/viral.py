@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .clean.config import QualityConfig, Viral, load_quality_config
+from .clean.fastops import group_searchsorted, range_median
 from .clean.plausibility import robust_center_scale
 from .clean.records import fmt_num
 
@@ -53,18 +54,73 @@ def _values(df: pd.DataFrame, platforms: pd.Series, metric_of: dict[str, str]) -
 def trailing_median(times: np.ndarray, values: np.ndarray, query_times: np.ndarray, days: int
                     ) -> tuple[np.ndarray, np.ndarray]:
     """For each query time t: the median of `values` whose time lies in [t − days, t) and their count (times sorted)."""
+    times = np.asarray(times)
+    values = np.asarray(values, dtype="float64")
+    keep = ~np.isnan(values)
+    times, values = times[keep], values[keep]            # NaN values neither count nor enter the median
     window = np.timedelta64(days, "D")
     lo = np.searchsorted(times, query_times - window, side="left")
     hi = np.searchsorted(times, query_times, side="left")
-    med = np.full(len(query_times), np.nan)
-    cnt = np.zeros(len(query_times), dtype=int)
-    for i, (a, b) in enumerate(zip(lo, hi)):
-        seg = values[a:b]
-        seg = seg[~np.isnan(seg)]
-        cnt[i] = len(seg)
-        if len(seg):
-            med[i] = np.median(seg)
-    return med, cnt
+    return range_median(values, lo, hi), (hi - lo).astype(int)
+
+
+def _utc_ns(ts: pd.Series) -> np.ndarray:
+    """Timestamps as int64 UTC nanoseconds (tz-aware or naive input)."""
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ts.to_numpy("datetime64[ns]").astype(np.int64)
+
+
+def _baselines(out: pd.DataFrame, pool: pd.DataFrame, days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per post of `out`: the account's trailing median of primary_value over [t − days, t) in `pool`, its count, and
+    the modified z of log1p(primary_value) within the account's pool. All accounts at once (this replaces a loop
+    over accounts that filtered the whole pool per account)."""
+    n = len(out)
+    keys = pd.concat([out[["platform", "account"]], pool[["platform", "account"]]], ignore_index=True).astype("string")
+    codes = keys.groupby(["platform", "account"], dropna=True, sort=False).ngroup()
+    codes = codes.fillna(-1).to_numpy(dtype=np.int64)
+    q_code, p_code = codes[:n], codes[n:]
+    p_val = pool["primary_value"].to_numpy("float64", na_value=np.nan)
+    p_ok = (p_code >= 0) & ~np.isnan(p_val)                # NaN values neither count nor enter medians
+    p_code, p_val = p_code[p_ok], p_val[p_ok]
+    p_t = _utc_ns(pool["published_at"])[p_ok]
+    srt = np.lexsort((p_t, p_code))
+    p_code, p_val, p_t = p_code[srt], p_val[srt], p_t[srt]
+
+    base = np.full(n, np.nan)
+    nbase = np.zeros(n, dtype=np.int64)
+    q_t = _utc_ns(out["published_at"])
+    q_ok = (q_code >= 0) & out["published_at"].notna().to_numpy()
+    window = np.int64(days) * np.int64(86_400_000_000_000)
+    lo = group_searchsorted(p_code, p_t, q_code[q_ok], q_t[q_ok] - window)
+    hi = group_searchsorted(p_code, p_t, q_code[q_ok], q_t[q_ok])
+    base[q_ok] = range_median(p_val, lo, hi)
+    nbase[q_ok] = hi - lo
+
+    # modified z of log1p(metric) within the account: median and MAD per account, as robust_center_scale does
+    n_codes = int(codes.max()) + 1 if len(codes) else 0
+    g_lo = np.searchsorted(p_code, np.arange(n_codes), side="left")
+    g_hi = np.searchsorted(p_code, np.arange(n_codes), side="right")
+    logv = np.log1p(np.clip(p_val, 0, None))
+    med = range_median(logv, g_lo, g_hi)
+    dev = np.abs(logv - np.repeat(med, g_hi - g_lo))
+    mad = range_median(dev, g_lo, g_hi)
+    with np.errstate(divide="ignore"):
+        scale = np.where(mad > 0, 0.6745 / mad, np.nan)
+    # no spread by MAD (rare): the mean absolute deviation rule, computed exactly as robust_center_scale does
+    for g in np.flatnonzero(~(mad > 0) & (g_hi > g_lo)):
+        scale[g] = robust_center_scale(logv[g_lo[g]:g_hi[g]])[1]
+    z = np.full(n, np.nan)
+    has = q_code >= 0
+    q_log = np.log1p(out["primary_value"].clip(lower=0).to_numpy("float64", na_value=np.nan))
+    z[has] = scale[q_code[has]] * (q_log[has] - med[q_code[has]])
+    return base, nbase, z
+
+
+def history_columns(cfg=None) -> list[str]:
+    """The columns of earlier posts that flag_viral uses (keys, publish time, the primary metrics)."""
+    v = _viral_cfg(cfg)
+    return KEY + ["published_at"] + sorted(set(v.primary_metric.values()))
 
 
 def flag_viral(posts: pd.DataFrame, history: pd.DataFrame | None = None, cfg=None) -> pd.DataFrame:
@@ -77,13 +133,15 @@ def flag_viral(posts: pd.DataFrame, history: pd.DataFrame | None = None, cfg=Non
     None for config/quality.yaml.
     """
     v = _viral_cfg(cfg)
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     plat = out["platform"].astype("string")
     out["primary_metric"] = plat.map(v.primary_metric).astype("string")
     out["primary_value"] = _values(out, plat, v.primary_metric)
 
     hist = history if history is not None else pd.DataFrame()
     if not hist.empty and set(KEY) <= set(hist.columns):
+        # only the columns the baselines need (history can be several months of a million posts each)
+        hist = hist[[c for c in history_columns(v) if c in hist.columns]]
         cur = pd.MultiIndex.from_frame(out[KEY].astype("string"))
         hkeys = pd.MultiIndex.from_frame(hist[KEY].astype("string"))
         hist = hist[~hkeys.isin(cur)]
@@ -93,24 +151,11 @@ def flag_viral(posts: pd.DataFrame, history: pd.DataFrame | None = None, cfg=Non
     else:
         pool = out[["platform", "account", "published_at", "primary_value"]].reset_index(drop=True)
 
-    base = pd.Series(np.nan, index=out.index, dtype="float64")
-    nbase = pd.Series(0, index=out.index, dtype="int64")
-    z = pd.Series(np.nan, index=out.index, dtype="float64")
     pool = pool[pool["published_at"].notna()]
-    for (p, a), grp in out.groupby(["platform", "account"], dropna=True):
-        ref = pool[(pool["platform"] == p) & (pool["account"] == a)].sort_values("published_at")
-        times = ref["published_at"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
-        vals = ref["primary_value"].to_numpy("float64", na_value=np.nan)
-        q = grp["published_at"]
-        has_t = q.notna()
-        if has_t.any():
-            qt = q[has_t].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]")
-            med, cnt = trailing_median(times, vals, qt, v.baseline_days)
-            base.loc[q[has_t].index] = med
-            nbase.loc[q[has_t].index] = cnt
-        # modified z of log1p(metric) within the account (this period + history)
-        med_l, scale = robust_center_scale(np.log1p(np.clip(vals, 0, None)))
-        z.loc[grp.index] = scale * (np.log1p(grp["primary_value"].clip(lower=0)) - med_l)
+    b, nb, zz = _baselines(out, pool, v.baseline_days)
+    base = pd.Series(b, index=out.index, dtype="float64")
+    nbase = pd.Series(nb, index=out.index, dtype="int64")
+    z = pd.Series(zz, index=out.index, dtype="float64")
 
     out["baseline_median"] = base
     out["baseline_posts"] = nbase.astype("Int64")
@@ -130,28 +175,24 @@ def flag_viral(posts: pd.DataFrame, history: pd.DataFrame | None = None, cfg=Non
         floor_text.loc[hit[hit].index] = [f"绝对门槛：{name} {fmt_num(x)} ≥ {fmt_num(fl.min)}" for x in val[hit]]
     rel_ok = (nbase >= v.min_history_posts) & (base > 0)
     rel_pass = (rel_ok & (out["primary_value"] >= v.multiplier * base)).fillna(False)
-    rel_text = pd.Series([
-        f"相对门槛：{metric_name(p, m) if isinstance(m, str) else ''} {fmt_num(x)} = 本账号近{v.baseline_days}天中位数"
-        f" {fmt_num(b)} 的 {x / b:.1f} 倍（≥{v.multiplier:g} 倍，基于 {n} 条历史作品）" if r else ""
-        for p, m, x, b, n, r in zip(plat, out["primary_metric"], out["primary_value"], base, nbase, rel_pass)],
-        index=out.index)
     strong = (out["viral_z"] > v.strong_z).fillna(False)
-    z_text = pd.Series([f"统计异常：修正z = {zz:.1f} > {v.strong_z:g}" if s else "" for zz, s in zip(out["viral_z"], strong)],
-                       index=out.index)
     mature = out["mature"].fillna(False).astype(bool) if "mature" in out.columns else pd.Series(False, index=out.index)
     passes = floor_pass | rel_pass
     out["viral"] = (mature & passes).astype(bool)
     out["viral_strong"] = (out["viral"] & strong).astype(bool)
     out["viral_pending"] = (~mature & passes).astype(bool)
-    rules = []
-    for f, r, zt, vir, pend in zip(floor_text, rel_text, z_text, out["viral"], out["viral_pending"]):
-        parts = [t for t in (f, r, zt) if t]
-        if vir:
-            rules.append("；".join(parts))
-        elif pend:
-            rules.append("尚未成熟，暂不计入：" + "；".join(parts))
-        else:
-            rules.append(None)
+    # the plain-Chinese rule text, built only for the posts that pass a rule (the others get null)
+    sel = passes.to_numpy(dtype=bool)
+    rules = np.full(len(out), None, dtype=object)
+    rules[sel] = [
+        ("" if vir else "尚未成熟，暂不计入：") + "；".join(t for t in (
+            f,
+            f"相对门槛：{metric_name(p, m) if isinstance(m, str) else ''} {fmt_num(x)} = 本账号近{v.baseline_days}天中位数"
+            f" {fmt_num(b)} 的 {x / b:.1f} 倍（≥{v.multiplier:g} 倍，基于 {n} 条历史作品）" if r else "",
+            f"统计异常：修正z = {zz:.1f} > {v.strong_z:g}" if st else "") if t)
+        for p, m, x, b, n, r, f, zz, st, vir in zip(
+            plat[sel], out["primary_metric"][sel], out["primary_value"][sel], base[sel], nbase[sel], rel_pass[sel],
+            floor_text[sel], out["viral_z"][sel], strong[sel], out["viral"][sel])]
     out["viral_rule"] = pd.Series(rules, index=out.index, dtype="string")
     return out
 

@@ -3,6 +3,7 @@ unplanned. Matching is by platform, account, a time window around the slot and t
 match is reported, never guessed."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 from ..periods import Period
 from .config import QualityConfig
 from .crosscheck import platform_code
+from .fastops import group_searchsorted
 from .period import is_date_only
 from .records import account_subject, note
 
@@ -26,6 +28,32 @@ def normalise_title(text) -> str:
     return "".join(ch for ch in s if unicodedata.category(ch)[0] not in "PSZC")
 
 
+def normalise_titles(titles: pd.Series) -> pd.Series:
+    """normalise_title for a whole column (object dtype, same index), without a Python loop over every character:
+    NFKC per title (only where not already NFKC), then casefold and the removal of punctuation/symbols/spaces/controls
+    on one joined string (casefold and the removal are per character; a private-use separator keeps titles apart),
+    with the characters to drop classified once per distinct character."""
+    present = titles.notna().to_numpy(dtype=bool)
+    texts = [t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
+             for t in titles.astype(object)[present].map(str).tolist()]
+    out = np.full(len(titles), "", dtype=object)
+    if texts:
+        joined = _SEP.join(texts)
+        if _SEP in joined.replace(_SEP, "", len(texts) - 1):       # the separator occurs in the data: one by one
+            parts = [normalise_title(t) for t in texts]
+        else:
+            folded = joined.casefold()
+            drop = [ch for ch in set(folded) if ch != _SEP and unicodedata.category(ch)[0] in "PSZC"]
+            if drop:
+                folded = re.sub("[" + "".join(re.escape(ch) for ch in sorted(drop)) + "]", "", folded)
+            parts = folded.split(_SEP)
+        out[present] = parts
+    return pd.Series(out, index=titles.index, dtype=object)
+
+
+_SEP = "\ue000"
+
+
 def _title_tier(a: str, b: str, min_prefix: int) -> int | None:
     """0 = same normalised title, 1 = one is a prefix of the other (truncated title), None = no match."""
     if not a or not b:
@@ -38,6 +66,23 @@ def _title_tier(a: str, b: str, min_prefix: int) -> int | None:
     return None
 
 
+def _title_tiers(a: pd.Series, b: pd.Series, min_prefix: int) -> np.ndarray:
+    """_title_tier for aligned columns (float: 0, 1 or NaN). Equal titles are found with one array comparison; the
+    prefix test runs in Python only for the pairs whose first `min_prefix` characters agree (a prefix match of at
+    least `min_prefix` characters needs that), not for every candidate pair."""
+    av = np.asarray(a.tolist(), dtype=object)
+    bv = np.asarray(b.tolist(), dtype=object)
+    tier = np.full(len(av), np.nan)
+    nonempty = (av != "") & (bv != "")
+    same = nonempty & (av == bv)
+    tier[same] = 0
+    head_a = np.asarray([t[:min_prefix] if len(t) >= min_prefix else None for t in av], dtype=object)
+    head_b = np.asarray([t[:min_prefix] if len(t) >= min_prefix else "\0" for t in bv], dtype=object)
+    maybe = np.flatnonzero(nonempty & ~same & (head_a == head_b))
+    tier[maybe] = [np.nan if (t := _title_tier(av[i], bv[i], min_prefix)) is None else t for i in maybe]
+    return tier
+
+
 def _item_ids(cal: pd.DataFrame) -> pd.Series:
     if "source_file" in cal.columns and cal["source_file"].notna().all() and "source_row" in cal.columns \
             and cal["source_row"].notna().all():
@@ -45,8 +90,8 @@ def _item_ids(cal: pd.DataFrame) -> pd.Series:
     return pd.Series([f"item{i + 1}" for i in range(len(cal))], index=cal.index, dtype="string")
 
 
-def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Period, cfg: QualityConfig
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Period, cfg: QualityConfig,
+                   title_keys: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Match calendar items to posts.
 
     Returns (calendar_match, posts, notes):
@@ -54,10 +99,12 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
       (on_time / late / missed / not_due / ambiguous), `post_id`, `delay_hours` (published − planned; negative = early),
       `candidates` (posts that fitted), `match_rule`, `note` (plain Chinese);
     - posts with `calendar_item`, `on_time` (null when unplanned) and `is_original` (from the matched item's 是否原创).
+
+    `title_keys`: normalise_titles(posts["title"]) when the caller already has it (it is the costly part at scale).
     """
     p = period if isinstance(period, Period) else Period.parse(period)
     c = cfg.calendar
-    posts = posts.copy()
+    posts = posts.copy(deep=False)   # copy-on-write: shallow is enough, saves a full copy at scale
     posts["calendar_item"] = pd.Series(pd.NA, index=posts.index, dtype="string")
     posts["on_time"] = pd.Series(pd.NA, index=posts.index, dtype="boolean")
     posts["is_original"] = pd.Series(pd.NA, index=posts.index, dtype="boolean")
@@ -71,20 +118,22 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
             cal[col] = pd.NA
     cal["item_id"] = _item_ids(cal)
     cal["platform_raw"] = cal["platform"]
-    cal["platform"] = pd.Series([platform_code(v, cfg) for v in cal["platform"].tolist()], dtype="string")
+    cells = cal["platform"].astype(object).where(cal["platform"].notna(), None).tolist()
+    codes = {v: platform_code(v, cfg) for v in set(cells)}          # once per distinct cell
+    cal["platform"] = pd.Series([codes[v] for v in cells], dtype="string")
     cal["account"] = cal["account"].astype("string").str.strip()
     cal["in_period"] = p.contains(cal["planned_at"]).fillna(False).astype(bool)
     for _, row in cal[cal["platform"].isna()].iterrows():
         notes.append(note("warn", "calendar", str(row["item_id"]),
                           f"排期表中的平台“{row['platform_raw']}”无法识别（标题：{row['title']}）：该条无法匹配作品。"))
 
-    cal["_t"] = cal["title"].map(normalise_title)
+    cal["_t"] = normalise_titles(cal["title"])
     po = posts[["platform", "account", "post_id", "title", "published_at"]].copy()
     po["_pidx"] = posts.index
-    po["_t"] = po["title"].map(normalise_title)
+    po["_t"] = normalise_titles(po["title"]) if title_keys is None else title_keys.reindex(po.index)
     po["_date_only"] = is_date_only(po["published_at"]) & po["platform"].isin(c.date_only_platforms)
-    m = cal[["item_id", "platform", "account", "planned_at", "_t"]].merge(
-        po, on=["platform", "account"], how="inner", suffixes=("_cal", "_post"))
+    m = _candidates(cal[["item_id", "platform", "account", "planned_at", "_t"]], po, c.match_window_hours,
+                    c.min_prefix_chars)
     if not m.empty:
         dt = (m["published_at"] - m["planned_at"]) / HOUR
         m["delay_hours"] = dt.astype("float64")
@@ -92,7 +141,7 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
         same_day = m["published_at"].dt.normalize() == m["planned_at"].dt.normalize()
         within = (m["delay_hours"].abs() <= c.match_window_hours) | (m["_date_only"] & same_day)
         m = m[within.fillna(False)]
-        m["tier"] = [_title_tier(a, b, c.min_prefix_chars) for a, b in zip(m["_t_cal"], m["_t_post"])]
+        m["tier"] = _title_tiers(m["_t_cal"], m["_t_post"], c.min_prefix_chars)
         m = m[m["tier"].notna()]
         m["_same_day"] = (m["published_at"].dt.normalize() == m["planned_at"].dt.normalize())
         m["_on_time"] = np.where(m["_date_only"], m["_same_day"], m["delay_hours"].abs() <= c.on_time_tolerance_hours)
@@ -172,19 +221,76 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
 
     # summary notes per account: missed items and unplanned posts in the period
     due = cal[cal["in_period"]]
-    for (plat, acc), grp in due.groupby(["platform", "account"], dropna=True):
-        missed = int((grp["status"] == "missed").sum())
+    # counts per account in one groupby (iterating over per-account sub-frames was the slow part)
+    missed_n = (due["status"] == "missed").groupby([due["platform"], due["account"]], dropna=True).sum()
+    for (plat, acc), missed in missed_n[missed_n > 0].items():
+        missed = int(missed)
         if missed:
             notes.append(note("warn", "calendar", account_subject(plat, acc),
                               f"本期有 {missed} 条排期没有找到对应作品（漏发或标题不符），见排期匹配表。"))
     if "in_period" in posts.columns:
         planned_accounts = set(zip(cal["platform"], cal["account"]))
         unplanned = posts[posts["in_period"] & posts["calendar_item"].isna()]
-        for (plat, acc), grp in unplanned.groupby(["platform", "account"], dropna=True):
+        for (plat, acc), n in unplanned.groupby(["platform", "account"], dropna=True).size().items():
             if (plat, acc) in planned_accounts:
                 notes.append(note("info", "calendar", account_subject(plat, acc),
-                                  f"本期有 {len(grp)} 条作品不在排期表中（计划外发布）。"))
+                                  f"本期有 {n} 条作品不在排期表中（计划外发布）。"))
     return cal.reset_index(drop=True), posts, notes
+
+
+def _ns(ts: pd.Series) -> np.ndarray:
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ts.to_numpy("datetime64[ns]").astype(np.int64)
+
+
+def _candidates(cal: pd.DataFrame, po: pd.DataFrame, window_hours: float, min_prefix: int | None = None
+                ) -> pd.DataFrame:
+    """What `cal.merge(po, on=["platform", "account"], how="inner", suffixes=("_cal", "_post"))` gives (same columns,
+    same row order: calendar rows in order, each with its posts in order), restricted to the pairs that can pass the
+    time-window test: a post within ±window of the slot or on the slot's day. The full merge pairs every item with
+    every post of the account (quadratic in posts per account); here each item only looks up its time range in the
+    account's posts sorted by time. With `min_prefix`, pairs whose titles cannot pass _title_tier (neither equal
+    nor sharing their first `min_prefix` characters) are dropped too, before any column is materialised."""
+    keys = pd.concat([cal[["platform", "account"]], po[["platform", "account"]]], ignore_index=True).astype("string")
+    codes = keys.groupby(["platform", "account"], dropna=False, sort=False).ngroup().to_numpy(dtype=np.int64)
+    c_code, p_code = codes[: len(cal)], codes[len(cal):]
+    p_ok = po["published_at"].notna().to_numpy(dtype=bool)
+    p_pos = np.flatnonzero(p_ok)
+    p_t = _ns(po["published_at"])[p_ok]
+    srt = np.lexsort((p_t, p_code[p_ok]))
+    p_pos, p_t, p_grp = p_pos[srt], p_t[srt], p_code[p_ok][srt]
+    c_ok = cal["planned_at"].notna().to_numpy(dtype=bool)
+    c_pos = np.flatnonzero(c_ok)
+    planned = cal["planned_at"][c_ok]
+    w = np.int64(round(float(window_hours) * 3_600_000_000_000))
+    t0 = _ns(planned)
+    day0 = _ns(planned.dt.normalize())
+    lo_t = np.minimum(t0 - w, day0)                               # a superset of both tests; the exact test follows
+    hi_t = np.maximum(t0 + w, day0 + np.int64(86_400_000_000_000))
+    lo = group_searchsorted(p_grp, p_t, c_code[c_ok], lo_t, side="left")
+    hi = group_searchsorted(p_grp, p_t, c_code[c_ok], hi_t, side="right")
+    n = np.maximum(hi - lo, 0)
+    left = np.repeat(c_pos, n)
+    start = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
+    right = p_pos[start + np.arange(n.sum())]
+    if min_prefix is not None and len(left):
+        # titles and title heads as shared integer codes: the pair test is two integer comparisons
+        ct, pt = cal["_t"].astype(object).to_numpy(), po["_t"].astype(object).to_numpy()
+        t_code, _ = pd.factorize(np.concatenate((ct, pt)))
+        ch = [t[:min_prefix] if len(t) >= min_prefix else None for t in ct]
+        ph = [t[:min_prefix] if len(t) >= min_prefix else None for t in pt]
+        h_code, _ = pd.factorize(np.asarray(ch + ph, dtype=object), use_na_sentinel=True)
+        ct_code, pt_code = t_code[: len(ct)], t_code[len(ct):]
+        ch_code, ph_code = h_code[: len(ct)], h_code[len(ct):]
+        nonempty = np.asarray([bool(t) for t in ct])[left] & np.asarray([bool(t) for t in pt])[right]
+        keep = nonempty & ((ct_code[left] == pt_code[right]) | ((ch_code[left] == ph_code[right]) & (ch_code[left] >= 0)))
+        left, right = left[keep], right[keep]
+    order = np.lexsort((right, left))                              # merge order: calendar row, then post row
+    left, right = left[order], right[order]
+    a = cal.iloc[left].rename(columns={"_t": "_t_cal"}).reset_index(drop=True)
+    b = po.iloc[right].drop(columns=["platform", "account"]).rename(columns={"_t": "_t_post"}).reset_index(drop=True)
+    return pd.concat([a, b], axis=1)
 
 
 def _fmt_ts(ts) -> str:

@@ -21,7 +21,7 @@ DAY = pd.Timedelta(days=1)
 def fill_snapshot(posts: pd.DataFrame) -> pd.DataFrame:
     """Add `snapshot_at` where missing (newest post in the same file) and `snapshot_rule` (`file` / `newest_post_in_file`
     / null when no rule applies)."""
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     if "snapshot_at" not in out.columns:
         out["snapshot_at"] = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[ns, {TZ}]")
     given = out["snapshot_at"].notna()
@@ -39,7 +39,7 @@ def assign_period(posts: pd.DataFrame, period: str | Period) -> pd.DataFrame:
     """Add `in_period` (published inside the period, Beijing time; a post without a publish time is not in it) and
     `month` (YYYY-MM of publishing, Beijing time)."""
     p = period if isinstance(period, Period) else Period.parse(period)
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     pub = out["published_at"]
     out["in_period"] = p.contains(pub).fillna(False).astype(bool)
     out["month"] = pub.dt.strftime("%Y-%m").astype("string")
@@ -48,7 +48,7 @@ def assign_period(posts: pd.DataFrame, period: str | Period) -> pd.DataFrame:
 
 def add_maturity(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
     """Add `age_days` (snapshot_at − published_at, days) and `mature` (age ≥ the platform's maturity days)."""
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     if "snapshot_at" not in out.columns:
         out = fill_snapshot(out)
     age = (out["snapshot_at"] - out["published_at"]) / DAY
@@ -79,12 +79,17 @@ def classify_media_type(platform: pd.Series, fmt: pd.Series, cfg: QualityConfig)
             return "image"
         return mt.default
 
-    values = [one(p if not pd.isna(p) else None, f) for p, f in zip(platform.tolist(), fmt.tolist())]
+    pairs = list(zip(platform.astype(object).where(platform.notna(), None).tolist(),
+                     fmt.astype(object).where(fmt.notna(), None).tolist()))
+    memo = {}                                      # classify each distinct (platform, format) once
+    for p, f in set(pairs):
+        memo[(p, f)] = one(p if not pd.isna(p) else None, f)
+    values = [memo[pf] for pf in pairs]
     return pd.Series(values, index=platform.index, dtype="string")
 
 
 def add_media_type(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     fmt = out["format"] if "format" in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
     out["media_type"] = classify_media_type(out["platform"], fmt, cfg)
     return out

@@ -34,13 +34,27 @@ def modified_z(values: pd.Series) -> pd.Series:
 
 
 def modified_z_by(values: pd.Series, groups: list[pd.Series], min_n: int = 1) -> pd.Series:
-    """modified_z within each group; NaN for groups with fewer than `min_n` non-null values."""
-    out = pd.Series(np.nan, index=values.index, dtype="float64")
-    for _, idx in values.groupby(groups, dropna=False).groups.items():
-        v = values.loc[idx]
-        if v.notna().sum() >= min_n:
-            out.loc[idx] = modified_z(v)
-    return out
+    """modified_z within each group; NaN for groups with fewer than `min_n` non-null values.
+
+    Vectorised with grouped medians (the same numbers as modified_z per group); only groups whose MAD is zero fall
+    back to robust_center_scale one by one (the mean-absolute-deviation rule)."""
+    x = pd.to_numeric(values, errors="coerce").astype("float64")
+    if x.empty:
+        return pd.Series(np.nan, index=values.index, dtype="float64")
+    g = x.groupby(groups, dropna=False)
+    n = g.transform("count")
+    med = g.transform("median")
+    dev = (x - med).abs()
+    mad = dev.groupby(groups, dropna=False).transform("median")
+    scale = _K_MAD / mad.where(mad > 0)
+    big = n >= min_n
+    no_mad = big & ~(mad > 0)
+    if no_mad.any():
+        ids = g.ngroup()
+        for gid in pd.unique(ids[no_mad]):
+            idx = ids.index[(ids == gid).to_numpy()]
+            scale.loc[idx] = robust_center_scale(x.loc[idx])[1]
+    return (scale * (x - med)).where(big).astype("float64")
 
 
 def _num(posts: pd.DataFrame, col: str) -> pd.Series:
@@ -60,19 +74,24 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestam
         if col not in posts.columns:
             continue
         v = _num(posts, col)
-        frames.append(flags_from(posts, v > pc.max_count, "absurd_count", "error",
-                                 v.map(lambda x, c=col: f"{column_name(c)} = {fmt_num(x)}，大得不可能：请核对导出文件（单位或多余的数字？）")))
+        name = column_name(col)
+        big = v > pc.max_count
+        frames.append(flags_from(posts, big, "absurd_count", "error",
+                                 v[big].map(lambda x: f"{name} = {fmt_num(x)}，大得不可能：请核对导出文件（单位或多余的数字？）")))
         if col in pc.allow_negative:
             continue
-        frames.append(flags_from(posts, v < 0, "negative_count", "error",
-                                 v.map(lambda x, c=col: f"{column_name(c)} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
+        neg = v < 0
+        frames.append(flags_from(posts, neg, "negative_count", "error",
+                                 v[neg].map(lambda x: f"{name} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
     for col in pc.rate_columns:
         if col not in posts.columns:
             continue
         v = _num(posts, col)
         exempt = posts["platform"].isin([p for p, cols in pc.rate_exempt.items() if col in cols])
-        frames.append(flags_from(posts, ((v > 1) | (v < 0)) & ~exempt, "rate_out_of_range", "error",
-                                 v.map(lambda x, c=col: f"{column_name(c)} = {x:.4g}，比率应在 0–1 之间（百分数是否被当成了小数？）")))
+        out_of = ((v > 1) | (v < 0)) & ~exempt
+        name = column_name(col)
+        frames.append(flags_from(posts, out_of, "rate_out_of_range", "error",
+                                 v[out_of].map(lambda x: f"{name} = {x:.4g}，比率应在 0–1 之间（百分数是否被当成了小数？）")))
     if "snapshot_at" in posts.columns:
         snap = posts["snapshot_at"]
         # a date-only snapshot (00:00) means "that day": allow the whole day
@@ -90,7 +109,7 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestam
             else pd.Series(False, index=posts.index)
         bad = posts["platform"].isin(pc.likes_le_views_platforms) & (likes > views) & ~lower
         msg = pd.Series([f"点赞（{fmt_num(a)}）多于播放/浏览（{fmt_num(b)}）：该平台上不可能，请核对数据"
-                         for a, b in zip(likes, views)], index=posts.index)
+                         for a, b in zip(likes[bad], views[bad])], index=posts.index[bad.to_numpy(dtype=bool)])
         frames.append(flags_from(posts, bad, "likes_above_views", "error", msg))
     frames.append(flags_from(posts, posts["published_at"].isna(), "missing_published_at", "warn",
                              "缺少发布时间：无法判断是否属于本期"))
@@ -122,32 +141,35 @@ def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
         ok = (views > 0) & (inter > 0) & ~lower
         ratio = np.log(inter.where(ok) / views.where(ok))
         z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
+        hit = (z > thr).fillna(False)
         msg = pd.Series([f"互动/浏览比 {np.exp(r):.2%}，远高于本账号常态（修正z={v:.1f} > {thr:g}），疑似刷量"
-                         if pd.notna(v) else "" for r, v in zip(ratio, z)], index=posts.index)
-        frames.append(flags_from(posts, z > thr, "fraud_interactions_per_view", "warn", msg))
+                         for r, v in zip(ratio[hit], z[hit])], index=posts.index[hit.to_numpy(dtype=bool)], dtype=object)
+        frames.append(flags_from(posts, hit, "fraud_interactions_per_view", "warn", msg))
     if fc.views_per_like:
         likes = _num(posts, "likes")
         ok = (views > 0) & (likes > 0) & ~lower
         ratio = np.log(views.where(ok) / likes.where(ok))
         z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
+        hit = (z.abs() > thr).fillna(False)
         msg = pd.Series([
-            (f"浏览/点赞比 {np.exp(r):,.0f}:1，{'远高于' if v > 0 else '远低于'}本账号常态（修正z={v:.1f}），"
-             f"{'疑似刷阅读/播放' if v > 0 else '疑似刷赞'}") if pd.notna(v) else ""
-            for r, v in zip(ratio, z)], index=posts.index)
-        frames.append(flags_from(posts, z.abs() > thr, "fraud_views_per_like", "warn", msg))
+            f"浏览/点赞比 {np.exp(r):,.0f}:1，{'远高于' if v > 0 else '远低于'}本账号常态（修正z={v:.1f}），"
+            f"{'疑似刷阅读/播放' if v > 0 else '疑似刷赞'}"
+            for r, v in zip(ratio[hit], z[hit])], index=posts.index[hit.to_numpy(dtype=bool)], dtype=object)
+        frames.append(flags_from(posts, hit, "fraud_views_per_like", "warn", msg))
     return concat_flags(frames)
 
 
-def duplicate_flags(posts: pd.DataFrame) -> pd.DataFrame:
+def duplicate_flags(posts: pd.DataFrame, title_keys: pd.Series | None = None) -> pd.DataFrame:
     """Posts that look like the same post listed twice under different ids (e.g. one export gives a URL, another only
     title + date): same platform, account, normalised title, publish day and the same non-null views. Both are kept
-    and flagged, so the double count is visible; which one to drop is a decision for ingest or the team."""
-    from .calendar import normalise_title
+    and flagged, so the double count is visible; which one to drop is a decision for ingest or the team.
+    `title_keys`: normalise_titles(posts["title"]) when the caller already has it."""
+    from .calendar import normalise_titles
 
     if posts.empty or "views" not in posts.columns:
         return concat_flags([])
     key = pd.DataFrame({
-        "p": posts["platform"], "a": posts["account"], "t": posts["title"].map(normalise_title),
+        "p": posts["platform"], "a": posts["account"], "t": normalise_titles(posts["title"]) if title_keys is None else title_keys.reindex(posts.index),
         "d": posts["published_at"].dt.strftime("%Y-%m-%d"), "v": _num(posts, "views"),
     }, index=posts.index)
     ok = key["t"].ne("") & key["d"].notna() & key["v"].notna()
@@ -163,7 +185,7 @@ def duplicate_flags(posts: pd.DataFrame) -> pd.DataFrame:
 def attach_flags(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Add `flagged` and `flag_reasons` (the warn/error messages joined with '；') to posts, by (platform, account,
     post_id). Info-level flags stay in flags.parquet only."""
-    out = posts.copy()
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     key = ["platform", "account", "post_id"]
     if flags.empty:
         out["flagged"] = False

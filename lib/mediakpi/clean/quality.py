@@ -59,6 +59,72 @@ def _daily_segment(seg: pd.DataFrame, before: pd.DataFrame) -> dict:
             "net_growth": net, "growth_rate": rate, "days": int(seg["date"].nunique())}
 
 
+def _daily_rows(d: pd.DataFrame, months: list[str]) -> list[dict]:
+    """account_month rows from account_daily (see account_month): one per account, month and consecutive run of the
+    same operator, with the numbers _daily_segment gives. Vectorised over all accounts at once (the former loop
+    sorted and filtered the table per account and per segment)."""
+    d = d[d["platform"].notna() & d["account"].notna()]
+    if d.empty:
+        return []
+    d = d.sort_values(ACCOUNT + ["date"], kind="stable").reset_index(drop=True)
+    n = len(d)
+    pos = np.arange(n)
+    tot = pd.to_numeric(d["followers_total"], errors="coerce").astype("float64").to_numpy()
+    gained = pd.to_numeric(d["followers_gained"], errors="coerce").astype("float64").to_numpy()
+    lost = pd.to_numeric(d["followers_lost"], errors="coerce").astype("float64").to_numpy()
+    acc = d.groupby(ACCOUNT, sort=False).ngroup().to_numpy()
+    date = d["date"].to_numpy()
+    new_acc = np.r_[True, acc[1:] != acc[:-1]]
+    acc_start = np.maximum.accumulate(np.where(new_acc, pos, 0))
+    new_day = new_acc | np.r_[True, date[1:] != date[:-1]]
+    day_start = np.maximum.accumulate(np.where(new_day, pos, 0))
+    valid = ~np.isnan(tot)
+    last_valid = np.maximum.accumulate(np.where(valid, pos, -1))   # last row with a total, up to each row
+
+    m = d["month"].isin(months).to_numpy()
+    mp = pos[m]                                                     # rows in the period's months, in order
+    month = d["month"].to_numpy(dtype=object)[mp]
+    op = d["operator"].astype(object).where(d["operator"].notna(), "\0").to_numpy(dtype=object)[mp]
+    acc_m = acc[mp]
+    new_am = np.r_[True, (acc_m[1:] != acc_m[:-1]) | (month[1:] != month[:-1])]
+    new_seg = new_am | np.r_[True, op[1:] != op[:-1]]              # consecutive runs of the same operator
+    seg = np.cumsum(new_seg) - 1
+    am_id = np.cumsum(new_am) - 1
+    n_runs = np.bincount(am_id, weights=new_seg.astype(float)).astype(int)[am_id[new_seg]]
+
+    f = mp[new_seg]                                                 # first row of each segment
+    # start: the last total on an earlier date of the account; else back out the first total of the segment
+    before = day_start[f] - 1
+    lv = np.where(before >= acc_start[f], last_valid[np.maximum(before, 0)], -1)
+    prior = np.where((lv >= acc_start[f]) & (lv >= 0), tot[np.maximum(lv, 0)], np.nan)
+    frame = pd.DataFrame({"seg": seg, "tot": tot[mp], "g": gained[mp], "l": lost[mp], "date": date[mp]})
+    vt = frame[~np.isnan(frame["tot"].to_numpy())]
+    first_v = vt.drop_duplicates("seg", keep="first").set_index("seg").reindex(range(len(f)))
+    last_v = vt.drop_duplicates("seg", keep="last").set_index("seg")["tot"].reindex(range(len(f))).to_numpy()
+    backed = (first_v["tot"] - first_v["g"].fillna(0) + first_v["l"].fillna(0)).to_numpy()
+    start = np.where(~np.isnan(prior), prior, backed)
+    grp = frame.groupby("seg", sort=True)
+    g = grp["g"].sum(min_count=1).to_numpy()
+    lo = grp["l"].sum(min_count=1).to_numpy()
+    days = grp["date"].nunique().to_numpy()
+    net = np.where(~np.isnan(start) & ~np.isnan(last_v), last_v - start,
+                   np.where(~np.isnan(g), g - np.nan_to_num(lo, nan=0.0), np.nan))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(~np.isnan(net) & ~np.isnan(start) & (start > 0), net / start, np.nan)
+    plat = d["platform"].to_numpy(dtype=object)[f]
+    account = d["account"].to_numpy(dtype=object)[f]
+    operator = d["operator"].to_numpy(dtype=object)[f]
+    rows = []
+    for i in range(len(f)):
+        dy = int(days[i])
+        rows.append({"platform": plat[i], "account": account[i], "operator": operator[i], "month": month[new_seg][i],
+                     "followers_start": start[i], "followers_end": last_v[i], "followers_gained": g[i],
+                     "followers_lost": lo[i], "net_growth": net[i], "growth_rate": rate[i], "days": dy,
+                     "source": "account_daily",
+                     "note": None if dy >= 20 or n_runs[i] > 1 else f"该月只有 {dy} 天的粉丝数据"})
+    return rows
+
+
 def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period,
                   accounts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Followers per account, month and operator: start/end of the month, gained, lost, net, growth rate.
@@ -78,35 +144,21 @@ def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period
         d["month"] = d["date"].dt.strftime("%Y-%m")
         if "operator" not in d.columns:
             d["operator"] = pd.NA
-        for (plat, acc), acc_rows in d.groupby(ACCOUNT, dropna=True):
-            acc_rows = acc_rows.sort_values("date")
-            for month in p.months:
-                in_m = acc_rows[acc_rows["month"] == month]
-                if in_m.empty:
-                    continue
-                have.add((plat, acc, month))
-                # consecutive runs of the same operator inside the month
-                op = in_m["operator"].astype(object).where(in_m["operator"].notna(), "\0")
-                run = pd.Series((op != op.shift()).to_numpy(dtype=bool).cumsum(), index=in_m.index)
-                for _, seg in in_m.groupby(run, sort=True):
-                    before = acc_rows[acc_rows["date"] < seg["date"].min()]
-                    vals = _daily_segment(seg, before)
-                    operator = seg["operator"].iloc[0]
-                    rows.append({"platform": plat, "account": acc, "operator": operator, "month": month,
-                                 **vals, "source": "account_daily",
-                                 "note": None if vals["days"] >= 20 or len(run.unique()) > 1 else
-                                 f"该月只有 {vals['days']} 天的粉丝数据"})
+        rows += _daily_rows(d, p.months)
+        have = {(r["platform"], r["account"], r["month"]) for r in rows}
     if posts is not None and not posts.empty:
         pm = posts[posts["published_at"].notna()].copy()
         pm["month"] = pm["published_at"].dt.strftime("%Y-%m")
         pm = pm[pm["month"].isin(p.months)]
         if "followers_lost" not in pm.columns:
             pm["followers_lost"] = pd.NA
-        for (plat, acc, month, op), grp in pm.groupby(ACCOUNT + ["month", "operator"], dropna=False):
+        # one grouped sum instead of a loop over (account, month, operator) sub-frames; same group order
+        pm = pm.assign(_g=pd.to_numeric(pm["followers_gained"], errors="coerce"),
+                       _l=pd.to_numeric(pm["followers_lost"], errors="coerce"))
+        sums = pm.groupby(ACCOUNT + ["month", "operator"], dropna=False)[["_g", "_l"]].sum(min_count=1)
+        for (plat, acc, month, op), g, lo in zip(sums.index, sums["_g"], sums["_l"]):
             if (plat, acc, month) in have or pd.isna(plat):
                 continue
-            g = pd.to_numeric(grp["followers_gained"], errors="coerce").sum(min_count=1)
-            lo = pd.to_numeric(grp["followers_lost"], errors="coerce").sum(min_count=1)
             net = g - (0 if pd.isna(lo) else lo) if pd.notna(g) else np.nan
             rows.append({"platform": plat, "account": acc, "operator": op, "month": month,
                          "followers_start": np.nan, "followers_end": np.nan, "followers_gained": g,
@@ -195,8 +247,13 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
     files_of: dict = {}
     for frame in (posts, daily):
         if frame is not None and not frame.empty and "source_file" in frame.columns:
-            for (plat, a), s in frame.groupby(ACCOUNT, dropna=True)["source_file"]:
-                files_of.setdefault((plat, a), set()).update(s.dropna().astype(str))
+            # distinct (account, file) pairs instead of a loop over per-account groups; keys in groupby order
+            sub = frame[ACCOUNT + ["source_file"]].dropna(subset=ACCOUNT)
+            for k in sub.groupby(ACCOUNT, dropna=True).size().index:
+                files_of.setdefault(k, set())
+            pairs = sub[sub["source_file"].notna()].drop_duplicates()
+            for plat, a, f in zip(pairs["platform"].tolist(), pairs["account"].tolist(), pairs["source_file"].tolist()):
+                files_of[(plat, a)].add(str(f))
     if manifest is not None and not manifest.empty:
         m = manifest.dropna(subset=["account"])
         for _, r in m.iterrows():

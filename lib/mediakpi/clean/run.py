@@ -12,7 +12,7 @@ from .. import schema
 from ..history import posts_before
 from ..paths import Workspace
 from ..periods import TZ, Period
-from .calendar import match_calendar
+from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
 from .crosscheck import account_checks, assign_operators, normalise_roster
 from .period import add_maturity, add_media_type, assign_period, fill_snapshot
@@ -60,7 +60,7 @@ def _safe_conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, st
     missing = [c for c in columns if c not in df.columns]
     if missing and not df.empty:
         notes.append(note("warn", "table", table, f"{table} 缺少列 {', '.join(missing)}：已按空值处理。"))
-    fixed = df.copy()
+    fixed = df.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     for col, dtype in {**columns, **{k: v for k, v in extra.items() if k in df.columns}}.items():
         if col not in fixed.columns:
             continue
@@ -181,10 +181,11 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     ps = add_maturity(ps, cfg)
     ps = add_media_type(ps, cfg)
     ps, own_flags = assign_operators(ps, roster_n)
-    cal_match, ps, c_notes = match_calendar(calendar, ps, p, cfg)
+    titles = normalise_titles(ps["title"]) if "title" in ps.columns else None   # once, for the calendar and duplicates
+    cal_match, ps, c_notes = match_calendar(calendar, ps, p, cfg, titles)
     notes += c_notes
     ps = flag_viral(ps, history, cfg)
-    flags = concat_flags([own_flags, plausibility_flags(ps, cfg), fraud_flags(ps, cfg), duplicate_flags(ps)])
+    flags = concat_flags([own_flags, plausibility_flags(ps, cfg), fraud_flags(ps, cfg), duplicate_flags(ps, titles)])
     ps = attach_flags(ps, flags)
 
     accounts, a_notes = account_checks(ps, daily, roster_n, p)
@@ -263,7 +264,10 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     inp = load_inputs(ws, p.text, notes)
     months = max(1, math.ceil(cfg.viral.baseline_days / 28))
     try:
-        hist = posts_before(ws, p.text, inp["posts"], months=months)
+        from ..viral import history_columns  # late import: viral imports this package
+        wanted = history_columns(cfg)  # read and hold only what the baselines use
+        hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
+        hist = hist[[c for c in wanted if c in hist.columns]]
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
         hist = inp["posts"].iloc[0:0]
