@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,5 +110,7 @@ def test_index_and_pages(demo_run):
     assert (folder / "runs" / "run_record.json").is_file()
     for page in [folder / "index.html", folder / "team.html", *people]:
         html = page.read_text(encoding="utf-8")
-        assert "<script src=\"http" not in html and "cdn" not in html.lower()
+        assert "<script" not in html.lower(), f"{page.name}: reader pages carry no script"
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I), f"{page.name} loads from the network"
+        assert "@import" not in html
         assert page.stat().st_size < 5 * 2**20
