@@ -14,7 +14,7 @@ demo: setup
 
 ## test: the whole test suite (unit, end to end, notebooks with nbval, reports in headless Chromium)
 test: setup
-	@sh scripts/ensure-browser.sh
+	@bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest
 
 ## lab: JupyterLab on the project with the project's kernel ("Python (mediakpi)")
