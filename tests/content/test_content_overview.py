@@ -120,3 +120,15 @@ def test_account_without_posts_still_shows_follower_growth(posts):
     ov = overview_table(prepared[prepared["platform"] != "bilibili"], make_account_month())
     row = ov[(ov["level"] == "account") & (ov["platform"] == "bilibili")].iloc[0]
     assert row["posts"] == 0 and row["net_growth"] > 0 and np.isnan(row["engagement_rate"])
+
+
+def test_growth_over_a_quarter_starts_from_each_accounts_first_month():
+    """A quarter has one account_month row per account and month, in any order."""
+    from mediakpi.content.overview import _growth
+
+    am = pd.DataFrame({"platform": ["douyin", "douyin", "wechat", "douyin"], "account": ["a", "a", "b", "a"],
+                       "month": ["2026-09", "2026-07", "2026-07", "2026-08"],
+                       "followers_start": [1300, 1000, 500, 1100], "net_growth": [50, 100, 20, 200]})
+    out = _growth(am, ["platform", "account"]).set_index("account")
+    assert out.loc["a", "followers_start"] == 1000 and out.loc["a", "net_growth"] == 350
+    assert abs(out.loc["a", "growth_rate"] - 0.35) < 1e-12

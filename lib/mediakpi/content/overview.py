@@ -111,7 +111,7 @@ def _growth(account_month: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame
     am["_start"] = (pd.to_numeric(am["followers_start"], errors="coerce") if "followers_start" in am.columns
                     else np.nan)
     if "month" in am.columns:  # followers at the start of the period = the first month's start per account
-        first = am.sort_values("month").groupby(["platform", "account"], dropna=False)["month"].transform("min")
+        first = am.groupby(["platform", "account"], dropna=False)["month"].transform("min")  # aligned with am
         am.loc[am["month"] != first, "_start"] = np.nan
     am["_net"] = pd.to_numeric(am["net_growth"], errors="coerce")
     if keys:
