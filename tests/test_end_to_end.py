@@ -114,3 +114,15 @@ def test_index_and_pages(demo_run):
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I), f"{page.name} loads from the network"
         assert "@import" not in html
         assert page.stat().st_size < 5 * 2**20
+
+
+@pytest.mark.parametrize("period", ["2026-Q3", "2026"])
+def test_quarter_and_year_runs_roll_up_the_demo_months(demo_run, period):
+    _, data, reports, _, _ = demo_run
+    proc = _cli("run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--no-progress")
+    assert proc.stdout.strip().splitlines()[-1] == str(reports / period / "index.html")
+    card = pd.read_parquet(data / "processed" / period / schema.FILES["scorecard"])
+    assert (card["period"] == period).all() and card["grade"].isin(list("SABCD")).all()
+    assert card["total"].between(0, 120).all()
+    index = (reports / period / "index.html").read_text(encoding="utf-8")
+    assert MONTH in index, "the archive links the other published periods"
