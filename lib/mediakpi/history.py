@@ -7,33 +7,51 @@ from .paths import Workspace
 from .periods import Period, previous_months
 
 
-def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, columns: list[str] | None = None,
-                   warnings: list[str] | None = None) -> pd.DataFrame:
-    """Concatenate `file_name` from the processed folders of the `months` months before the period's first month.
+def wanted_columns(columns, present: list[str]) -> list[str] | None:
+    """The columns to read from a file that has `present`: `columns` is None (all), a list (those of it present) or a
+    function of the present columns returning such a list."""
+    if columns is None:
+        return None
+    if callable(columns):
+        columns = columns(present)
+    have = set(present)
+    return [c for c in dict.fromkeys(columns) if c in have]
 
-    Months that were never processed are skipped; the result carries a `history_month` column. Empty when none exist.
-    `columns` reads only those (the ones present): twelve months of a 1M-post team do not fit in memory with all
+
+def read_months(ws: Workspace, months: list[str], file_name: str, columns=None,
+                warnings: list[str] | None = None, tag: bool = False) -> pd.DataFrame:
+    """Concatenate `file_name` from the processed folders of `months` (those that exist), oldest first as given.
+
+    `columns` (see wanted_columns) reads only those: twelve months of a 1M-post team do not fit in memory with all
     columns. With a `warnings` list, an unreadable month is skipped with a Chinese line there instead of raising.
+    `tag` adds a `history_month` column. Empty when no month exists.
     """
     import pyarrow.parquet as pq
 
-    first = Period.parse(period).months[0]
     frames = []
-    for month in previous_months(first, months):
+    for month in months:
         path = ws.processed(month) / file_name
         if not path.is_file():
             continue
         try:
-            wanted = None if columns is None else [c for c in columns if c in pq.read_schema(path).names]
+            wanted = None if columns is None else wanted_columns(columns, pq.read_schema(path).names)
             frame = pd.read_parquet(path, columns=wanted)
         except Exception as exc:
             if warnings is None:
                 raise
             warnings.append(f"无法读取 {path}（{exc}）：该月不计入历史，请重新运行该月的处理。")
             continue
-        frame["history_month"] = month
+        if tag:
+            frame["history_month"] = month
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, columns: list[str] | None = None,
+                   warnings: list[str] | None = None) -> pd.DataFrame:
+    """`file_name` of the `months` months before the period's first month (see read_months), with `history_month`."""
+    first = Period.parse(period).months[0]
+    return read_months(ws, previous_months(first, months), file_name, columns, warnings, tag=True)
 
 
 def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months: int = 3,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..history import posts_before
+from ..history import posts_before, read_months, wanted_columns
 from ..indices import account_indices
 from ..labels import label
 from ..metrics import MetricDictionary, load_metrics
@@ -70,7 +70,7 @@ def _read(folder: Path, key_or_name: str, notes: list[str], what: str, columns=N
         if columns is not None:
             import pyarrow.parquet as pq
 
-            columns = _wanted(columns, pq.read_schema(path).names)
+            columns = wanted_columns(columns, pq.read_schema(path).names)
         return pd.read_parquet(path, columns=columns)
     except Exception as exc:  # a broken file must not stop the other analyses
         notes.append(f"{name}（{what}）无法读取：{exc}。请重新运行上一步。")
@@ -99,35 +99,8 @@ UNUSED_POST_COLUMNS = ["source_file", "layout", "month", "snapshot_rule", "visib
                        "video_views"]
 
 
-def _wanted(columns, present: list[str]) -> list[str] | None:
-    """The columns to read from a file with `present` columns: `columns` is None (all), a list (those present) or a
-    function of the present columns."""
-    if columns is None:
-        return None
-    if callable(columns):
-        columns = columns(present)
-    return [c for c in dict.fromkeys(columns) if c in set(present)]
-
-
 def _columns(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame | None:
     return frame if frame is None else frame[[c for c in dict.fromkeys(columns) if c in frame.columns]]
-
-
-def _read_months(ws: Workspace, months: list[str], key: str, columns=None) -> pd.DataFrame:
-    """schema.FILES[key] of the given processed months (those that exist), one frame; only `columns` when given (see
-    _wanted).
-
-    Like history.earlier_tables, but for named months and a subset of columns: reading twelve months in full to keep
-    one (year-on-year), or every column of a million-post month to keep eight, dominated time and memory at scale."""
-    import pyarrow.parquet as pq
-
-    frames = []
-    for month in months:
-        path = ws.processed(month) / schema.FILES[key]
-        if path.is_file():
-            wanted = None if columns is None else _wanted(columns, pq.read_schema(path).names)
-            frames.append(pd.read_parquet(path, columns=wanted))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _adopted(suggestions: pd.DataFrame | None) -> bool:
@@ -280,8 +253,8 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
             continue
         # the wanted months that lie within `months_of_history` (oldest first, as history.earlier_tables orders them)
         within = [m for m in previous_months(Period.parse(period).months[0], months) if m in wanted]
-        prev_posts = _read_months(ws, within, "posts_clean", post_columns(md))
-        prev_am = _read_months(ws, within, "account_month")
+        prev_posts = read_months(ws, within, schema.FILES["posts_clean"], post_columns(md))
+        prev_am = read_months(ws, within, schema.FILES["account_month"])
         previous[suffix] = (prev_posts if not prev_posts.empty else None, prev_am if not prev_am.empty else None)
     history = None
     if _adopted(suggestions):  # earlier posts only serve the before/after comparison of adopted suggestions
@@ -295,7 +268,7 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     def decay_columns(present: list[str]) -> list[str]:
         return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
 
-    snapshots = _read_months(ws, previous_months(Period.parse(period).months[0], 2), "posts", decay_columns)
+    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), schema.FILES["posts"], decay_columns)
     current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
     snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
     snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
