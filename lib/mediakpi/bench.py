@@ -140,21 +140,11 @@ from pathlib import Path
 from mediakpi.paths import Workspace
 name, data, reports, month = sys.argv[1:5]
 ws = Workspace.of(data, reports)
+from mediakpi.stages import run_stage
 t = time.perf_counter()
-people = None
-if name == "01_ingest":
-    from mediakpi.ingest import ingest_period; ingest_period(ws, month)
-elif name == "02_clean":
-    from mediakpi.clean import clean_period; clean_period(ws, month)
-elif name == "03_score":
-    from mediakpi.scoring import score_period; score_period(ws, month)
-elif name == "04_content":
-    from mediakpi.content import analyse_period; analyse_period(ws, month)
-else:
-    from mediakpi.report import publish
-    res = publish(ws, month, ws.reports(month), lang="zh")
-    people = {"count": len(res.people), "seconds": res.seconds.get("people")}
+res = run_stage(name, ws, month)
 seconds = time.perf_counter() - t
+people = {"count": len(res.people), "seconds": res.seconds.get("people")} if name == "05_report" else None
 print(json.dumps({"seconds": seconds, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                   "children_maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
                   "people": people}))

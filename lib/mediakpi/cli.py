@@ -36,10 +36,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_backfill(args: argparse.Namespace) -> int:
     """Earlier months processed in-process by the same library calls the notebooks make (no kernels, no reports),
     so that baselines and trends have history."""
-    from .clean import clean_period
-    from .ingest import ingest_period
     from .periods import Period, previous_months
-    from .scoring import score_period
+    from .stages import run_stage
 
     ws = Workspace.of(args.data_dir)
     first = Period.parse(args.period).months[0]
@@ -48,9 +46,8 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         if not args.force and (ws.processed(month) / "scorecard.parquet").is_file():
             continue
         started = time.perf_counter()
-        ingest_period(ws, month)
-        clean_period(ws, month)
-        score_period(ws, month)
+        for stage in ("01_ingest", "02_clean", "03_score"):
+            run_stage(stage, ws, month)
         print(f"历史月份 {month} 已处理（{time.perf_counter() - started:.1f}s）")
     return 0
 

@@ -17,17 +17,14 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _run_month(tmp_path: Path, build) -> tuple[Workspace, str | None]:
-    from mediakpi.clean import clean_period
-    from mediakpi.ingest import ingest_period
-    from mediakpi.scoring import score_period
+    from mediakpi.stages import run_stage
 
     ws = Workspace.of(tmp_path / "data", tmp_path / "reports")
     month_dir = ws.raw(MONTH)
     month_dir.mkdir(parents=True)
     named = build(month_dir)
-    ingest_period(ws, MONTH)
-    clean_period(ws, MONTH)
-    score_period(ws, MONTH)
+    for stage in ("01_ingest", "02_clean", "03_score"):
+        run_stage(stage, ws, MONTH)
     return ws, named
 
 

@@ -19,15 +19,10 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 def _stages(ws: Workspace, period: str) -> None:
-    from mediakpi.clean import clean_period
-    from mediakpi.content import analyse_period
-    from mediakpi.ingest import ingest_period
-    from mediakpi.scoring import score_period
+    from mediakpi.stages import run_stage
 
-    ingest_period(ws, period)
-    clean_period(ws, period)
-    score_period(ws, period)
-    analyse_period(ws, period)
+    for stage in ("01_ingest", "02_clean", "03_score", "04_content"):
+        run_stage(stage, ws, period)
 
 
 def _tables(folder: Path) -> dict[str, pd.DataFrame]:
