@@ -68,10 +68,13 @@ def test_batched_parse_equals_parsing_each_table_alone(demo_ws):
         assert kept["source_row"].tolist() == rows.loc[kept.index].tolist()
 
 
-def test_parallel_read_gives_the_same_result(demo_ws):
+@pytest.mark.parametrize("workers, chunks", [(2, None), (1, 7)])
+def test_parallel_or_chunked_work_gives_the_same_result(demo_ws, workers, chunks):
+    """Workers and the cut of the files into chunks (each chunk parsed in its own batches) change nothing."""
     one = ingest_period(demo_ws, MONTH, write=False, workers=1)
-    two = ingest_period(demo_ws, MONTH, write=False, workers=2)
+    two = ingest_period(demo_ws, MONTH, write=False, workers=workers, chunks=chunks)
     assert len(one.posts) > 100
+    assert len(build._chunks(_jobs(demo_ws), 7)) == 7
     pd.testing.assert_frame_equal(one.posts, two.posts)
     pd.testing.assert_frame_equal(one.account_daily, two.account_daily)
     pd.testing.assert_frame_equal(one.quarantine, two.quarantine)

@@ -314,6 +314,8 @@ def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
 
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes (~1 s: they import pandas) costs more than it saves
+CHUNKS_PER_WORKER = 4     # chunks of files per worker: balances the load, bounds each worker's text in memory
+TABLE_SEQ_STRIDE = 1_000_000  # _seq = file index × stride + table number within the file (file order, then table)
 _WORKER_REGISTRY: Registry | None = None
 
 
@@ -324,54 +326,136 @@ def _worker_init(registry: Registry) -> None:
 
 
 def _read_job(job: tuple, registry: Registry | None = None) -> tuple[FileRecord, list[Table]]:
-    """Read one file: checksum, kind, tables found (runs in a worker process for large months)."""
+    """Read one file: checksum, kind, tables found."""
     i, path, rel, month, folder = job
     rec = FileRecord(i, path, rel, month, folder, _sha256(path), path.stat().st_mtime)
     return rec, _read_file(rec, registry or _WORKER_REGISTRY)
 
 
-def _read_all(jobs: list[tuple], registry: Registry, workers: int | None):
-    """(record, tables) of every file, in the order of `jobs` whatever the number of workers (so results are
-    deterministic). Reading dominates large months and is independent per file, so it runs in worker processes
-    ("spawn": forking a process that already runs pyarrow threads can deadlock); if the pool cannot start (e.g. a
-    script without an `if __name__ == "__main__":` guard), it falls back to reading in this process."""
+@dataclass
+class _Chunk:
+    """What reading and parsing a run of files gives: their records (counts filled in) and typed frames only; the
+    text cells stay in the process that read them."""
+    recs: list[FileRecord]
+    platform: dict[str, list[pd.DataFrame]]
+    team: dict[str, list[pd.DataFrame]]
+    quarantine: list[pd.DataFrame]
+
+
+def _process_chunk(jobs: list[tuple], registry: Registry | None = None) -> _Chunk:
+    """Read, parse and validate a run of files (in a worker process for large months). Tables of one layout and
+    header set are parsed together (one pass per layout, not one per file); the result does not depend on how the
+    files are cut into chunks: row order is settled later by (file, table, row)."""
+    registry = registry or _WORKER_REGISTRY
+    out = _Chunk([], {"posts": [], "account_daily": []}, {t: [] for t in team_tables()}, [])
+    pending: dict[tuple, list[_Pending]] = {}
+    for job in jobs:
+        rec, tables = _read_job(job, registry)
+        out.recs.append(rec)
+        for number, t in enumerate(tables, start=1):
+            seq = rec.index * TABLE_SEQ_STRIDE + number
+            ign = sum(t.ignored.values())
+            rec.rows_ignored += ign
+            if ign:
+                rec.messages.append("；".join(f"{k} {v} 行未计入" for k, v in t.ignored.items()) + "。")
+            if t.candidate.kind == "team":
+                _team_table(rec, t, seq, registry, out)
+                continue
+            lay = registry.layout(t.candidate.id)
+            rec.kind = "platform_export"
+            rec.layouts.append(lay.id)
+            rec.platform = rec.platform or lay.platform
+            if lay.spec.target == "ignore":
+                rec.rows_ignored += len(t.data)
+                rec.messages.append(f"“{lay.spec.title}”表（{len(t.data)} 行）按设计不入库。")
+                continue
+            # parsed below, together with every other table of the same layout and header set
+            key = (lay.id, tuple((c, t.headers[pos], unit) for c, (pos, unit) in t.columns.items()))
+            pending.setdefault(key, []).append(_Pending(rec, t, seq))
+    for items in pending.values():
+        df, _, target, bad_parts = _parse_batch(items, registry)
+        out.quarantine.extend(bad_parts)
+        out.platform[target].append(df)
+    return out
+
+
+def _team_table(rec: FileRecord, t: Table, seq: int, registry: Registry, out: _Chunk) -> None:
+    rec.kind = "team_table" if rec.kind != "platform_export" else rec.kind
+    rec.tables.append(t.candidate.id)
+    df, reasons = parse_team_table(t, registry)
+    df = df.assign(source_file=rec.rel, source_row=(df.index.to_numpy() + 1), _file=rec.index, _month=rec.month)
+    dtypes = team_table_dtypes(t.candidate.id)
+    typed = _conform(df, dtypes, {"platform_name": STRING, "_file": INT, "_month": STRING})
+    typed.index = df.index
+    kept, bad = validate(typed, t.candidate.id, reasons)
+    if "platform" in typed.columns:
+        unknown = typed.loc[kept.index, "platform"].dropna()
+        unknown = unknown[~unknown.isin(list(registry.config.platform_names))]
+        for row, name in list(unknown.items())[:5]:
+            rec.messages.append(f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
+                                f"这一行照常保留，但不会匹配到任何导出。")
+    rec.rows_read += len(df)
+    rec.rows_quarantined += len(bad)
+    if not bad.empty:
+        out.quarantine.append(_quarantine_rows(rec, t, bad, t.candidate.id).assign(_seq=seq))
+    out.team[t.candidate.id].append(kept)
+
+
+def _chunks(jobs: list[tuple], n: int) -> list[list[tuple]]:
+    """`jobs` cut into `n` runs of about equal total file size (a few big exports weigh as much as many small ones)."""
+    if n <= 1 or len(jobs) <= 1:
+        return [jobs]
+    sizes = np.array([max(1, j[1].stat().st_size) for j in jobs], dtype=np.int64)
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(1, n) * sizes.sum() / n)
+    cuts = [0, *sorted(set(int(b) + 1 for b in bounds if 0 <= b < len(jobs) - 1)), len(jobs)]
+    return [jobs[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _process_all(jobs: list[tuple], registry: Registry, workers: int | None, chunks: int | None = None):
+    """_Chunk results for every file, in the order of `jobs` whatever the number of workers or chunks (so results
+    are deterministic). Reading and parsing dominate large months and are independent per file, so they run in
+    worker processes ("spawn": forking a process that already runs pyarrow threads can deadlock) that send back
+    typed frames only; if the pool cannot start (e.g. a script without an `if __name__ == "__main__":` guard), the
+    files are processed in this process."""
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_FILES else 1
-    if workers > 1 and len(jobs) > 1:
+    runs = _chunks(jobs, chunks if chunks is not None else (workers * CHUNKS_PER_WORKER if workers > 1 else 1))
+    if workers > 1 and len(runs) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
-                                     initargs=(registry,)) as pool:
-                results = list(pool.map(_read_job, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8)))))
-            yield from results
+            with ProcessPoolExecutor(min(workers, len(runs)), mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_worker_init, initargs=(registry,)) as pool:
+                yield from pool.map(_process_chunk, runs)
             return
         except (BrokenProcessPool, RuntimeError, OSError):
             pass
-    for job in jobs:
-        yield _read_job(job, registry)
+    for run in runs:
+        yield _process_chunk(run, registry)
 
 
 def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, write: bool = True,
-                  workers: int | None = None) -> IngestResult:
+                  workers: int | None = None, chunks: int | None = None) -> IngestResult:
     """Read data/raw/<m>/ for every month of `period` and write the processed tables to ws.processed(period).
 
     Returns an IngestResult (manifest DataFrame, totals, plain-Chinese messages, the tables). With write=False nothing
-    is written (tests, previews). Never writes under data/raw. `workers`: processes that read files in parallel
-    (None: one per core when there are at least PARALLEL_MIN_FILES files, else 1); the result does not depend on it.
+    is written (tests, previews). Never writes under data/raw. `workers`: processes that read and parse files in
+    parallel (None: one per core when there are at least PARALLEL_MIN_FILES files, else 1); `chunks`: runs of files
+    the work is cut into (None: CHUNKS_PER_WORKER per worker). The result depends on neither.
     """
     # millions of short-lived cell objects: the cyclic GC would rescan them again and again (it doubled the run time)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _ingest_period(ws, period, registry, write, workers)
+        return _ingest_period(ws, period, registry, write, workers, chunks)
     finally:
         if enabled:
             gc.enable()
 
 
-def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None) -> IngestResult:
+def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None,
+                   chunks: int | None) -> IngestResult:
     per = Period.parse(period)
     registry = registry or load_registry()
     jobs = []
@@ -384,67 +468,23 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
         jobs.append((i, p, shown, month, folder))
     recs: list[FileRecord] = []
 
-    # pass 1: read and parse every file; validate rows; keep typed frames only
+    # pass 1: read, parse and validate every file (failing rows quarantined); typed frames only come back
     platform_parts: dict[str, list[pd.DataFrame]] = {"posts": [], "account_daily": []}
     team_parts: dict[str, list[pd.DataFrame]] = {t: [] for t in team_tables()}
     quarantine: list[pd.DataFrame] = []
     seen_sha: dict[str, str] = {}
-    pending: dict[tuple, list[_Pending]] = {}
-    seq = 0  # processing order of tables: the quarantine keeps it, and it breaks ties when de-duplicating
-    for rec, tables in _read_all(jobs, registry, workers):
-        recs.append(rec)
-        if rec.sha256 in seen_sha:
-            rec.messages.insert(0, f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
-        else:
-            seen_sha[rec.sha256] = rec.rel
-        for t in tables:
-            seq += 1
-            ign = sum(t.ignored.values())
-            rec.rows_ignored += ign
-            if ign:
-                rec.messages.append("；".join(f"{k} {v} 行未计入" for k, v in t.ignored.items()) + "。")
-            if t.candidate.kind == "team":
-                rec.kind = "team_table" if rec.kind != "platform_export" else rec.kind
-                rec.tables.append(t.candidate.id)
-                df, reasons = parse_team_table(t, registry)
-                df = df.assign(source_file=rec.rel, source_row=(df.index.to_numpy() + 1), _file=rec.index, _month=rec.month)
-                dtypes = team_table_dtypes(t.candidate.id)
-                typed = _conform(df, dtypes, {"platform_name": STRING, "_file": INT, "_month": STRING})
-                typed.index = df.index
-                kept, bad = validate(typed, t.candidate.id, reasons)
-                if "platform" in typed.columns:
-                    unknown = typed.loc[kept.index, "platform"].dropna()
-                    unknown = unknown[~unknown.isin(list(registry.config.platform_names))]
-                    for row, name in list(unknown.items())[:5]:
-                        rec.messages.append(f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
-                                            f"这一行照常保留，但不会匹配到任何导出。")
-                rec.rows_read += len(df)
-                rec.rows_quarantined += len(bad)
-                if not bad.empty:
-                    quarantine.append(_quarantine_rows(rec, t, bad, t.candidate.id).assign(_seq=seq))
-                team_parts[t.candidate.id].append(kept)
-                continue
-            lay = registry.layout(t.candidate.id)
-            rec.kind = "platform_export"
-            rec.layouts.append(lay.id)
-            rec.platform = rec.platform or lay.platform
-            if lay.spec.target == "ignore":
-                rec.rows_ignored += len(t.data)
-                rec.messages.append(f"“{lay.spec.title}”表（{len(t.data)} 行）按设计不入库。")
-                continue
-            # parsed later, together with every other table of the same layout and header set
-            key = (lay.id, tuple((c, t.headers[pos], unit) for c, (pos, unit) in t.columns.items()))
-            pending.setdefault(key, []).append(_Pending(rec, t, seq))
-
-    # pass 1b: one parse + one validation per layout (thousands of small files cost one pass each, not one per file)
-    # smallest batches first, and each table's text cells are released once parsed: the peak is then the text of
-    # the month plus one batch's working set (the output does not depend on this order: see _seq)
-    for items in sorted(pending.values(), key=lambda its: sum(len(it.table.data) for it in its)):
-        df, reasons, target, bad_parts = _parse_batch(items, registry)
-        quarantine.extend(bad_parts)
-        platform_parts[target].append(df)
-        for it in items:
-            it.table.data = it.table.data.iloc[:0]
+    for chunk in _process_all(jobs, registry, workers, chunks):
+        for rec in chunk.recs:
+            recs.append(rec)
+            if rec.sha256 in seen_sha:
+                rec.messages.insert(0, f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
+            else:
+                seen_sha[rec.sha256] = rec.rel
+        for target, parts in chunk.platform.items():
+            platform_parts[target].extend(parts)
+        for name, parts in chunk.team.items():
+            team_parts[name].extend(parts)
+        quarantine.extend(chunk.quarantine)
 
     # the roster (all months; each file prefers its own month's roster)
     roster = _concat(team_parts["roster"], team_table_dtypes("roster"))
