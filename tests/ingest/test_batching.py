@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -82,3 +83,40 @@ def test_parallel_or_chunked_work_gives_the_same_result(demo_ws, workers, chunks
     for name in one.team:
         pd.testing.assert_frame_equal(one.team[name], two.team[name])
     assert one.messages == two.messages
+
+
+def test_ids_from_distinct_titles_equal_the_per_row_formula():
+    """stable_id / title_day_key normalise each distinct title once; the ids must be what the per-row formula gives
+    (ids of earlier processed months must keep matching)."""
+    from mediakpi.ingest.parse import stable_id, title_day_key
+
+    titles = pd.Series(["Ａ　标题\u2028一", "a b", None, "İstanbul Σ", "a b", "x\x1cy_z—w", "", "Ａ　标题\u2028一"],
+                       dtype="string")
+    n = len(titles)
+    plat = pd.Series(["douyin"] * n, dtype="string")
+    acc = pd.Series(["号"] * n, dtype="string")
+    when = pd.Series(pd.to_datetime(["2026-10-01 08:00:01"] * (n - 1) + [None])).dt.tz_localize("Asia/Shanghai")
+
+    t = titles.fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
+    w = when.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string").fillna("")
+    key = plat + "\x1f" + acc + "\x1f" + t + "\x1f" + w
+    expected = ["h:%016x" % v for v in pd.util.hash_array(key.to_numpy(dtype=object), categorize=False).tolist()]
+    assert stable_id(plat, acc, titles, when).tolist() == expected
+
+    t2 = titles.fillna("").str.normalize("NFKC").str.replace(r"[\s\W_]+", "", regex=True).str.lower()
+    day = when.dt.strftime("%Y-%m-%d").astype("string").fillna("")
+    assert title_day_key(plat, acc, titles, when).tolist() == (plat + "|" + acc + "|" + t2 + "|" + day).tolist()
+
+
+def test_newest_last_is_a_stable_sort_with_nulls_last():
+    rng = np.random.default_rng(3)
+    n = 500
+    snap = pd.Series(pd.to_datetime("2026-10-01") + pd.to_timedelta(rng.integers(0, 5, n), unit="D"))
+    snap[rng.random(n) < 0.1] = pd.NaT
+    df = pd.DataFrame({"_prio": rng.integers(0, 2, n), "snapshot_at": snap.dt.tz_localize("Asia/Shanghai"),
+                       "_mtime": rng.integers(0, 3, n).astype(float), "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
+                       "_file": rng.integers(0, 4, n)})
+    df.loc[rng.random(n) < 0.1, "_mtime"] = np.nan
+    keys = ["_prio", "snapshot_at", "_mtime", "_views", "_file"]
+    expected = df.sort_values(keys, kind="stable").index.to_numpy()
+    assert build._newest_last(df, keys).tolist() == expected.tolist()

@@ -631,6 +631,24 @@ def _concat(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _newest_last(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Row positions in the order `df.sort_values(keys, kind="stable")` gives (nulls last), for numeric and datetime
+    keys: one np.lexsort over int64/float64 arrays instead of pandas' multi-key sort over a million rows."""
+    arrays = []
+    for k in reversed(keys):
+        col = df[k]
+        if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
+            v = col.to_numpy(dtype="datetime64[ns]") if getattr(col.dtype, "tz", None) is None \
+                else col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            na = np.isnat(v)
+            v = v.astype(np.int64)
+        else:
+            v = col.to_numpy(dtype="float64", na_value=np.nan)
+            na = np.isnan(v)
+        arrays += [np.where(na, 0, v), na]        # within a key: values first, nulls after (na_position="last")
+    return np.lexsort(arrays)
+
+
 def _count_dropped(dropped: pd.Series, by_file: dict[int, FileRecord]) -> None:
     for f, n in dropped.value_counts().items():
         by_file[int(f)].duplicates_merged += int(n)
@@ -665,21 +683,30 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     if "post_id" not in df.columns:
         df["post_id"] = pd.NA
     df["post_id"] = df["post_id"].astype("string")
-    # rows without a platform id adopt the id of the same article (title + day) from a file that has one
-    has = df["post_id"].notna()
+    # rows without a platform id adopt the id of the same article (title + day) from a file that has one; only
+    # accounts with rows of both kinds can adopt anything, so the keys are built for those rows alone
+    has = df["post_id"].notna().to_numpy(dtype=bool)
     if has.any() and (~has).any():
-        df["_match"] = title_day_key(df["platform"], df["account"], df["title"], df["published_at"])
-        ids = df.loc[has, ["_match", "post_id"]].drop_duplicates()
-        unique = ids.groupby("_match")["post_id"].nunique()
-        ids = ids[ids["_match"].isin(unique[unique == 1].index)].drop_duplicates("_match").set_index("_match")["post_id"]
-        df.loc[~has, "post_id"] = df.loc[~has, "_match"].map(ids).astype("string")
+        acct = df.groupby(["platform", "account"], sort=False, dropna=False).ngroup().to_numpy()
+        both = np.bincount(acct[has], minlength=acct.max() + 1).astype(bool) \
+            & np.bincount(acct[~has], minlength=acct.max() + 1).astype(bool)
+        mixed = both[acct]
+        if mixed.any():
+            sub = df.loc[mixed]
+            match = title_day_key(sub["platform"], sub["account"], sub["title"], sub["published_at"])
+            with_id = has[mixed]
+            ids = pd.DataFrame({"_match": match[with_id], "post_id": sub["post_id"][with_id]}).drop_duplicates()
+            unique = ids.groupby("_match")["post_id"].nunique()
+            ids = ids[ids["_match"].isin(unique[unique == 1].index)].drop_duplicates("_match").set_index("_match")["post_id"]
+            adopt = match[~with_id].map(ids).astype("string")
+            df.loc[adopt.index, "post_id"] = adopt
     missing = df["post_id"].isna()
     if missing.any():
         df.loc[missing, "post_id"] = stable_id(df.loc[missing, "platform"], df.loc[missing, "account"],
                                                df.loc[missing, "title"], df.loc[missing, "published_at"])
     views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     df["_views"] = views
-    df = df.sort_values(["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"], kind="stable")
+    df = df.iloc[_newest_last(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "post_id"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
     df = df[~dup].sort_values(["platform", "account", "published_at", "post_id"], kind="stable")
@@ -693,7 +720,7 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     if not parts:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
     df = pd.concat(parts, ignore_index=True)
-    df = df.sort_values(["snapshot_at", "_mtime", "_file", "_order", "_seq"], kind="stable")
+    df = df.iloc[_newest_last(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "date"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
     df = df[~dup].sort_values(["platform", "account", "date"], kind="stable")
