@@ -206,7 +206,9 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
     table.columns = cols
     df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
     if "platform" in df.columns:
-        codes = df["platform"].map(lambda x: registry.platform_code(x) if isinstance(x, str) else None)
+        names = pd.unique(df["platform"].astype(object))       # once per distinct name (a calendar repeats them)
+        lookup = {x: registry.platform_code(x) if isinstance(x, str) else None for x in names}
+        codes = df["platform"].astype(object).map(lookup)
         df["platform_name"] = df["platform"]
         df["platform"] = codes.astype("string").fillna(df["platform"].astype("string"))
     return df, reasons

@@ -16,6 +16,26 @@ _MAG = {"万": 1e4, "w": 1e4, "亿": 1e8, "千": 1e3, "k": 1e3}
 _COUNT_UNITS = {"", "次播放", "次", "条", "个", "人"}
 
 
+def on_distinct(s: pd.Series, fn):
+    """fn applied once per distinct cell, its result spread back over the rows of `s`.
+
+    fn takes the distinct cells as a Series (object dtype, index 0..k-1; a null cell stays null) and returns a Series
+    or a Parsed aligned to them. Exports repeat their cells a great deal (是/否, 10万+, the same slot time, the same
+    title), and text parsing costs per cell, so it pays to parse each distinct text once."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    if len(uniques) == len(s):
+        res = fn(s.astype(object).reset_index(drop=True))
+    else:
+        res = fn(pd.Series(uniques, dtype=object))
+
+    def spread(r: pd.Series) -> pd.Series:
+        out = r.iloc[codes] if len(uniques) != len(s) else r
+        return out.set_axis(s.index)
+    if isinstance(res, Parsed):
+        return Parsed(spread(res.values), spread(res.bad), spread(res.lower_bound))
+    return spread(res)
+
+
 @dataclass
 class Parsed:
     values: pd.Series        # float64, NaN where missing or bad
@@ -67,7 +87,7 @@ def parse_numbers(s: pd.Series, form: str, placeholders: frozenset[str], sentine
     if not rest.any():
         false = pd.Series(False, index=s.index)
         return Parsed(values, false, false.copy())
-    slow = _parse_slow(raw[rest], form, placeholders, sentinels, unit_hint)
+    slow = on_distinct(raw[rest], lambda u: _parse_slow(u, form, placeholders, sentinels, unit_hint))
     values = values.copy()
     values[rest] = slow.values
     bad = pd.Series(False, index=s.index)
@@ -156,6 +176,10 @@ _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "不是", "非原创
 
 
 def parse_bool(s: pd.Series, placeholders: frozenset[str]) -> Parsed:
+    return on_distinct(s, lambda u: _parse_bool(u, placeholders))
+
+
+def _parse_bool(s: pd.Series, placeholders: frozenset[str]) -> Parsed:
     t = normalise_text(s)
     missing = placeholder_mask(t, placeholders)
     yes = t.isin(_TRUE).fillna(False).astype(bool)

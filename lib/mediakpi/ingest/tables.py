@@ -139,9 +139,14 @@ def _stripped(cells: pd.DataFrame) -> np.ndarray:
     One vectorised call over the flattened grid: per-column pandas calls cost more than the work itself on the many
     small files of a month, and the table logic below works on plain numpy arrays for the same reason."""
     arr = cells.to_numpy(dtype=object)
-    # object dtype on purpose: a round trip through Arrow strings costs more than the strip itself
-    flat = pd.Series(arr.ravel(), dtype=object).str.strip().fillna("")
-    return flat.to_numpy(dtype=object).reshape(arr.shape)
+    flat = arr.ravel().tolist()
+    try:  # the readers give str cells: one list comprehension (str.strip is what pandas' .str.strip calls)
+        done = [c.strip() for c in flat]
+    except AttributeError:  # a frame built elsewhere may hold None/NaN: pandas' null-aware path
+        done = pd.Series(flat, dtype=object).str.strip().fillna("").tolist()
+    out = np.empty(len(done), dtype=object)
+    out[:] = done
+    return out.reshape(arr.shape)
 
 
 def _matching(values: np.ndarray, wanted: frozenset[str] | set[str], short: int | None = None) -> np.ndarray:
