@@ -108,15 +108,18 @@ def test_ids_from_distinct_titles_equal_the_per_row_formula():
     assert title_day_key(plat, acc, titles, when).tolist() == (plat + "|" + acc + "|" + t2 + "|" + day).tolist()
 
 
-def test_newest_last_is_a_stable_sort_with_nulls_last():
+def test_stable_order_is_a_stable_sort_with_nulls_last():
     rng = np.random.default_rng(3)
     n = 500
     snap = pd.Series(pd.to_datetime("2026-10-01") + pd.to_timedelta(rng.integers(0, 5, n), unit="D"))
     snap[rng.random(n) < 0.1] = pd.NaT
     df = pd.DataFrame({"_prio": rng.integers(0, 2, n), "snapshot_at": snap.dt.tz_localize("Asia/Shanghai"),
                        "_mtime": rng.integers(0, 3, n).astype(float), "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
-                       "_file": rng.integers(0, 4, n)})
+                       "_file": rng.integers(0, 4, n),
+                       "account": pd.array(rng.choice(["b", "a", "号", "Ab", None], n), dtype="string")})
     df.loc[rng.random(n) < 0.1, "_mtime"] = np.nan
     keys = ["_prio", "snapshot_at", "_mtime", "_views", "_file"]
+    assert build._stable_order(df, ["account", "_file"]).tolist() == \
+        df.sort_values(["account", "_file"], kind="stable").index.tolist()
     expected = df.sort_values(keys, kind="stable").index.to_numpy()
-    assert build._newest_last(df, keys).tolist() == expected.tolist()
+    assert build._stable_order(df, keys).tolist() == expected.tolist()

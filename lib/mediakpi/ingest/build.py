@@ -633,13 +633,16 @@ def _concat(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _newest_last(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Row positions in the order `df.sort_values(keys, kind="stable")` gives (nulls last), for numeric and datetime
-    keys: one np.lexsort over int64/float64 arrays instead of pandas' multi-key sort over a million rows."""
+def _stable_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Row positions in the order `df.sort_values(keys, kind="stable")` gives (nulls last): one np.lexsort over
+    int64/float64 arrays (text keys as their sorted codes) instead of pandas' multi-key sort over a million rows."""
     arrays = []
     for k in reversed(keys):
         col = df[k]
-        if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
+        if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
+            v, _ = pd.factorize(col, sort=True, use_na_sentinel=True)    # code order = text order
+            na = v < 0
+        elif isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
             v = col.to_numpy(dtype="datetime64[ns]") if getattr(col.dtype, "tz", None) is None \
                 else col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
             na = np.isnat(v)
@@ -708,10 +711,11 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
                                                df.loc[missing, "title"], df.loc[missing, "published_at"])
     views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     df["_views"] = views
-    df = df.iloc[_newest_last(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])]
+    df = df.iloc[_stable_order(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "post_id"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
-    df = df[~dup].sort_values(["platform", "account", "published_at", "post_id"], kind="stable")
+    df = df[~dup]
+    df = df.iloc[_stable_order(df, ["platform", "account", "published_at", "post_id"])]
     _count_kept(df["_file"], by_file)
     return _conform(df, POSTS, _extra_dtypes(df, registry, POSTS))
 
@@ -722,10 +726,11 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     if not parts:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
     df = pd.concat(parts, ignore_index=True)
-    df = df.iloc[_newest_last(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
+    df = df.iloc[_stable_order(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "date"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
-    df = df[~dup].sort_values(["platform", "account", "date"], kind="stable")
+    df = df[~dup]
+    df = df.iloc[_stable_order(df, ["platform", "account", "date"])]
     _count_kept(df["_file"], by_file)
     extra = {"snapshot_at": TIMESTAMP, "layout": STRING}
     extra.update({k: v for k, v in _extra_dtypes(df, registry, ACCOUNT_DAILY).items() if k not in POSTS_EXTRA})
