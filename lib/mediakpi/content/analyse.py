@@ -162,11 +162,13 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
                   calendar_match: pd.DataFrame | None = None, suggestions: pd.DataFrame | None = None,
                   history_posts: pd.DataFrame | None = None, previous: dict | None = None,
                   snapshots: pd.DataFrame | None = None, cfg: ContentConfig | None = None,
-                  md: MetricDictionary | None = None) -> ContentResult:
+                  md: MetricDictionary | None = None, decay: tuple[pd.DataFrame, str] | None = None) -> ContentResult:
     """The pure core of analyse_period (no file access): every table from DataFrames.
 
     previous: {"mom": (posts_clean, account_month), "yoy": (…)} of the earlier periods (either may be missing).
     history_posts: posts published before the period (for before/after windows), any posts-like frame.
+    decay: engagement_decay(snapshots) when the caller already has it (analyse_period computes it first and lets
+    the snapshots go before the rest of the analysis, to keep the peak memory down).
     """
     cfg = cfg or load_content_config()
     md = md or load_metrics()
@@ -196,7 +198,8 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
             ranked = everything[order].sort_values(na_position="first").index
             keys = everything.loc[ranked, ["platform", "account", "post_id"]]
             everything = everything.loc[ranked[~keys.duplicated(keep="last").to_numpy()]].reset_index(drop=True)
-    decay, decay_note = engagement_decay(snapshots if snapshots is not None else posts_clean)
+    decay, decay_note = decay if decay is not None else \
+        engagement_decay(snapshots if snapshots is not None else posts_clean)
     notes.append(decay_note)
     result = ContentResult(
         period=period,
@@ -240,6 +243,20 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     account_month = _read(folder, "account_month", notes, "账号月度粉丝")
     calendar_match = _read(folder, "calendar_match", notes, "排期匹配")
     suggestions = _read(folder, schema.team_file("suggestions"), [], "优化建议记录")
+    # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
+    # components only from a file without an `interactions` column
+    def decay_columns(present: list[str]) -> list[str]:
+        return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
+
+    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), schema.FILES["posts"], decay_columns)
+    current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
+    snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
+    snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
+    if snapshots is not None and "interactions" in snapshots.columns:  # the components are not read then
+        snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
+    # the decay table first: three months of snapshots are then released before the rest of the analysis
+    decay = engagement_decay(snapshots if snapshots is not None else posts_clean)
+    del snapshots, snaps, current_raw
     months = cfg.comparison.months_of_history
     prev_months, yoy_months = earlier_period_months(period)
     previous = {}
@@ -263,20 +280,9 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
                                             columns=strategy_columns(md)), strategy_columns(md))
         except Exception as exc:  # history is context only
             notes.append(f"读取往期作品失败（{exc}），前后对比只用本期数据。")
-    # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
-    # components only from a file without an `interactions` column
-    def decay_columns(present: list[str]) -> list[str]:
-        return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
-
-    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), schema.FILES["posts"], decay_columns)
-    current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
-    snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
-    snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
-    if snapshots is not None and "interactions" in snapshots.columns:  # the components are not read then
-        snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
     result = analyse_posts(period, posts_clean, account_month=account_month, calendar_match=calendar_match,
-                           suggestions=suggestions, history_posts=history, previous=previous, snapshots=snapshots,
-                           cfg=cfg, md=md)
+                           suggestions=suggestions, history_posts=history, previous=previous, cfg=cfg, md=md,
+                           decay=decay)
     result.notes = notes + result.notes
     if write:
         write_tables(ws, result)
