@@ -1,7 +1,6 @@
 """The runner's guarantees, on tiny notebooks (fast): checks before anything runs, failure keeps what was published,
 one run per period at a time, and the run record."""
 import json
-import shutil
 from pathlib import Path
 
 import nbformat

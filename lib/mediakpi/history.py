@@ -1,6 +1,7 @@
 """Earlier months from data/processed/, for baselines and trends (no stage reads another period's raw files)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .paths import Workspace
@@ -58,17 +59,46 @@ def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months
                  columns: list[str] | None = None) -> pd.DataFrame:
     """Posts published before the period: those still listed in this period's (cumulative) exports, plus those kept in
     earlier processed months; one row per post (the newest snapshot wins). `columns` limits what is read from the
-    earlier months (the keys and `published_at`/`snapshot_at` are always read)."""
+    earlier months and kept of the current posts (the keys and `published_at`/`snapshot_at` always are)."""
     start = Period.parse(period).start
+    current = current_posts
     if columns is not None:
         columns = list(dict.fromkeys(["platform", "account", "post_id", "published_at", "snapshot_at", *columns]))
+        wanted = set(columns)
+        # a million current posts carry dozens of columns: select the few wanted ones before any row is copied
+        current = current_posts[[c for c in current_posts.columns if c in wanted]]
     earlier = earlier_tables(ws, period, "posts.parquet", months, columns=columns)
-    parts = [current_posts[current_posts["published_at"] < start]]
+    parts = [current[current["published_at"] < start]]
     if not earlier.empty:
         parts.append(earlier.drop(columns=["history_month"]))
     hist = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else current_posts.iloc[0:0]
     if hist.empty:
         return hist
     order = "snapshot_at" if "snapshot_at" in hist.columns else "published_at"
-    hist = hist.sort_values(order, na_position="first")
-    return hist.drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
+    key = row_keys(hist, ["platform", "account", "post_id"])
+    if key is None:   # too many distinct keys for one int64
+        hist = hist.sort_values(order, na_position="first")
+        return hist.drop_duplicates(["platform", "account", "post_id"], keep="last").reset_index(drop=True)
+    # what sort_values + drop_duplicates(keep="last") give, with one row copy instead of two: the sort order as
+    # sort_values computes it (Series.sort_values orders exactly as DataFrame.sort_values by one column), then the
+    # last row per integer key
+    hist = hist.reset_index(drop=True)
+    indexer = hist[order].sort_values(na_position="first").index.to_numpy()
+    last = ~pd.Series(key[indexer]).duplicated(keep="last").to_numpy()
+    return hist.take(indexer[last]).reset_index(drop=True)
+
+
+def row_keys(frame: pd.DataFrame, columns: list[str]) -> np.ndarray | None:
+    """One int64 per row such that two rows get the same number exactly when they agree on all `columns` (a missing
+    value equals a missing value, as in drop_duplicates); None when the combinations do not fit in int64."""
+    from .clean.fastops import text_codes   # late import: the clean package imports this module
+
+    key = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for col in columns:
+        codes, n = text_codes(frame[col])
+        size *= max(n, 1)
+        if size >= 2**62:
+            return None
+        key = key * np.int64(max(n, 1)) + codes
+    return key

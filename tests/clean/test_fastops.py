@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from mediakpi.clean.calendar import _candidates, _title_tier, _title_tiers, normalise_title, normalise_titles
+from mediakpi.clean.calendar import normalise_title, normalise_titles
 from mediakpi.clean.fastops import group_searchsorted, range_kth, range_median
 from mediakpi.clean.plausibility import modified_z, modified_z_by
 
@@ -40,13 +40,6 @@ def test_normalise_titles_equals_normalise_title():
     assert normalise_titles(odd).tolist() == [normalise_title(t) for t in odd]
 
 
-def test_title_tiers_equals_title_tier():
-    a = pd.Series(["abcdefghij", "abcdefgh", "abc", "", "abcdefghxy", "same", "abcdefghij"])
-    b = pd.Series(["abcdefghij", "abcdefghijkl", "abcdef", "x", "abcdefghzz", "same", "abcdefgh"])
-    expected = [np.nan if (t := _title_tier(x, y, 8)) is None else t for x, y in zip(a, b)]
-    assert np.array_equal(_title_tiers(a, b, 8), expected, equal_nan=True)
-
-
 def test_modified_z_by_equals_per_group_loop():
     rng = np.random.default_rng(3)
     vals = pd.Series(rng.normal(size=60))
@@ -62,20 +55,56 @@ def test_modified_z_by_equals_per_group_loop():
     pd.testing.assert_series_equal(got, ref, check_exact=True, check_names=False)
 
 
-def test_candidates_is_the_windowed_merge():
-    ts = lambda s: pd.Timestamp(s, tz="Asia/Shanghai")  # noqa: E731
-    cal = pd.DataFrame({"item_id": ["i1", "i2", "i3"], "platform": ["douyin", "wechat", "douyin"],
-                        "account": ["A", "W", "A"],
-                        "planned_at": [ts("2026-10-05 10:00"), ts("2026-10-06 23:00"), pd.NaT], "_t": ["x", "y", "z"]})
-    po = pd.DataFrame({"platform": ["douyin", "douyin", "wechat", "douyin", "wechat"], "account": ["A", "A", "W", "A", "W"],
-                       "post_id": ["p1", "p2", "p3", "p4", "p5"], "title": list("abcde"),
-                       "published_at": [ts("2026-10-09 09:00"), ts("2026-10-03 11:00"), ts("2026-10-06 00:00"),
-                                        ts("2026-10-20 10:00"), pd.NaT],
-                       "_pidx": range(5), "_t": list("abcde"), "_date_only": [False, False, True, False, False]})
-    got = _candidates(cal, po, 72)
-    full = cal.merge(po, on=["platform", "account"], how="inner", suffixes=("_cal", "_post"))
-    near = (full["published_at"] - full["planned_at"]).abs() <= pd.Timedelta(hours=72)
-    same_day = full["published_at"].dt.normalize() == full["planned_at"].dt.normalize()
-    want = full[(near | same_day).fillna(False)].reset_index(drop=True)
-    pd.testing.assert_frame_equal(got[want.columns][got["post_id"].isin(want["post_id"])].reset_index(drop=True), want)
-    assert set(got["post_id"]) >= set(want["post_id"]) and "p4" not in set(got["post_id"])
+def test_range_median_with_ties_and_negatives_matches_numpy():
+    rng = np.random.default_rng(4)
+    v = rng.integers(-20, 20, size=5000).astype(float)          # many ties, negative values
+    lo = rng.integers(0, 5000, 1500)
+    hi = np.minimum(lo + rng.integers(0, 600, 1500), 5000)
+    expected = np.array([np.median(v[a:b]) if b > a else np.nan for a, b in zip(lo, hi)])
+    assert np.array_equal(range_median(v, lo, hi), expected, equal_nan=True)
+    assert np.array_equal(range_median(np.array([7.0]), [0, 0], [1, 0]), [7.0, np.nan], equal_nan=True)
+    assert len(range_median(np.zeros(0), [], [])) == 0
+
+
+def test_dense_rank_and_text_codes():
+    from mediakpi.clean.fastops import dense_rank, text_codes
+
+    v = np.array([3.0, 1.0, 2.0, 3.0, 1e300, -5.0])
+    rank, distinct = dense_rank(v)
+    assert distinct.tolist() == [-5.0, 1.0, 2.0, 3.0, 1e300] and np.array_equal(distinct[rank], v)
+    for s in (pd.Series(["a", None, "b", "a", None], dtype="string"), pd.Series(["a", None, "a"], dtype=object),
+              pd.Series([], dtype="string"),
+              pd.concat([pd.Series(["x", "y"], dtype="string"), pd.Series(["y", None], dtype="string")],
+                        ignore_index=True)):
+        codes, n = text_codes(s)
+        ref, uniques = pd.factorize(s, use_na_sentinel=False)
+        assert n == len(uniques) and len(set(zip(codes.tolist(), ref.tolist()))) == n   # the same partition
+
+
+def test_group_order_and_searchsorted_any_time_resolution():
+    """Whole-second times pack into one int64 key; nanosecond times over a long span take the fallback (dense time
+    ranks); both give what lexsort / a per-group searchsorted give."""
+    from mediakpi.clean.fastops import _packed_keys, group_order
+
+    rng = np.random.default_rng(5)
+    for scale, extra, packs in ((1_000_000_000, 0, True), (1, 10**18, False), (1, 0, True)):
+        g = rng.integers(0, 6, 3000)
+        t = rng.integers(0, 500, 3000) * scale + rng.integers(0, 2, 3000) * extra
+        assert (_packed_keys((g, t)) is not None) == packs
+        order = group_order(g, t)
+        assert np.array_equal(order, np.lexsort((t, g)))
+        gs, ts_ = g[order], t[order]
+        qg = rng.integers(0, 7, 2500)
+        qt = rng.integers(-10, 510, 2500) * scale + rng.integers(0, 2, 2500) * extra
+        for side in ("left", "right"):
+            got = group_searchsorted(gs, ts_, qg, qt, side=side)
+            start = np.searchsorted(gs, qg, side="left")
+            ref = [s + np.searchsorted(ts_[gs == q], x, side=side) for s, q, x in zip(start, qg, qt)]
+            assert np.array_equal(got, ref)
+
+
+def test_normalise_titles_repeated_and_mixed_values():
+    titles = pd.Series(["每日早报", " 每日早报！", 1, 1.0, "1", True, None, "每日早报"] * 3, dtype=object)
+    assert normalise_titles(titles).tolist() == [normalise_title(t) for t in titles]
+    text = pd.Series(["Ａ b", None, "Ａ b", "c"], dtype="string")
+    assert normalise_titles(text).tolist() == ["ab", "", "ab", "c"]

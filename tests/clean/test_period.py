@@ -66,3 +66,18 @@ def test_media_type(cfg):
 def test_is_date_only():
     s = pd.Series([ts("2026-10-01 00:00"), ts("2026-10-01 09:30"), pd.NaT]).astype("datetime64[ns, Asia/Shanghai]")
     assert is_date_only(s).tolist() == [True, False, False]
+
+
+def test_day_text_and_map_distinct_equal_the_row_by_row_forms():
+    from mediakpi.clean.period import day_text, map_distinct
+
+    stamps = pd.Series([ts("2026-10-01 00:00"), ts("2026-09-30 23:59"), pd.NaT, ts("2026-10-01 00:00"),
+                        ts("2025-12-31 08:00")], name="published_at")
+    for fmt in ("%Y-%m", "%Y-%m-%d"):
+        pd.testing.assert_series_equal(day_text(stamps, fmt), stamps.dt.strftime(fmt))
+    naive = pd.Series(pd.to_datetime(["2026-01-02 10:00", None]))
+    pd.testing.assert_series_equal(day_text(naive, "%Y-%m-%d"), naive.dt.strftime("%Y-%m-%d"))
+    plats = pd.Series(["wechat", None, "douyin", "wechat"], dtype="string")
+    calls = []
+    got = map_distinct(plats, lambda p: calls.append(p) or ("x" if pd.isna(p) else p.upper()))
+    assert got.tolist() == ["WECHAT", "x", "DOUYIN", "WECHAT"] and len(calls) == 3

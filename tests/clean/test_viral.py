@@ -99,3 +99,50 @@ def test_viral_rate(cfg):
     posts = flag_viral(add_maturity(_series("douyin", [1000] * 8 + [3000]), cfg), None, cfg)
     rate = viral_rate(posts)
     assert rate["viral_posts"].iloc[0] == 1 and rate["mature_posts"].iloc[0] == 9
+
+
+def test_baselines_equal_the_per_post_reading(cfg):
+    """Many accounts, history with NaN metrics, negative values, rows also present this period (dropped, this period's
+    snapshot wins) and a missing account: baseline median/count and the modified z equal a per-post loop."""
+    from mediakpi.clean.plausibility import robust_center_scale
+
+    rng = np.random.default_rng(7)
+    start = pd.Timestamp("2026-06-20 08:00", tz="Asia/Shanghai")
+
+    def frame(n, first, prefix):
+        return make_posts([
+            {"platform": rng.choice(["douyin", "xiaohongshu"]), "account": rng.choice(["号A", "号B", "号C", None]),
+             "post_id": f"{prefix}{i}", "views": int(rng.integers(-3, 400)), "likes": int(rng.integers(0, 60)),
+             "published_at": first + pd.Timedelta(hours=int(rng.integers(0, 24 * 40))),
+             "snapshot_at": "2026-11-05 09:00"} for i in range(n)])
+
+    cur = add_maturity(frame(120, start + pd.Timedelta(days=100), "c"), cfg)
+    hist = frame(400, start, "h")
+    hist.loc[hist.index[::9], "views"] = pd.NA
+    hist.loc[hist.index[:10], "post_id"] = cur["post_id"].iloc[:10].to_numpy()          # also in this period
+    hist.loc[hist.index[:10], ["platform", "account"]] = cur[["platform", "account"]].iloc[:10].to_numpy()
+    out = flag_viral(cur, hist, cfg)
+
+    key = ["platform", "account", "post_id"]
+    seen = set(map(tuple, cur[key].astype(object).where(cur[key].notna(), None).to_numpy().tolist()))
+    h = hist[[tuple(None if pd.isna(v) else v for v in r) not in seen for r in hist[key].to_numpy().tolist()]]
+    pool = pd.concat([cur, h], ignore_index=True)
+    metric = {"douyin": "views", "xiaohongshu": "likes"}
+    pool["v"] = [r[metric[r["platform"]]] for _, r in pool.iterrows()]
+    pool["v"] = pd.to_numeric(pool["v"], errors="coerce").astype(float)
+    pool = pool[pool["account"].notna() & pool["v"].notna()]
+    for i, post in cur.iterrows():
+        if pd.isna(post["account"]):
+            assert out.at[i, "baseline_posts"] == 0 and pd.isna(out.at[i, "viral_z"])
+            continue
+        acc = pool[(pool["platform"] == post["platform"]) & (pool["account"] == post["account"])]
+        t = post["published_at"]
+        window = acc[(acc["published_at"] >= t - pd.Timedelta(days=90)) & (acc["published_at"] < t)]["v"]
+        assert out.at[i, "baseline_posts"] == len(window)
+        got = out.at[i, "baseline_median"]
+        assert (np.isnan(got) and window.empty) or got == window.median()
+        logv = np.log1p(acc["v"].clip(lower=0))
+        med, scale = robust_center_scale(logv)
+        z = scale * (np.log1p(max(float(post[metric[post["platform"]]]), 0)) - med)
+        got = out.at[i, "viral_z"]
+        assert np.isclose(got, z, rtol=0, atol=1e-12) or (np.isnan(z) and np.isnan(got))

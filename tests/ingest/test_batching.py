@@ -3,7 +3,6 @@ per file), and large months are read by worker processes. On the demo month, bot
 each table alone and reading in one process give."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

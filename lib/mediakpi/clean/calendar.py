@@ -12,7 +12,7 @@ import pandas as pd
 from ..periods import Period
 from .config import QualityConfig
 from .crosscheck import platform_code
-from .fastops import group_searchsorted
+from .fastops import group_order, group_searchsorted
 from .period import is_date_only
 from .records import account_subject, note
 
@@ -34,8 +34,12 @@ def normalise_titles(titles: pd.Series) -> pd.Series:
     on one joined string (casefold and the removal are per character; a private-use separator keeps titles apart),
     with the characters to drop classified once per distinct character."""
     present = titles.notna().to_numpy(dtype=bool)
-    texts = [t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
-             for t in titles.astype(object)[present].map(str).tolist()]
+    # each distinct title once (calendars and series repeat titles): codes per row, the work on the distinct texts
+    given = titles[present]
+    if not isinstance(given.dtype, pd.StringDtype):
+        given = given.astype(object).map(str)                   # as text first: 1 and 1.0 are different titles
+    codes, distinct = pd.factorize(given.to_numpy(dtype=object))
+    texts = [t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t) for t in distinct.tolist()]
     out = np.full(len(titles), "", dtype=object)
     if texts:
         joined = _SEP.join(texts)
@@ -47,7 +51,7 @@ def normalise_titles(titles: pd.Series) -> pd.Series:
             if drop:
                 folded = re.sub("[" + "".join(re.escape(ch) for ch in sorted(drop)) + "]", "", folded)
             parts = folded.split(_SEP)
-        out[present] = parts
+        out[present] = np.asarray(parts, dtype=object)[codes]
     return pd.Series(out, index=titles.index, dtype=object)
 
 
@@ -64,23 +68,6 @@ def _title_tier(a: str, b: str, min_prefix: int) -> int | None:
     if len(short) >= min_prefix and long_.startswith(short):
         return 1
     return None
-
-
-def _title_tiers(a: pd.Series, b: pd.Series, min_prefix: int) -> np.ndarray:
-    """_title_tier for aligned columns (float: 0, 1 or NaN). Equal titles are found with one array comparison; the
-    prefix test runs in Python only for the pairs whose first `min_prefix` characters agree (a prefix match of at
-    least `min_prefix` characters needs that), not for every candidate pair."""
-    av = np.asarray(a.tolist(), dtype=object)
-    bv = np.asarray(b.tolist(), dtype=object)
-    tier = np.full(len(av), np.nan)
-    nonempty = (av != "") & (bv != "")
-    same = nonempty & (av == bv)
-    tier[same] = 0
-    head_a = np.asarray([t[:min_prefix] if len(t) >= min_prefix else None for t in av], dtype=object)
-    head_b = np.asarray([t[:min_prefix] if len(t) >= min_prefix else "\0" for t in bv], dtype=object)
-    maybe = np.flatnonzero(nonempty & ~same & (head_a == head_b))
-    tier[maybe] = [np.nan if (t := _title_tier(av[i], bv[i], min_prefix)) is None else t for i in maybe]
-    return tier
 
 
 def _item_ids(cal: pd.DataFrame) -> pd.Series:
@@ -101,6 +88,9 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
     - posts with `calendar_item`, `on_time` (null when unplanned) and `is_original` (from the matched item's 是否原创).
 
     `title_keys`: normalise_titles(posts["title"]) when the caller already has it (it is the costly part at scale).
+
+    Everything runs on integer codes and numpy arrays (items, posts, accounts and titles as numbers); Python builds
+    only the messages, for the items that need one.
     """
     p = period if isinstance(period, Period) else Period.parse(period)
     c = cfg.calendar
@@ -112,115 +102,158 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
     if calendar is None or calendar.empty:
         return _empty_match(), posts, notes
 
-    cal = calendar.copy().reset_index(drop=True)
+    cal = calendar.copy(deep=False).reset_index(drop=True)   # copy-on-write: columns set below never reach the caller
     for col in ["planned_at", "platform", "account", "title", "is_original"]:
         if col not in cal.columns:
             cal[col] = pd.NA
     cal["item_id"] = _item_ids(cal)
     cal["platform_raw"] = cal["platform"]
-    cells = cal["platform"].astype(object).where(cal["platform"].notna(), None).tolist()
-    codes = {v: platform_code(v, cfg) for v in set(cells)}          # once per distinct cell
-    cal["platform"] = pd.Series([codes[v] for v in cells], dtype="string")
+    cells, distinct = pd.factorize(cal["platform"], use_na_sentinel=False)      # once per distinct cell
+    found = [platform_code(None if pd.isna(v) else v, cfg) for v in distinct.tolist()]
+    cal["platform"] = pd.Series(np.asarray(found, dtype=object)[cells] if len(cells) else [], dtype="string")
     cal["account"] = cal["account"].astype("string").str.strip()
     cal["in_period"] = p.contains(cal["planned_at"]).fillna(False).astype(bool)
-    for _, row in cal[cal["platform"].isna()].iterrows():
-        notes.append(note("warn", "calendar", str(row["item_id"]),
-                          f"排期表中的平台“{row['platform_raw']}”无法识别（标题：{row['title']}）：该条无法匹配作品。"))
+    unknown = cal["platform"].isna().to_numpy(dtype=bool)
+    for item, raw, title in zip(cal["item_id"][unknown], cal["platform_raw"][unknown], cal["title"][unknown]):
+        notes.append(note("warn", "calendar", str(item),
+                          f"排期表中的平台“{raw}”无法识别（标题：{title}）：该条无法匹配作品。"))
 
     cal["_t"] = normalise_titles(cal["title"])
-    po = posts[["platform", "account", "post_id", "title", "published_at"]].copy()
-    po["_pidx"] = posts.index
-    po["_t"] = normalise_titles(po["title"]) if title_keys is None else title_keys.reindex(po.index)
-    po["_date_only"] = is_date_only(po["published_at"]) & po["platform"].isin(c.date_only_platforms)
-    m = _candidates(cal[["item_id", "platform", "account", "planned_at", "_t"]], po, c.match_window_hours,
-                    c.min_prefix_chars)
-    if not m.empty:
-        dt = (m["published_at"] - m["planned_at"]) / HOUR
-        m["delay_hours"] = dt.astype("float64")
-        # a date-only publish time is compared with the planned day, not the planned hour
-        same_day = m["published_at"].dt.normalize() == m["planned_at"].dt.normalize()
-        within = (m["delay_hours"].abs() <= c.match_window_hours) | (m["_date_only"] & same_day)
-        m = m[within.fillna(False)]
-        m["tier"] = _title_tiers(m["_t_cal"], m["_t_post"], c.min_prefix_chars)
-        m = m[m["tier"].notna()]
-        m["_same_day"] = (m["published_at"].dt.normalize() == m["planned_at"].dt.normalize())
-        m["_on_time"] = np.where(m["_date_only"], m["_same_day"], m["delay_hours"].abs() <= c.on_time_tolerance_hours)
-        best = m.groupby("item_id")["tier"].transform("min")
-        m = m[m["tier"] == best]
-    if m.empty:
-        m = m.assign(tier=pd.Series(dtype="float64"), _on_time=pd.Series(dtype=bool),
-                     delay_hours=pd.Series(dtype="float64"))
-    n_cand = m.groupby("item_id").size()
-    n_on = m.groupby("item_id")["_on_time"].sum()
-    # one best candidate, or several of which exactly one is on time
-    only = m["item_id"].map(n_cand) == 1
-    single_on = m["_on_time"].astype(bool) & (m["item_id"].map(n_on) == 1)
-    picked = m[only | (~only & single_on)]
-    ambiguous: dict[str, str] = {}
-    for item, grp in m[~m["item_id"].isin(picked["item_id"])].groupby("item_id"):
-        titles = "；".join(f"{t}（{ts:%m-%d %H:%M}）" for t, ts in zip(grp["title"], grp["published_at"]))
-        ambiguous[item] = f"有 {len(grp)} 条作品都可能是这条排期，未自动认定：{titles}。请在排期表中写明更具体的标题或时间。"
-    # a post claimed by several items: none of them gets it
-    claims = picked.groupby("_pidx")["item_id"].transform("size")
-    for _, row in picked[claims > 1].iterrows():
-        ambiguous[row["item_id"]] = (f"同一条作品（{row['title']}）同时匹配了 {int(claims[_])} 条排期，未自动认定："
-                                     "请检查排期表是否重复。")
-    picked = picked[claims == 1].set_index("item_id")
+    post_t = normalise_titles(posts["title"]) if title_keys is None else title_keys.reindex(posts.index)
+    date_only = (is_date_only(posts["published_at"]) & posts["platform"].isin(c.date_only_platforms)
+                 ).to_numpy(dtype=bool)
+    acct, acct_known = _account_codes(cal, posts)
+    mt = _match_pairs(cal, posts, cal["_t"].to_numpy(dtype=object), post_t.to_numpy(dtype=object), date_only, acct, c)
 
-    hit = cal["item_id"].isin(picked.index)
-    pk = picked.reindex(cal["item_id"])
-    pk.index = cal.index
-    on_time = pk["_on_time"].astype("boolean")
-    status = pd.Series("missed", index=cal.index, dtype="string")
-    status[hit & on_time.fillna(False)] = "on_time"
-    status[hit & ~on_time.fillna(True)] = "late"
-    is_amb = cal["item_id"].isin(list(ambiguous))
+    # ---- per item (items as integer codes; the same item_id on two rows is one item, as a groupby would have it)
+    item_of_row, item_names = pd.factorize(cal["item_id"])
+    n_items = len(item_names)
+    left, right, tier, on_time, delay = mt["left"], mt["right"], mt["tier"], mt["on_time"], mt["delay_hours"]
+    it = item_of_row[left]
+    # keep the best title tier of each item (0 = same title beats 1 = prefix)
+    has_exact = np.bincount(it[tier == 0], minlength=n_items) > 0
+    best = (tier == 0) | ~has_exact[it]
+    left, right, tier, on_time, delay, it = left[best], right[best], tier[best], on_time[best], delay[best], it[best]
+    pair_date_only = date_only[right]
+    n_cand = np.bincount(it, minlength=n_items)
+    n_on = np.bincount(it, weights=on_time.astype(np.float64), minlength=n_items)
+    # one best candidate, or several of which exactly one is on time
+    only = n_cand[it] == 1
+    picked = only | (~only & on_time & (n_on[it] == 1))
+    ambiguous: dict[int, str] = {}
+    has_pick = np.bincount(it[picked], minlength=n_items) > 0
+    undecided = np.flatnonzero(~has_pick[it])                       # pairs of items with candidates but no pick
+    if len(undecided):
+        rows = undecided[np.argsort(it[undecided], kind="stable")]  # grouped by item, pair order kept
+        titles = posts["title"].take(right[rows]).astype(object).tolist()
+        stamps = posts["published_at"].take(right[rows]).dt.strftime("%m-%d %H:%M").tolist()
+        items = it[rows]
+        cuts = np.flatnonzero(np.r_[True, items[1:] != items[:-1], True])
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            text = "；".join(f"{t}（{s}）" for t, s in zip(titles[a:b], stamps[a:b]))
+            ambiguous[int(items[a])] = (f"有 {b - a} 条作品都可能是这条排期，未自动认定：{text}。"
+                                        "请在排期表中写明更具体的标题或时间。")
+    # a post claimed by several items: none of them gets it
+    sel = np.flatnonzero(picked)
+    claims = np.bincount(right[sel], minlength=len(posts))[right[sel]]
+    shared = sel[claims > 1]
+    if len(shared):
+        titles = posts["title"].take(right[shared]).astype(object).tolist()
+        for i, t, k in zip(it[shared].tolist(), titles, claims[claims > 1].tolist()):
+            ambiguous[i] = f"同一条作品（{t}）同时匹配了 {int(k)} 条排期，未自动认定：请检查排期表是否重复。"
+    final = sel[claims == 1]
+    pick_of_item = np.full(n_items, -1, dtype=np.int64)
+    pick_of_item[it[final]] = final
+
+    # ---- per calendar row
+    pk = pick_of_item[item_of_row]                                  # the row's picked pair, −1 when none
+    hit = pk >= 0
+    hp = pk[hit]
+    on = np.zeros(len(cal), dtype=bool)
+    on[hit] = on_time[hp]
+    is_amb = np.zeros(n_items, dtype=bool)
+    is_amb[list(ambiguous)] = True
+    is_amb = is_amb[item_of_row]
+    status = np.full(len(cal), "missed", dtype=object)
+    status[hit & on] = "on_time"
+    status[hit & ~on] = "late"
     status[is_amb] = "ambiguous"
     # unmatched and not yet due: the slot is after the account's export time, or after the period
-    snap = posts.groupby(["platform", "account"])["snapshot_at"].max().rename("_snap") if "snapshot_at" in posts.columns \
-        and not posts.empty else None
-    cutoff = pd.Series(p.end, index=cal.index)
-    if snap is not None:
-        taken = cal[["platform", "account"]].merge(snap.reset_index(), on=["platform", "account"], how="left")["_snap"]
-        taken.index = cal.index
-        cutoff = cutoff.where(taken.isna() | (taken >= p.end), taken)
-    not_due = ~hit & ~is_amb & (cal["planned_at"].isna() | (cal["planned_at"] >= cutoff).fillna(True))
+    planned = cal["planned_at"]
+    no_plan = planned.isna().to_numpy(dtype=bool)
+    plan_ns = _ns(planned)
+    end_ns = np.int64(pd.Timestamp(p.end).value)
+    cutoff = np.full(len(cal), end_ns, dtype=np.int64)
+    if "snapshot_at" in posts.columns and not posts.empty:
+        snap = posts["snapshot_at"]
+        has_snap = snap.notna().to_numpy(dtype=bool) & acct_known[len(cal):]
+        p_acct = acct[len(cal):][has_snap]
+        taken = np.full(int(acct.max()) + 1, np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(taken, p_acct, _ns(snap)[has_snap])            # newest export per account (min int: none)
+        t = np.where(acct_known[: len(cal)], taken[acct[: len(cal)]], np.iinfo(np.int64).min)
+        earlier = (t != np.iinfo(np.int64).min) & (t < end_ns)
+        cutoff[earlier] = t[earlier]
+    not_due = ~hit & ~is_amb & (no_plan | (plan_ns >= cutoff))
     status[not_due] = "not_due"
 
-    delay = pk["delay_hours"].astype("float64")
-    note_col = pd.Series(pd.NA, index=cal.index, dtype="string")
+    delay_cal = np.full(len(cal), np.nan)
+    delay_cal[hit] = delay[hp]
+    note_col = np.full(len(cal), None, dtype=object)
     late = status == "late"
-    date_only = pk["_date_only"].astype("boolean").fillna(False)
-    note_col[late & date_only] = "未在计划当天发布"
-    timed = late & ~date_only
+    d_only = np.zeros(len(cal), dtype=bool)
+    d_only[hit] = pair_date_only[hp]
+    note_col[late & d_only] = "未在计划当天发布"
+    timed = late & ~d_only
     note_col[timed] = [f"比计划{'晚' if d > 0 else '早'} {abs(d):.1f} 小时（允许 ±{c.on_time_tolerance_hours:g} 小时）"
-                       for d in delay[timed]]
-    note_col[is_amb] = cal.loc[is_amb, "item_id"].map(ambiguous)
-    note_col[not_due] = np.where(cal.loc[not_due, "planned_at"].isna(), "缺少计划时间", "计划时间在导出时间之后或不在本期，暂不计入")
+                       for d in delay_cal[timed]]
+    amb_rows = np.flatnonzero(is_amb)
+    note_col[amb_rows] = [ambiguous[i] for i in item_of_row[amb_rows].tolist()]
+    note_col[not_due] = np.where(no_plan[not_due], "缺少计划时间", "计划时间在导出时间之后或不在本期，暂不计入")
     note_col[status == "missed"] = "在时间窗口内没有找到标题相符的作品"
-    for _, row in cal[is_amb].iterrows():
-        notes.append(note("warn", "calendar", account_subject(row["platform"], row["account"]),
-                          f"排期“{row['title']}”（{_fmt_ts(row['planned_at'])}）：{ambiguous[row['item_id']]}"))
+    subjects: dict = {}
+    slots = planned.take(amb_rows)
+    slot_text = slots.dt.strftime("%Y-%m-%d %H:%M").where(slots.notna(), "无时间")     # as _fmt_ts, all at once
+    for plat, acc, title, ts, i in zip(cal["platform"].take(amb_rows).tolist(), cal["account"].take(amb_rows).tolist(),
+                                       cal["title"].take(amb_rows).tolist(), slot_text.tolist(),
+                                       item_of_row[amb_rows].tolist()):
+        subj = subjects.get((plat, acc))
+        if subj is None:
+            subj = subjects[(plat, acc)] = account_subject(plat, acc)
+        notes.append(note("warn", "calendar", subj, f"排期“{title}”（{ts}）：{ambiguous[i]}"))
 
     # write the match back to the posts
-    if not picked.empty:
-        items = cal.loc[hit, ["item_id", "is_original"]].set_index("item_id")
-        pidx = picked["_pidx"]
-        posts.loc[pidx.to_numpy(), "calendar_item"] = pd.array(picked.index, dtype="string")
-        posts.loc[pidx.to_numpy(), "on_time"] = pd.array(picked["_on_time"].astype(bool).to_numpy(), dtype="boolean")
-        orig = items["is_original"].reindex(picked.index).astype("boolean")
-        posts.loc[pidx.to_numpy(), "is_original"] = pd.array(orig.to_numpy(), dtype="boolean")
+    if len(final):
+        pos = right[final]
+        rows = left[final]
+        item_col = np.full(len(posts), None, dtype=object)
+        item_col[pos] = cal["item_id"].take(rows).to_numpy(dtype=object)
+        posts["calendar_item"] = pd.Series(item_col, index=posts.index, dtype="string")
+        on_col = np.zeros(len(posts), dtype=bool)
+        on_col[pos] = on_time[final]
+        has = np.zeros(len(posts), dtype=bool)
+        has[pos] = True
+        posts["on_time"] = pd.Series(pd.arrays.BooleanArray(on_col, ~has), index=posts.index)
+        orig = cal["is_original"].astype("boolean").take(rows)
+        o_val = np.zeros(len(posts), dtype=bool)
+        o_na = np.ones(len(posts), dtype=bool)
+        o_val[pos] = orig.fillna(False).to_numpy(dtype=bool)
+        o_na[pos] = orig.isna().to_numpy(dtype=bool)
+        posts["is_original"] = pd.Series(pd.arrays.BooleanArray(o_val, o_na), index=posts.index)
 
-    cal["status"] = status
-    cal["post_id"] = pk["post_id"].astype("string")
-    cal["delay_hours"] = delay
-    cal["candidates"] = cal["item_id"].map(n_cand).fillna(0).astype("Int64")
-    cal["match_rule"] = pk["tier"].map({0: "标题一致", 1: "标题前缀一致（标题被截断或改动）"}).astype("string")
-    cal["note"] = note_col
+    cal["status"] = pd.Series(status, index=cal.index, dtype="string")
+    post_id = np.full(len(cal), None, dtype=object)
+    post_id[hit] = posts["post_id"].take(right[hp]).to_numpy(dtype=object, na_value=None)
+    cal["post_id"] = pd.Series(post_id, index=cal.index, dtype="string")
+    cal["delay_hours"] = delay_cal
+    cal["candidates"] = pd.array(n_cand[item_of_row], dtype="Int64")
+    rule = np.full(len(cal), None, dtype=object)
+    rule[hit] = np.where(tier[hp] == 0, "标题一致", "标题前缀一致（标题被截断或改动）")
+    cal["match_rule"] = pd.Series(rule, index=cal.index, dtype="string")
+    cal["note"] = pd.Series(note_col, index=cal.index, dtype="string")
     cal = cal.drop(columns=["_t", "platform_raw"])
 
     # summary notes per account: missed items and unplanned posts in the period
-    due = cal[cal["in_period"]]
+    due = cal[["platform", "account", "status"]][cal["in_period"]]
     # counts per account in one groupby (iterating over per-account sub-frames was the slow part)
     missed_n = (due["status"] == "missed").groupby([due["platform"], due["account"]], dropna=True).sum()
     for (plat, acc), missed in missed_n[missed_n > 0].items():
@@ -229,13 +262,98 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
             notes.append(note("warn", "calendar", account_subject(plat, acc),
                               f"本期有 {missed} 条排期没有找到对应作品（漏发或标题不符），见排期匹配表。"))
     if "in_period" in posts.columns:
-        planned_accounts = set(zip(cal["platform"], cal["account"]))
-        unplanned = posts[posts["in_period"] & posts["calendar_item"].isna()]
+        keys = cal[["platform", "account"]].drop_duplicates()
+        planned_accounts = set(zip(keys["platform"], keys["account"]))
+        unplanned = posts.loc[posts["in_period"] & posts["calendar_item"].isna(), ["platform", "account"]]
         for (plat, acc), n in unplanned.groupby(["platform", "account"], dropna=True).size().items():
             if (plat, acc) in planned_accounts:
                 notes.append(note("info", "calendar", account_subject(plat, acc),
                                   f"本期有 {n} 条作品不在排期表中（计划外发布）。"))
     return cal.reset_index(drop=True), posts, notes
+
+
+def _account_codes(cal: pd.DataFrame, posts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(platform, account) as one integer per row, for the calendar rows followed by the posts: equal codes for equal
+    pairs (a missing value matches a missing value, as a merge does), and whether both parts are present."""
+    code = np.zeros(len(cal) + len(posts), dtype=np.int64)
+    known = np.ones(len(code), dtype=bool)
+    for col in ["platform", "account"]:
+        both = pd.concat([cal[col].astype("string"), posts[col].astype("string")], ignore_index=True)
+        c, uniques = pd.factorize(both, use_na_sentinel=False)
+        known &= both.notna().to_numpy(dtype=bool)
+        code = code * np.int64(max(len(uniques), 1)) + c
+    code, _ = pd.factorize(code)                                     # dense
+    return code.astype(np.int64, copy=False), known
+
+
+def _match_pairs(cal: pd.DataFrame, posts: pd.DataFrame, cal_t: np.ndarray, post_t: np.ndarray, date_only: np.ndarray,
+                 acct: np.ndarray, c) -> dict[str, np.ndarray]:
+    """The (calendar row, post row) pairs that match: same platform and account, the post within ±window of the slot
+    or (date-only post) on the slot's day, and titles equal or one a prefix (≥ min_prefix characters) of the other.
+    Pairs come in merge order (calendar row, then post row) with `tier` (0 same title, 1 prefix), `delay_hours`,
+    `on_time`.
+
+    Titles are integer codes; a pair can only match when the titles are equal or share their first min_prefix
+    characters, so posts are grouped by (account, title head) and each item looks up its time range only among the
+    posts of its own group: repeated titles no longer multiply the pairs that have to be looked at."""
+    n_cal = len(cal)
+    k = c.min_prefix_chars
+    t_code, t_uniq = pd.factorize(np.concatenate((cal_t, post_t)))
+    t_uniq = np.asarray(t_uniq, dtype=object)
+    head, _ = pd.factorize(np.asarray([u[:k] if len(u) >= k else u for u in t_uniq], dtype=object))
+    filled = np.asarray([u != "" for u in t_uniq], dtype=bool)
+    n_head = int(head.max()) + 1 if len(head) else 1
+    group = acct * np.int64(n_head) + head[t_code].astype(np.int64)
+    if len(group) and int(acct.max()) + 1 > (2**62) // n_head:   # too many combinations for int64: dense numbers
+        group = pd.DataFrame({"a": acct, "h": head[t_code]}).groupby(["a", "h"], sort=False).ngroup().to_numpy(np.int64)
+    ok = filled[t_code]
+    c_group, p_group = group[:n_cal], group[n_cal:]
+    ct_code, pt_code = t_code[:n_cal], t_code[n_cal:]
+
+    p_pub = posts["published_at"]
+    p_ns = _ns(p_pub)
+    p_ok = p_pub.notna().to_numpy(dtype=bool) & ok[n_cal:]
+    p_pos = np.flatnonzero(p_ok)
+    srt = group_order(p_group[p_pos], p_ns[p_pos])
+    p_pos = p_pos[srt]
+    planned = cal["planned_at"]
+    c_ok = planned.notna().to_numpy(dtype=bool) & ok[:n_cal]
+    c_pos = np.flatnonzero(c_ok)
+    c_ns = _ns(planned)
+    c_day = _ns(planned.dt.normalize())
+    w = np.int64(round(float(c.match_window_hours) * 3_600_000_000_000))
+    t0, day0 = c_ns[c_pos], c_day[c_pos]
+    lo_t = np.minimum(t0 - w, day0)                               # a superset of both tests; the exact test follows
+    hi_t = np.maximum(t0 + w, day0 + np.int64(86_400_000_000_000))
+    lo = group_searchsorted(p_group[p_pos], p_ns[p_pos], c_group[c_pos], lo_t, side="left")
+    hi = group_searchsorted(p_group[p_pos], p_ns[p_pos], c_group[c_pos], hi_t, side="right")
+    n = np.maximum(hi - lo, 0)
+    left = np.repeat(c_pos, n)
+    start = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
+    right = p_pos[start + np.arange(n.sum())]
+    order = np.lexsort((right, left))                              # merge order: calendar row, then post row
+    left, right = left[order], right[order]
+
+    # the exact tests
+    delay_ns = p_ns[right] - c_ns[left]
+    delay_hours = delay_ns / np.int64(3_600_000_000_000)          # what (published − planned) / 1 hour gives
+    p_day = _ns(p_pub.dt.normalize())
+    same_day = p_day[right] == c_day[left]
+    d_only = date_only[right]
+    within = (np.abs(delay_hours) <= c.match_window_hours) | (d_only & same_day)
+    a, b = ct_code[left], pt_code[right]
+    tier = np.where(a == b, 0.0, np.nan)
+    other = np.flatnonzero(within & (a != b))
+    if len(other):                                                 # the prefix test once per distinct title pair
+        pair = a[other].astype(np.int64) * np.int64(len(t_uniq)) + b[other]
+        codes, uniq = pd.factorize(pair)
+        tiers = np.asarray([np.nan if (t := _title_tier(t_uniq[u // len(t_uniq)], t_uniq[u % len(t_uniq)], k)) is None
+                            else t for u in uniq.tolist()], dtype=np.float64)
+        tier[other] = tiers[codes]
+    keep = within & ~np.isnan(tier)
+    left, right, tier, delay_hours = left[keep], right[keep], tier[keep], delay_hours[keep]
+    on_time = np.where(d_only[keep], same_day[keep], np.abs(delay_hours) <= c.on_time_tolerance_hours)
+    return {"left": left, "right": right, "tier": tier, "delay_hours": delay_hours, "on_time": on_time.astype(bool)}
 
 
 def _ns(ts: pd.Series) -> np.ndarray:
@@ -244,56 +362,7 @@ def _ns(ts: pd.Series) -> np.ndarray:
     return ts.to_numpy("datetime64[ns]").astype(np.int64)
 
 
-def _candidates(cal: pd.DataFrame, po: pd.DataFrame, window_hours: float, min_prefix: int | None = None
-                ) -> pd.DataFrame:
-    """What `cal.merge(po, on=["platform", "account"], how="inner", suffixes=("_cal", "_post"))` gives (same columns,
-    same row order: calendar rows in order, each with its posts in order), restricted to the pairs that can pass the
-    time-window test: a post within ±window of the slot or on the slot's day. The full merge pairs every item with
-    every post of the account (quadratic in posts per account); here each item only looks up its time range in the
-    account's posts sorted by time. With `min_prefix`, pairs whose titles cannot pass _title_tier (neither equal
-    nor sharing their first `min_prefix` characters) are dropped too, before any column is materialised."""
-    keys = pd.concat([cal[["platform", "account"]], po[["platform", "account"]]], ignore_index=True).astype("string")
-    codes = keys.groupby(["platform", "account"], dropna=False, sort=False).ngroup().to_numpy(dtype=np.int64)
-    c_code, p_code = codes[: len(cal)], codes[len(cal):]
-    p_ok = po["published_at"].notna().to_numpy(dtype=bool)
-    p_pos = np.flatnonzero(p_ok)
-    p_t = _ns(po["published_at"])[p_ok]
-    srt = np.lexsort((p_t, p_code[p_ok]))
-    p_pos, p_t, p_grp = p_pos[srt], p_t[srt], p_code[p_ok][srt]
-    c_ok = cal["planned_at"].notna().to_numpy(dtype=bool)
-    c_pos = np.flatnonzero(c_ok)
-    planned = cal["planned_at"][c_ok]
-    w = np.int64(round(float(window_hours) * 3_600_000_000_000))
-    t0 = _ns(planned)
-    day0 = _ns(planned.dt.normalize())
-    lo_t = np.minimum(t0 - w, day0)                               # a superset of both tests; the exact test follows
-    hi_t = np.maximum(t0 + w, day0 + np.int64(86_400_000_000_000))
-    lo = group_searchsorted(p_grp, p_t, c_code[c_ok], lo_t, side="left")
-    hi = group_searchsorted(p_grp, p_t, c_code[c_ok], hi_t, side="right")
-    n = np.maximum(hi - lo, 0)
-    left = np.repeat(c_pos, n)
-    start = np.repeat(lo - np.concatenate(([0], np.cumsum(n)[:-1])), n)
-    right = p_pos[start + np.arange(n.sum())]
-    if min_prefix is not None and len(left):
-        # titles and title heads as shared integer codes: the pair test is two integer comparisons
-        ct, pt = cal["_t"].astype(object).to_numpy(), po["_t"].astype(object).to_numpy()
-        t_code, _ = pd.factorize(np.concatenate((ct, pt)))
-        ch = [t[:min_prefix] if len(t) >= min_prefix else None for t in ct]
-        ph = [t[:min_prefix] if len(t) >= min_prefix else None for t in pt]
-        h_code, _ = pd.factorize(np.asarray(ch + ph, dtype=object), use_na_sentinel=True)
-        ct_code, pt_code = t_code[: len(ct)], t_code[len(ct):]
-        ch_code, ph_code = h_code[: len(ct)], h_code[len(ct):]
-        nonempty = np.asarray([bool(t) for t in ct])[left] & np.asarray([bool(t) for t in pt])[right]
-        keep = nonempty & ((ct_code[left] == pt_code[right]) | ((ch_code[left] == ph_code[right]) & (ch_code[left] >= 0)))
-        left, right = left[keep], right[keep]
-    order = np.lexsort((right, left))                              # merge order: calendar row, then post row
-    left, right = left[order], right[order]
-    a = cal.iloc[left].rename(columns={"_t": "_t_cal"}).reset_index(drop=True)
-    b = po.iloc[right].drop(columns=["platform", "account"]).rename(columns={"_t": "_t_post"}).reset_index(drop=True)
-    return pd.concat([a, b], axis=1)
-
-
-def _fmt_ts(ts) -> str:
+def _fmt_ts(ts) -> str:   # one timestamp as in the notes (match_calendar formats them all at once the same way)
     return "无时间" if ts is None or pd.isna(ts) else f"{ts:%Y-%m-%d %H:%M}"
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 from ..periods import TZ, Period
 from .config import QualityConfig
+from .fastops import text_codes
 
 DAY = pd.Timedelta(days=1)
 
@@ -42,7 +44,7 @@ def assign_period(posts: pd.DataFrame, period: str | Period) -> pd.DataFrame:
     out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     pub = out["published_at"]
     out["in_period"] = p.contains(pub).fillna(False).astype(bool)
-    out["month"] = pub.dt.strftime("%Y-%m").astype("string")
+    out["month"] = day_text(pub, "%Y-%m").astype("string")
     return out
 
 
@@ -53,7 +55,7 @@ def add_maturity(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
         out = fill_snapshot(out)
     age = (out["snapshot_at"] - out["published_at"]) / DAY
     out["age_days"] = age.astype("float64")
-    need = out["platform"].astype("string").map(cfg.maturity_for).astype("float64")
+    need = map_distinct(out["platform"].astype("string"), cfg.maturity_for).astype("float64")
     out["mature"] = (out["age_days"] >= need).fillna(False).astype(bool)
     return out
 
@@ -79,13 +81,17 @@ def classify_media_type(platform: pd.Series, fmt: pd.Series, cfg: QualityConfig)
             return "image"
         return mt.default
 
-    pairs = list(zip(platform.astype(object).where(platform.notna(), None).tolist(),
-                     fmt.astype(object).where(fmt.notna(), None).tolist()))
-    memo = {}                                      # classify each distinct (platform, format) once
-    for p, f in set(pairs):
-        memo[(p, f)] = one(p if not pd.isna(p) else None, f)
-    values = [memo[pf] for pf in pairs]
-    return pd.Series(values, index=platform.index, dtype="string")
+    # classify each distinct (platform, format) once: the pairs as integer codes, one representative row per pair
+    p_codes, n_p = text_codes(platform)
+    f_codes, _ = text_codes(fmt)
+    codes, pairs = pd.factorize(p_codes * np.int64(n_p) + f_codes)
+    first = np.zeros(len(pairs), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)      # the first row of each pair
+    plats, fmts = platform.take(first), fmt.take(first)
+    plats = plats.astype(object).where(plats.notna(), None).tolist()
+    fmts = fmts.astype(object).where(fmts.notna(), None).tolist()
+    labels = np.asarray([one(p if not pd.isna(p) else None, f) for p, f in zip(plats, fmts)], dtype=object)
+    return pd.Series(labels[codes] if len(codes) else [], index=platform.index, dtype="string")
 
 
 def add_media_type(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
@@ -95,10 +101,26 @@ def add_media_type(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
     return out
 
 
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """values.map(func) with func called once per distinct value (a missing value included), not once per row."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    mapped = pd.Series([func(v) for v in distinct.tolist()] if len(distinct) else [], dtype=object)
+    return pd.Series(mapped.take(codes).to_numpy(), index=values.index, name=values.name)
+
+
+def day_text(ts: pd.Series, fmt: str) -> pd.Series:
+    """ts.dt.strftime(fmt) for a format that depends on the calendar day only (%Y, %m, %d): each distinct day is
+    formatted once (formatting a million timestamps one by one is the slow part)."""
+    codes, days = pd.factorize(ts.dt.normalize())
+    text = pd.Series(days).dt.strftime(fmt)
+    return pd.Series(text.array.take(codes, allow_fill=True), index=ts.index, name=ts.name)
+
+
 def is_date_only(ts: pd.Series) -> pd.Series:
     """True where a timestamp sits exactly at midnight (a date-only export)."""
     local = ts.dt.tz_convert(TZ) if getattr(ts.dt, "tz", None) is not None else ts
     return ((local - local.dt.normalize()) == pd.Timedelta(0)).fillna(False).astype(bool)
 
 
-__all__ = ["fill_snapshot", "assign_period", "add_maturity", "classify_media_type", "add_media_type", "is_date_only"]
+__all__ = ["fill_snapshot", "assign_period", "add_maturity", "classify_media_type", "add_media_type", "day_text",
+           "is_date_only"]

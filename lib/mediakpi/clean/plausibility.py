@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .config import QualityConfig
+from .period import day_text
 from .records import FLAGS, column_name, concat_flags, flags_from, fmt_num
 
 # Iglewicz & Hoaglin (1993): M = 0.6745 (x − median) / MAD; when MAD = 0, the mean absolute deviation with 0.7979.
@@ -170,7 +171,7 @@ def duplicate_flags(posts: pd.DataFrame, title_keys: pd.Series | None = None) ->
         return concat_flags([])
     key = pd.DataFrame({
         "p": posts["platform"], "a": posts["account"], "t": normalise_titles(posts["title"]) if title_keys is None else title_keys.reindex(posts.index),
-        "d": posts["published_at"].dt.strftime("%Y-%m-%d"), "v": _num(posts, "views"),
+        "d": day_text(posts["published_at"], "%Y-%m-%d"), "v": _num(posts, "views"),
     }, index=posts.index)
     ok = key["t"].ne("") & key["d"].notna() & key["v"].notna()
     k = key[ok]

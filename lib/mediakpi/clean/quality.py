@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..periods import Period
 from ..schema import BOOL, FLOAT, INT, STRING, empty
+from .period import day_text
 from .records import account_subject, note
 
 ACCOUNT = ["platform", "account"]
@@ -147,8 +148,11 @@ def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period
         rows += _daily_rows(d, p.months)
         have = {(r["platform"], r["account"], r["month"]) for r in rows}
     if posts is not None and not posts.empty:
-        pm = posts[posts["published_at"].notna()].copy()
-        pm["month"] = pm["published_at"].dt.strftime("%Y-%m")
+        # only the columns used (a copy of every posts column was the costly part at scale)
+        used = [c for c in ACCOUNT + ["operator", "published_at", "followers_gained", "followers_lost"]
+                if c in posts.columns]
+        pm = posts.loc[posts["published_at"].notna(), used]
+        pm["month"] = day_text(pm["published_at"], "%Y-%m")
         pm = pm[pm["month"].isin(p.months)]
         if "followers_lost" not in pm.columns:
             pm["followers_lost"] = pd.NA
@@ -224,14 +228,16 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[dict]]:
             continue
         rows.append({k: next((e[a] for a in al if a in e), None) for k, al in _ALIASES.items()})
     df = pd.DataFrame(rows, columns=cols)
-    for _, r in df.iterrows():
-        kind = str(r["kind"] or "").lower()
+    # plain column values, not iterrows (tens of thousands of files at scale)
+    for path_, kind_, account_, kept, message in zip(df["path"].tolist(), df["kind"].tolist(), df["account"].tolist(),
+                                                     df["rows_kept"].tolist(), df["message"].tolist()):
+        kind = str(kind_ or "").lower()
         if any(k in kind for k in PROBLEM_KINDS):
-            msg = r["message"] or "无法识别或读取"
-            notes.append(note("warn", "file", str(r["path"]), f"文件 {r['path']} 未被使用：{msg}"))
-        elif kind == "platform_export" and not r["account"] and not (r["rows_kept"] or 0):
+            msg = message or "无法识别或读取"
+            notes.append(note("warn", "file", str(path_), f"文件 {path_} 未被使用：{msg}"))
+        elif kind == "platform_export" and not account_ and not (kept or 0):
             # recognised but not assigned to any account (e.g. a top-level export with several candidate accounts)
-            notes.append(note("warn", "file", str(r["path"]), f"文件 {r['path']} 没有对应到账号，未使用：{r['message'] or ''}"))
+            notes.append(note("warn", "file", str(path_), f"文件 {path_} 没有对应到账号，未使用：{message or ''}"))
     return df, notes
 
 
@@ -256,9 +262,9 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
                 files_of[(plat, a)].add(str(f))
     if manifest is not None and not manifest.empty:
         m = manifest.dropna(subset=["account"])
-        for _, r in m.iterrows():
-            if r["path"] is not None and r["platform"] is not None:
-                files_of.setdefault((r["platform"], r["account"]), set()).add(str(r["path"]))
+        for path_, plat, a in zip(m["path"].tolist(), m["platform"].tolist(), m["account"].tolist()):
+            if path_ is not None and plat is not None:
+                files_of.setdefault((plat, a), set()).add(str(path_))
     file_to_acc = {f: k for k, fs in files_of.items() for f in fs}
     q_counts: dict = {}
     if quarantine is not None and not quarantine.empty and "source_file" in quarantine.columns:
@@ -267,12 +273,14 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
             if k:
                 q_counts[k] = q_counts.get(k, 0) + int(n)
     post_n = posts.groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
-    in_n = posts[posts["in_period"]].groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
+    in_n = posts.loc[posts["in_period"], ACCOUNT].groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
     # info-level flags (e.g. an operator corrected from the roster) are not problems with the data
     fl = flags[flags["in_period"].fillna(True).astype(bool) & (flags["level"] != "info")] if not flags.empty else flags
     flag_n = fl.groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
     err_n = fl[fl["level"] == "error"].groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
     keys = list(zip(acc["platform"], acc["account"]))
+    # counts as plain dicts: a Series.get per account and count was the slow part with thousands of accounts
+    post_n, in_n, flag_n, err_n = (_counts(x) for x in (post_n, in_n, flag_n, err_n))
     acc["files"] = [len(files_of.get(k, ())) for k in keys]
     acc["posts"] = [int(post_n.get(k, 0)) for k in keys]
     acc["posts_in_period"] = [int(in_n.get(k, 0)) for k in keys]
@@ -280,25 +288,28 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
     acc["flags"] = [int(flag_n.get(k, 0)) for k in keys]
     acc["flag_errors"] = [int(err_n.get(k, 0)) for k in keys]
     status, notes = [], []
-    for _, r in acc.iterrows():
+    for missing, in_roster, errors, flags_, quarantined, files, in_period in zip(
+            acc["missing_download"].tolist(), acc["in_roster"].tolist(), acc["flag_errors"].tolist(),
+            acc["flags"].tolist(), acc["quarantined_rows"].tolist(), acc["files"].tolist(),
+            acc["posts_in_period"].tolist()):
         parts = []
         level = "ok"
-        if r["missing_download"]:
+        if missing:
             level = "error"
             parts.append("缺少本期导出文件")
-        if not r["in_roster"]:
+        if not in_roster:
             level = "warn" if level == "ok" else level
             parts.append("不在花名册中（不计入绩效）")
-        if r["flag_errors"]:
+        if errors:
             level = "error"
-            parts.append(f"{r['flag_errors']} 条作品数据不合理")
-        if r["flags"] - r["flag_errors"]:
+            parts.append(f"{errors} 条作品数据不合理")
+        if flags_ - errors:
             level = "warn" if level == "ok" else level
-            parts.append(f"{r['flags'] - r['flag_errors']} 条提醒")
-        if r["quarantined_rows"]:
+            parts.append(f"{flags_ - errors} 条提醒")
+        if quarantined:
             level = "warn" if level == "ok" else level
-            parts.append(f"{r['quarantined_rows']} 行被隔离")
-        if not r["missing_download"] and r["files"] and r["posts_in_period"] == 0:
+            parts.append(f"{quarantined} 行被隔离")
+        if not missing and files and in_period == 0:
             level = "warn" if level == "ok" else level
             parts.append("本期没有发布作品")
         status.append(level)
@@ -306,6 +317,13 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
     acc["status"] = status
     acc["note"] = notes
     return acc[list(DATA_QUALITY)].astype(DATA_QUALITY).sort_values(ACCOUNT).reset_index(drop=True)
+
+
+def _counts(sizes: pd.Series) -> dict:
+    """A groupby(...).size() by (platform, account) as {(platform, account): n} (empty when it is not keyed so)."""
+    if not isinstance(sizes.index, pd.MultiIndex):
+        return {}
+    return dict(zip(sizes.index.tolist(), sizes.tolist()))
 
 
 def account_notes(dq: pd.DataFrame) -> list[dict]:

@@ -37,7 +37,7 @@ POST_KEY = ["platform", "account", "post_id"]
 def conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str] | None = None) -> pd.DataFrame:
     """schema.conform, with missing columns added as typed nulls first (schema.conform cannot make a float64 column
     from pd.NA)."""
-    df = df.copy()
+    df = df.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough, the caller's frame is never changed
     for col, dtype in columns.items():
         if col not in df.columns:
             df[col] = pd.Series(index=df.index, dtype=dtype)
@@ -60,7 +60,12 @@ def notes_frame(rows: list[dict]) -> pd.DataFrame:
 
 def flags_from(posts: pd.DataFrame, mask: pd.Series, check: str, level: str, messages) -> pd.DataFrame:
     """Flag rows for the posts selected by `mask`; `messages` is one string or a Series aligned with posts."""
-    sel = posts.loc[mask.fillna(False).astype(bool)]
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():                    # most checks fire for no post: no row selection over every column
+        return empty(FLAGS)
+    cols = [c for c in ["platform", "account", "operator", "post_id", "title", "source_file", "source_row", "in_period"]
+            if c in posts.columns]
+    sel = posts.loc[mask, cols] if cols else posts.loc[mask]   # only the columns a flag row carries
     if sel.empty:
         return empty(FLAGS)
     out = pd.DataFrame(index=sel.index)
@@ -98,7 +103,11 @@ def account_subject(platform, account) -> str:
 
 
 def fmt_num(x) -> str:
-    if x is None or pd.isna(x):
+    if type(x) is float:                  # the common case, without pd.isna's dispatch (called per row at scale)
+        if x != x:
+            return "—"
+    elif x is None or pd.isna(x):
         return "—"
-    x = float(x)
+    else:
+        x = float(x)
     return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"

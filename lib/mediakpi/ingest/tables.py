@@ -11,7 +11,7 @@ import pandas as pd
 from ..schema import team_tables
 from .dates import parse_datetimes, range_in_text
 from .grid import Sheet
-from .layouts import Registry, match_headers, norm_header, norm_series, split_unit
+from .layouts import Registry, match_headers, norm_header, split_unit
 
 
 @dataclass
