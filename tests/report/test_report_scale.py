@@ -1,7 +1,6 @@
 """The shortcuts that keep publish() fast at scale give the same pages as the plain per-person code."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
@@ -9,7 +8,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from mediakpi.labels import labels
-from mediakpi.report.build import _label_ratio, _top_viral_accounts, _with_ratio
+from mediakpi.report.build import _label_ratio, _with_ratio
 from mediakpi.report.excel import write_scoreboard
 from mediakpi.report.html import table, tables_by
 
@@ -75,24 +74,25 @@ def test_vs_baseline_labels_only_the_rows_shown():
     assert set(no_base["vs_baseline"]) == {"—"}
 
 
-@dataclass
-class _Result:
-    overview: pd.DataFrame
-    config: object = field(default_factory=lambda: SimpleNamespace(charts=SimpleNamespace(max_bars=3)))
-
-
 def test_viral_chart_gets_only_the_top_accounts():
+    from mediakpi.content.charts import top_viral_accounts, viral_chart
+
     rates = [0.1, None, 0.5, 0.3, 0.0, 0.9]
-    ov = pd.DataFrame({"level": ["team", "platform"] + ["account"] * 6,
+    ov = pd.DataFrame({"level": ["team", "platform"] + ["account"] * 6, "platform": "douyin",
                        "account": ["", ""] + [f"a{i}" for i in range(6)],
-                       "viral_rate": [0.2, 0.2] + rates, "mature_posts": [9, 9, 5, 0, 5, 5, 5, 5]})
-    trimmed = _top_viral_accounts(_Result(ov)).overview
-    assert list(trimmed["account"]) == ["", "", "a2", "a3", "a5"]  # team and platform rows kept, original order
-    small = _Result(ov.head(4))
-    assert _top_viral_accounts(small) is small  # few accounts: untouched
+                       "viral_rate": [0.2, 0.2] + rates, "mature_posts": [9, 9, 5, 0, 5, 5, 5, 5],
+                       "viral_posts": [1, 1, 1, 0, 2, 1, 0, 4]})
+    assert list(top_viral_accounts(ov, 3)["account"]) == ["a2", "a3", "a5"]  # the top 3, in their original order
+    assert list(top_viral_accounts(ov.head(4), 3)["account"]) == ["a0", "a1"]  # few accounts: all of them
     # all rates zero: the accounts with mature posts come first, so the chart does not claim there are none
     zero = ov.assign(viral_rate=0.0, mature_posts=[9, 9, 0, 0, 0, 4, 0, 0])
-    assert "a3" in set(_top_viral_accounts(_Result(zero)).overview["account"])
+    assert "a3" in set(top_viral_accounts(zero, 3)["account"])
+    # 2,000 accounts: the figure keeps the top bars only and its title says so
+    many = pd.DataFrame({"level": "account", "platform": "douyin", "account": [f"号{i}" for i in range(2000)],
+                         "viral_rate": np.linspace(0, 0.5, 2000), "mature_posts": 10, "viral_posts": 1})
+    fig = viral_chart(SimpleNamespace(overview=many, config=SimpleNamespace(charts=SimpleNamespace(max_bars=15))))
+    assert fig.get_size_inches()[1] < 10 and "共 2000 个" in fig.axes[0].get_title()
+    assert len(fig.axes[0].patches) == 15
 
 
 def test_workbook_layout_and_error_like_text(tmp_path):

@@ -131,8 +131,24 @@ def topics_chart(result, top: int | None = None) -> Figure:
     return fig
 
 
-def viral_chart(result, platform: str | None = None) -> Figure:
-    """Viral rate per account (viral ÷ mature posts), with the count of viral posts on each bar."""
+def top_viral_accounts(overview: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The account rows of `overview` that viral_chart shows: the `top` of highest viral rate (ties: more mature
+    posts first, then as listed). One bar per account is 0.42 inch: 2,000 accounts would be a 21-metre figure that
+    takes half a minute to draw and that nobody can read."""
+    acc = overview[overview["level"] == "account"]
+    if len(acc) <= top:
+        return acc
+    mature = pd.to_numeric(acc["mature_posts"], errors="coerce").fillna(0)
+    rate = pd.to_numeric(acc["viral_rate"], errors="coerce").fillna(0)
+    keep = (acc.assign(_rate=rate, _mature=mature).sort_values(["_rate", "_mature"], ascending=False, kind="stable")
+            .head(top).index)
+    return acc.loc[acc.index.isin(keep)]
+
+
+def viral_chart(result, platform: str | None = None, top: int | None = None, say_top: bool = True) -> Figure:
+    """Viral rate per account (viral ÷ mature posts), with the count of viral posts on each bar; the `top` accounts
+    of highest viral rate (default: config charts.max_bars), the chart's title saying so when some were left out
+    (`say_top=False`: the caller says it, as the report does under the chart in the reader's language)."""
     plotting.setup()
     import seaborn as sns
 
@@ -141,12 +157,17 @@ def viral_chart(result, platform: str | None = None) -> Figure:
     df = _filter(ov[ov["level"] == "account"], platform) if ov is not None and not ov.empty else None
     if df is None or df.empty or df["mature_posts"].fillna(0).sum() == 0:
         return _empty(title, label("content.chart.no_mature"))
+    top = top or (result.config.charts.max_bars if result.config else 15)
+    total = len(df)
+    df = top_viral_accounts(df, top)
+    if len(df) < total and say_top:
+        title += "\n" + label("report.chart.top_accounts").format(n=len(df), total=total)
     df = df.assign(name=[f"{_platform(p)}·{a}" for p, a in zip(df["platform"], df["account"])],
                    viral_rate=df["viral_rate"].fillna(0)).sort_values("viral_rate", ascending=False)
     fig, ax = plt.subplots(figsize=(8, max(2.8, 0.42 * len(df) + 1)))
     sns.barplot(data=df, y="name", x="viral_rate", ax=ax, orient="h", color="#dd8452")
-    for y, (_, row) in enumerate(df.iterrows()):
-        ax.text(row["viral_rate"], y, f"  {int(row['viral_posts'])}/{int(row['mature_posts'])}", va="center", fontsize=8)
+    for y, (viral, mature, rate) in enumerate(zip(df["viral_posts"], df["mature_posts"], df["viral_rate"])):
+        ax.text(rate, y, f"  {int(viral)}/{int(mature)}", va="center", fontsize=8)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(label("content.chart.viral_rate"))
     ax.set_ylabel("")

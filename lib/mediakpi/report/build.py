@@ -8,7 +8,6 @@ Every input is optional: a missing or unreadable table becomes a Chinese notice 
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -477,42 +476,19 @@ def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = Non
         if fn is None:
             continue
         try:
-            shown = result
             if name == "viral_chart":
-                shown = _top_viral_accounts(result)
-                n, total = _accounts(shown), _accounts(result)
+                top = result.config.charts.max_bars if result.config else 15
+                ov = result.overview
+                total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
                 note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
-                if n < total and note:
-                    out["viral_chart_note"] = note.format(n=n, total=total)
-            out[name] = plotting.to_data_uri(fn(shown))
+                if total > top and note:
+                    out["viral_chart_note"] = note.format(n=top, total=total)
+                out[name] = plotting.to_data_uri(fn(result, top=top, say_top=False))
+            else:
+                out[name] = plotting.to_data_uri(fn(result))
         except Exception:  # noqa: BLE001
             plt.close("all")
     return out
-
-
-def _accounts(result) -> int:
-    ov = getattr(result, "overview", None)
-    return int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
-
-
-def _top_viral_accounts(result):
-    """The content result with only the `max_bars` accounts of highest viral rate among its account rows.
-
-    viral_chart draws one bar per account (0.42 inch each): with 2,000 accounts that is a 21-metre figure that takes
-    a minute to draw and 10 MB of PNG, and nobody can read it. The accounts kept are those the chart would show
-    first (it sorts by viral rate, highest first); ties and accounts without mature posts come after those with some."""
-    ov = getattr(result, "overview", None)
-    if ov is None or ov.empty or not {"level", "viral_rate"} <= set(ov.columns):
-        return result
-    top = int(getattr(getattr(getattr(result, "config", None), "charts", None), "max_bars", 15) or 15)
-    accounts = ov["level"] == "account"
-    if int(accounts.sum()) <= top:
-        return result
-    acc = ov[accounts]
-    mature = pd.to_numeric(acc["mature_posts"], errors="coerce").fillna(0) if "mature_posts" in acc.columns else 0
-    keep = (acc.assign(_rate=pd.to_numeric(acc["viral_rate"], errors="coerce").fillna(0), _mature=mature)
-            .sort_values(["_rate", "_mature"], ascending=False, kind="stable").head(top).index)
-    return dataclasses.replace(result, overview=ov[~accounts | ov.index.isin(keep)])
 
 
 def _non_empty_columns(frame: pd.DataFrame, preferred: list[str]) -> list[str]:
