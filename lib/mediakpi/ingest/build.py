@@ -26,7 +26,7 @@ from ..validate import validate
 from .dates import snapshot_from_name
 from .grid import read_grid
 from .layouts import Registry, load_registry, norm_header
-from .parse import parse_columns, stable_id, team_forms, title_day_key, url_id
+from .parse import id_text, parse_columns, stable_id, team_forms, title_day_key, url_id
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
 
@@ -34,7 +34,6 @@ MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "ac
                     "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "message"]
 # extra posts/account_daily columns a layout may feed beyond schema.POSTS/POSTS_EXTRA: dtype from the column's form
 _FORM_DTYPE = {"int": INT, "datetime": TIMESTAMP, "date": "datetime64[ns]", "text": STRING, "id": STRING, "url": STRING}
-_INTERNAL = ["_file", "_prio", "_mtime", "_order", "_folder", "_month", "_match"]
 
 
 @dataclass
@@ -115,6 +114,13 @@ def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame
         if "url" in df.columns:
             uid = url_id(df["url"])
             df["post_id"] = df["post_id"].fillna(uid) if "post_id" in df.columns else uid
+        # the text parts of the stable id of rows without one, here in the reader workers rather than in the parent
+        no_id = df["post_id"].isna() if "post_id" in df.columns else pd.Series(True, index=df.index)
+        if no_id.any() and "published_at" in df.columns:
+            title = df.loc[no_id, "title"] if "title" in df.columns else pd.Series(pd.NA, index=df.index[no_id])
+            t, when = id_text(title, df.loc[no_id, "published_at"])
+            df["_id_title"] = t.reindex(df.index)
+            df["_id_when"] = when.reindex(df.index)
     if lay.spec.keep_rows:
         df = df.drop(columns=[lay.spec.keep_rows.column], errors="ignore")
     return df, reasons, lay.spec.target, lay.id
@@ -707,15 +713,21 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
             df.loc[adopt.index, "post_id"] = adopt
     missing = df["post_id"].isna()
     if missing.any():
+        text = None
+        if {"_id_title", "_id_when"} <= set(df.columns) and df.loc[missing, "_id_when"].notna().all():
+            text = (df.loc[missing, "_id_title"].fillna(""), df.loc[missing, "_id_when"])
         df.loc[missing, "post_id"] = stable_id(df.loc[missing, "platform"], df.loc[missing, "account"],
-                                               df.loc[missing, "title"], df.loc[missing, "published_at"])
+                                               df.loc[missing, "title"], df.loc[missing, "published_at"], text)
     views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     df["_views"] = views
-    df = df.iloc[_stable_order(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])]
-    dup = df.duplicated(["platform", "account", "post_id"], keep="last")
-    _count_dropped(df.loc[dup, "_file"], by_file)
-    df = df[~dup]
-    df = df.iloc[_stable_order(df, ["platform", "account", "published_at", "post_id"])]
+    # newest snapshot last, then the last row per post kept, then the output order: positions only, one row take
+    first = _stable_order(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])
+    keys = df[["platform", "account", "post_id", "published_at", "_file"]].iloc[first]
+    dup = keys.duplicated(["platform", "account", "post_id"], keep="last").to_numpy()
+    _count_dropped(keys["_file"][dup], by_file)
+    kept = keys[~dup]
+    rows = first[~dup][_stable_order(kept, ["platform", "account", "published_at", "post_id"])]
+    df = df.iloc[rows]
     _count_kept(df["_file"], by_file)
     return _conform(df, POSTS, _extra_dtypes(df, registry, POSTS))
 

@@ -101,10 +101,17 @@ def _local_text(published: pd.Series, fmt: str) -> pd.Series:
     return published.dt.strftime(fmt).astype("string").fillna("")
 
 
-def stable_id(platform: pd.Series, account: pd.Series, title: pd.Series, published: pd.Series) -> pd.Series:
-    """A stable hash of platform, account, NFKC-normalised title and publish time (for exports without an id)."""
-    t = _per_distinct(title, _nfkc_no_space).fillna("")
-    when = _local_text(published, "%Y-%m-%d %H:%M:%S")
+def id_text(title: pd.Series, published: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The costly parts of stable_id: the NFKC title without white space, lower case, and the publish time as local
+    text ("" when missing). Ingest's workers compute them for the rows without an id, in parallel."""
+    return _per_distinct(title, _nfkc_no_space).fillna(""), _local_text(published, "%Y-%m-%d %H:%M:%S")
+
+
+def stable_id(platform: pd.Series, account: pd.Series, title: pd.Series, published: pd.Series,
+              text: tuple[pd.Series, pd.Series] | None = None) -> pd.Series:
+    """A stable hash of platform, account, NFKC-normalised title and publish time (for exports without an id).
+    `text`: id_text(title, published) when already computed."""
+    t, when = text if text is not None else id_text(title, published)
     key = platform.astype("string").fillna("") + "\x1f" + account.astype("string").fillna("") + "\x1f" + t + "\x1f" + when
     # pandas' hash_array (SipHash-2-4 with a fixed key) is deterministic across runs and machines; vectorised
     h = pd.util.hash_array(key.to_numpy(dtype=object), categorize=False)
@@ -135,4 +142,4 @@ def team_forms(table_name: str) -> tuple[dict[str, str], dict[str, str]]:
     return forms, kinds
 
 
-__all__ = ["parse_columns", "stable_id", "title_day_key", "url_id", "team_forms", "clean_text"]
+__all__ = ["parse_columns", "stable_id", "id_text", "title_day_key", "url_id", "team_forms", "clean_text"]
