@@ -11,6 +11,7 @@ import pandas as pd
 from .. import schema
 from ..history import posts_before
 from ..paths import Workspace
+from ..store import release_memory, write_parquet
 from ..periods import TZ, Period
 from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
@@ -264,14 +265,14 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     cfg = cfg or load_quality_config()
     notes: list[dict] = []
     inp = load_inputs(ws, p.text, notes)
-    _release_arrow_memory()
+    release_memory()
     months = max(1, math.ceil(cfg.viral.baseline_days / 28))
     try:
         from ..viral import history_columns  # late import: viral imports this package
         wanted = history_columns(cfg)  # read and hold only what the baselines use
         hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
         hist = hist[[c for c in wanted if c in hist.columns]]
-        _release_arrow_memory()
+        release_memory()
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
         hist = inp["posts"].iloc[0:0]
@@ -281,17 +282,6 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     return res
 
 
-def _release_arrow_memory() -> None:
-    """Hand the memory Arrow freed while reading Parquet back to the system (its allocator keeps it otherwise: a few
-    hundred MB after reading a million posts, held for the rest of the stage)."""
-    try:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    except Exception:  # noqa: BLE001 - only a memory hint
-        pass
-
-
 def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
     folder = ws.processed(res.period)
     folder.mkdir(parents=True, exist_ok=True)
@@ -299,11 +289,7 @@ def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
               "flags": res.flags, "data_quality": res.data_quality, "data_quality_notes": res.notes}
     written = {}
     for key, df in tables.items():
-        path = folder / schema.FILES[key]
-        tmp = path.with_suffix(".tmp")
-        df.to_parquet(tmp, index=False)
-        tmp.replace(path)
-        written[key] = path
+        written[key] = write_parquet(df, folder / schema.FILES[key])
     return written
 
 

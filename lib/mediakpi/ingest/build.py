@@ -22,6 +22,7 @@ from ..paths import Workspace
 from ..periods import TZ, Period
 from ..schema import (ACCOUNT_DAILY, FILES, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
                       team_file, team_table_dtypes, team_tables)
+from ..store import release_memory, write_parquet
 from ..validate import validate
 from .dates import snapshot_from_name
 from .grid import read_grid
@@ -322,7 +323,7 @@ def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
 
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes (~1 s: they import pandas) costs more than it saves
-CHUNKS_PER_WORKER = 4     # chunks of files per worker: balances the load, bounds each worker's text in memory
+CHUNKS_PER_WORKER = 8     # chunks of files per worker: balances the load, bounds each worker's text in memory
 TABLE_SEQ_STRIDE = 1_000_000  # _seq = file index × stride + table number within the file (file order, then table)
 _WORKER_REGISTRY: Registry | None = None
 
@@ -504,7 +505,9 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
     accounts = _AccountIndex(rindex)
     for target in ("posts", "account_daily"):
         frames = []
-        for df in platform_parts[target]:
+        parts = platform_parts.pop(target)
+        while parts:  # each part let go once handled: the month is then in memory once, not twice
+            df = parts.pop(0)
             if df.empty:
                 continue
             plat = df["platform"].iloc[0]
@@ -517,20 +520,24 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
                 else:
                     rec.account = acc
                     acc_of[int(f)] = acc
-            df = df[df["_file"].isin(list(acc_of))]
+            if len(acc_of) < len(pd.unique(df["_file"])):
+                df = df[df["_file"].isin(list(acc_of))]
             if df.empty:
                 continue
-            df = df.assign(account=df["_file"].map(acc_of).astype("string"))
-            frames.append(df)
+            frames.append(df.assign(account=df["_file"].map(acc_of).astype("string")))
+            del df
         if frames:
             df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+            frames.clear()
             when = df["published_at"] if target == "posts" else df["date"]
             df["operator"] = _assign_operator(df, rindex, when)
             frames = [df]
+            del df, when
         platform_parts[target] = frames
 
-    posts = _finish_posts(platform_parts["posts"], by_file)
-    daily = _finish_daily(platform_parts["account_daily"], by_file)
+    posts = _finish_posts(platform_parts.pop("posts"), by_file)
+    release_memory()
+    daily = _finish_daily(platform_parts.pop("account_daily"), by_file)
     team = {}
     for name, parts in team_parts.items():
         team[name] = _finish_team(name, parts, by_file)
@@ -685,10 +692,12 @@ def _extra_dtypes(df: pd.DataFrame, registry: Registry, base: dict) -> dict:
 
 def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
     registry = load_registry()
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    frames = [p for p in parts if not p.empty]
+    parts.clear()  # the caller's list lets go too: only the concatenated frame stays
+    if not frames:
         return _conform(empty(POSTS), POSTS)
-    df = pd.concat(parts, ignore_index=True)
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    del frames
     if "title" not in df.columns:
         df["title"] = pd.NA
     if "post_id" not in df.columns:
@@ -718,6 +727,9 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
             text = (df.loc[missing, "_id_title"].fillna(""), df.loc[missing, "_id_when"])
         df.loc[missing, "post_id"] = stable_id(df.loc[missing, "platform"], df.loc[missing, "account"],
                                                df.loc[missing, "title"], df.loc[missing, "published_at"], text)
+        del text
+    df = df.drop(columns=[c for c in ("_id_title", "_id_when") if c in df.columns])   # their memory goes now
+    release_memory()
     views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     df["_views"] = views
     # newest snapshot last, then the last row per post kept, then the output order: positions only, one row take
@@ -727,17 +739,21 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     _count_dropped(keys["_file"][dup], by_file)
     kept = keys[~dup]
     rows = first[~dup][_stable_order(kept, ["platform", "account", "published_at", "post_id"])]
-    df = df.iloc[rows]
-    _count_kept(df["_file"], by_file)
-    return _conform(df, POSTS, _extra_dtypes(df, registry, POSTS))
+    _count_kept(pd.Series(df["_file"].to_numpy()[rows]), by_file)
+    # only the columns that are written are taken (not the internal ones): one copy of what stays, not of everything
+    extra = _extra_dtypes(df, registry, POSTS)
+    df = df[[c for c in {**POSTS, **extra} if c in df.columns]].iloc[rows]
+    return _conform(df, POSTS, extra)
 
 
 def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
     registry = load_registry()
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    frames = [p for p in parts if not p.empty]
+    parts.clear()  # the caller's list lets go too: only the concatenated frame stays
+    if not frames:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
-    df = pd.concat(parts, ignore_index=True)
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    del frames
     df = df.iloc[_stable_order(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "date"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
@@ -792,11 +808,11 @@ def _summary(per: Period, recs: list[FileRecord], totals: dict, roster: pd.DataF
 
 def write_outputs(out: Path, result: IngestResult) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    result.posts.to_parquet(out / FILES["posts"], index=False)
-    result.account_daily.to_parquet(out / FILES["account_daily"], index=False)
+    write_parquet(result.posts, out / FILES["posts"])
+    write_parquet(result.account_daily, out / FILES["account_daily"])
     for name, df in result.team.items():
-        df.to_parquet(out / team_file(name), index=False)
-    result.quarantine.to_parquet(out / FILES["quarantine"], index=False)
+        write_parquet(df, out / team_file(name))
+    write_parquet(result.quarantine, out / FILES["quarantine"])
     result.quarantine.to_csv(out / FILES["quarantine_csv"], index=False, encoding="utf-8-sig")
     doc = {"period": result.period, "totals": result.totals, "messages": result.messages,
            "files": json.loads(result.manifest.to_json(orient="records", force_ascii=False))}
