@@ -69,7 +69,8 @@ def test_is_date_only():
 
 
 def test_day_text_and_map_distinct_equal_the_row_by_row_forms():
-    from mediakpi.clean.period import day_text, map_distinct
+    from mediakpi.clean.period import day_text
+    from mediakpi.distinct import map_distinct
 
     stamps = pd.Series([ts("2026-10-01 00:00"), ts("2026-09-30 23:59"), pd.NaT, ts("2026-10-01 00:00"),
                         ts("2025-12-31 08:00")], name="published_at")

@@ -121,3 +121,21 @@ def test_ranked_posts_uses_the_content_stage_marks():
         assert list(best.loc[best["operator"] == op, "title"]) == list(top["title"].head(TOP_POSTS))
         assert list(worst.loc[worst["operator"] == op, "title"]) == list(bottom["title"].head(TOP_POSTS))
     assert best["vs_baseline"].str.endswith("×").all()
+
+
+def test_account_bar_charts_are_capped_and_say_so():
+    from mediakpi.content.charts import overview_chart, video_chart
+
+    n = 40
+    cfg = SimpleNamespace(charts=SimpleNamespace(max_bars=15))
+    accounts = {"platform": "douyin", "account": [f"号{i}" for i in range(n)]}
+    ov = pd.DataFrame({"level": "account", **accounts, "operator": "张三", "engagement_rate": np.linspace(0.01, 0.2, n),
+                       "posts": 5})
+    video = pd.DataFrame({**accounts, "media_type": "video", "completion_n": np.arange(n) + 1,
+                          "completion_median": 0.3, "watch_seconds_median": 12.0})
+    for fig in (overview_chart(SimpleNamespace(overview=ov, config=cfg)),
+                video_chart(SimpleNamespace(video=video, config=cfg))):
+        assert len(fig.axes[0].patches) == 15 and "共 40 个" in fig.axes[0].get_title()
+    # the video chart keeps the accounts with the most videos
+    labels_shown = [t.get_text() for t in video_chart(SimpleNamespace(video=video, config=cfg)).axes[0].get_yticklabels()]
+    assert labels_shown[-1].endswith("号39") and not any(t.endswith("号0") for t in labels_shown)

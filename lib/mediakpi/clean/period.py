@@ -13,6 +13,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ..distinct import map_distinct
 from ..periods import TZ, Period
 from .config import QualityConfig
 from .fastops import text_codes
@@ -99,13 +100,6 @@ def add_media_type(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
     fmt = out["format"] if "format" in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
     out["media_type"] = classify_media_type(out["platform"], fmt, cfg)
     return out
-
-
-def map_distinct(values: pd.Series, func) -> pd.Series:
-    """values.map(func) with func called once per distinct value (a missing value included), not once per row."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=False)
-    mapped = pd.Series([func(v) for v in distinct.tolist()] if len(distinct) else [], dtype=object)
-    return pd.Series(mapped.take(codes).to_numpy(), index=values.index, name=values.name)
 
 
 def day_text(ts: pd.Series, fmt: str) -> pd.Series:

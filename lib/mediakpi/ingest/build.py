@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..distinct import map_distinct
 from ..labels import label
 from ..paths import Workspace
 from ..periods import TZ, Period
@@ -230,21 +231,13 @@ def _roster_index(roster: pd.DataFrame) -> pd.DataFrame:
     return r
 
 
-def _norm_values(s: pd.Series) -> np.ndarray:
-    """norm_header of every value, computed once per distinct value (a few thousand accounts, a million rows)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=False)
-    if not len(uniques):
-        return np.array([], dtype=object)
-    normed = np.array([norm_header(u) if not pd.isna(u) else "" for u in uniques], dtype=object)
-    return normed[codes]
-
-
 def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) -> pd.Series:
     """Operator by (platform, account) and the roster's 负责开始/结束日期 (a hand-over splits by date)."""
     out = pd.Series(pd.NA, index=df.index, dtype="string")
     if roster.empty or df.empty:
         return out
-    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": _norm_values(df["account"]),
+    acc = map_distinct(df["account"], lambda u: "" if pd.isna(u) else norm_header(u))   # a few thousand accounts
+    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": acc.to_numpy(),
                          "_month": df["_month"].to_numpy(),
                          "_day": when.dt.tz_localize(None).dt.normalize().to_numpy() if hasattr(when.dt, "tz") and when.dt.tz is not None else when.to_numpy()})
     r = roster[["platform", "_acc", "name", "start_date", "end_date", "_month"]].rename(columns={"_month": "_rmonth"})
@@ -640,10 +633,9 @@ def _snapshot(rec: FileRecord, table: Table, newest, target: str) -> tuple[pd.Ti
 
 
 def _concat(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return empty({**dtypes, "_file": INT, "_month": STRING})
-    return pd.concat(parts, ignore_index=True)
+    """The parts as one frame (the list is left as it is), or an empty typed one."""
+    df = _merged(list(parts))
+    return empty({**dtypes, "_file": INT, "_month": STRING}) if df is None else df
 
 
 def _stable_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -690,14 +682,21 @@ def _extra_dtypes(df: pd.DataFrame, registry: Registry, base: dict) -> dict:
     return extra
 
 
+def _merged(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The non-empty parts as one frame (None when there is none); the list is emptied, so the caller's reference
+    lets go of the parts too and only the merged frame stays in memory."""
+    frames = [p for p in parts if not p.empty]
+    parts.clear()
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+
+
 def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
     registry = load_registry()
-    frames = [p for p in parts if not p.empty]
-    parts.clear()  # the caller's list lets go too: only the concatenated frame stays
-    if not frames:
+    df = _merged(parts)
+    if df is None:
         return _conform(empty(POSTS), POSTS)
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    del frames
     if "title" not in df.columns:
         df["title"] = pd.NA
     if "post_id" not in df.columns:
@@ -748,12 +747,9 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
 
 def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
     registry = load_registry()
-    frames = [p for p in parts if not p.empty]
-    parts.clear()  # the caller's list lets go too: only the concatenated frame stays
-    if not frames:
+    df = _merged(parts)
+    if df is None:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    del frames
     df = df.iloc[_stable_order(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
     dup = df.duplicated(["platform", "account", "date"], keep="last")
     _count_dropped(df.loc[dup, "_file"], by_file)
@@ -768,10 +764,9 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
 def _finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
     dtypes = team_table_dtypes(name)
     extra = {"platform_name": STRING} if "platform" in dtypes else {}
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    df = _merged(parts)
+    if df is None:
         return _conform(empty(dtypes), dtypes, extra)
-    df = pd.concat(parts, ignore_index=True)
     content = [c for c in dtypes if c not in ("source_file", "source_row")]
     # the same rows in another file (a roster copied into every month, a table saved twice) merge; within one file
     # identical rows are kept (they may be real)

@@ -5,6 +5,7 @@ import re
 
 import pandas as pd
 
+from ..distinct import on_distinct
 from ..periods import TZ
 
 _PATTERNS = [
@@ -49,9 +50,7 @@ def parse_datetimes(s: pd.Series, placeholders: frozenset[str] = frozenset()) ->
         return out, pd.Series(False, index=s.index)
     rest = s[todo_fast]
     # once per distinct text (a month repeats its slot times and date forms)
-    from .numbers import on_distinct
-    both = on_distinct(rest, lambda u: pd.DataFrame(dict(zip(("ts", "bad"), _parse_slow(u, placeholders)))))
-    sub, bad = both["ts"], both["bad"]
+    sub, bad = on_distinct(rest, lambda u: _parse_slow(u, placeholders))
     out.loc[sub.index] = sub
     full_bad = pd.Series(False, index=s.index)
     full_bad.loc[bad.index] = bad

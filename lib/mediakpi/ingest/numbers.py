@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..distinct import on_distinct
+
 _NUM = (
     r"^(?P<cmp>[<>≤≥]=?)?(?P<sign>[+-])?(?P<num>\d+(?:\.\d*)?|\.\d+)(?:e(?P<exp>[+-]?\d+))?"
     r"(?P<mag>万|w|亿|千|k)?(?P<plus>\+)?(?P<unit>%|‰|秒|s|sec|星|次播放|次|条|个|人|元|分钟|min|分)?(?P<plus2>\+)?$"
@@ -16,31 +18,15 @@ _MAG = {"万": 1e4, "w": 1e4, "亿": 1e8, "千": 1e3, "k": 1e3}
 _COUNT_UNITS = {"", "次播放", "次", "条", "个", "人"}
 
 
-def on_distinct(s: pd.Series, fn):
-    """fn applied once per distinct cell, its result spread back over the rows of `s`.
-
-    fn takes the distinct cells as a Series (object dtype, index 0..k-1; a null cell stays null) and returns a Series
-    or a Parsed aligned to them. Exports repeat their cells a great deal (是/否, 10万+, the same slot time, the same
-    title), and text parsing costs per cell, so it pays to parse each distinct text once."""
-    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
-    if len(uniques) == len(s):
-        res = fn(s.astype(object).reset_index(drop=True))
-    else:
-        res = fn(pd.Series(uniques, dtype=object))
-
-    def spread(r: pd.Series) -> pd.Series:
-        out = r.iloc[codes] if len(uniques) != len(s) else r
-        return out.set_axis(s.index)
-    if isinstance(res, Parsed):
-        return Parsed(spread(res.values), spread(res.bad), spread(res.lower_bound))
-    return spread(res)
-
-
 @dataclass
 class Parsed:
     values: pd.Series        # float64, NaN where missing or bad
     bad: pd.Series           # bool: a non-empty cell that is not a placeholder and could not be read
     lower_bound: pd.Series   # bool: written as 10万+ / >… (the true value is at least this)
+
+
+def _fields(p: Parsed) -> tuple[pd.Series, pd.Series, pd.Series]:
+    return p.values, p.bad, p.lower_bound
 
 
 def normalise_text(s: pd.Series) -> pd.Series:
@@ -87,7 +73,7 @@ def parse_numbers(s: pd.Series, form: str, placeholders: frozenset[str], sentine
     if not rest.any():
         false = pd.Series(False, index=s.index)
         return Parsed(values, false, false.copy())
-    slow = on_distinct(raw[rest], lambda u: _parse_slow(u, form, placeholders, sentinels, unit_hint))
+    slow = Parsed(*on_distinct(raw[rest], lambda u: _fields(_parse_slow(u, form, placeholders, sentinels, unit_hint))))
     values = values.copy()
     values[rest] = slow.values
     bad = pd.Series(False, index=s.index)
@@ -176,7 +162,7 @@ _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "不是", "非原创
 
 
 def parse_bool(s: pd.Series, placeholders: frozenset[str]) -> Parsed:
-    return on_distinct(s, lambda u: _parse_bool(u, placeholders))
+    return Parsed(*on_distinct(s, lambda u: _fields(_parse_bool(u, placeholders))))
 
 
 def _parse_bool(s: pd.Series, placeholders: frozenset[str]) -> Parsed:

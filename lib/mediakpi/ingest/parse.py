@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
+from ..distinct import on_distinct
 from ..schema import team_tables
 from .dates import parse_dates, parse_datetimes
 from .layouts import NUMERIC_FORMS, Registry
@@ -75,14 +75,9 @@ def parse_columns(table: Table, forms: dict[str, str], sentinels: dict[str, list
 
 
 def _per_distinct(values: pd.Series, fn) -> pd.Series:
-    """fn (a vectorised text function on a "string" Series) applied once per distinct value, spread back over the rows:
-    a month repeats titles (re-posts, series, several snapshots of one post), and the text functions cost per value."""
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
-    done = fn(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    ok = codes >= 0
-    out[ok] = done[codes[ok]]
-    return pd.Series(out, index=values.index, dtype="string")
+    """fn (a vectorised text function on a "string" Series, "" for "" ) once per distinct value: a month repeats
+    titles (re-posts, series, several snapshots of one post). Missing values are taken as ""."""
+    return on_distinct(values.astype("string").fillna(""), lambda u: fn(u.astype("string"))).astype("string")
 
 
 def _nfkc_no_space(t: pd.Series) -> pd.Series:
@@ -104,7 +99,7 @@ def _local_text(published: pd.Series, fmt: str) -> pd.Series:
 def id_text(title: pd.Series, published: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The costly parts of stable_id: the NFKC title without white space, lower case, and the publish time as local
     text ("" when missing). Ingest's workers compute them for the rows without an id, in parallel."""
-    return _per_distinct(title, _nfkc_no_space).fillna(""), _local_text(published, "%Y-%m-%d %H:%M:%S")
+    return _per_distinct(title, _nfkc_no_space), _local_text(published, "%Y-%m-%d %H:%M:%S")
 
 
 def stable_id(platform: pd.Series, account: pd.Series, title: pd.Series, published: pd.Series,
@@ -119,7 +114,7 @@ def stable_id(platform: pd.Series, account: pd.Series, title: pd.Series, publish
 
 
 def title_day_key(platform, account, title, published) -> pd.Series:
-    t = _per_distinct(title, _day_key_title).fillna("")
+    t = _per_distinct(title, _day_key_title)
     day = _local_text(published, "%Y-%m-%d")
     return platform.astype("string") + "|" + account.astype("string") + "|" + t + "|" + day
 

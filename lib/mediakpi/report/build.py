@@ -477,7 +477,7 @@ def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = Non
             continue
         try:
             if name == "viral_chart":
-                top = result.config.charts.max_bars if result.config else 15
+                top = content_charts.max_bars(result)
                 ov = result.overview
                 total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
                 note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
