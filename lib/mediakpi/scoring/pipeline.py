@@ -246,7 +246,8 @@ def _from_disk(ws: Workspace, period: str, people: list[str]):
     except Exception:
         return None
     rows = rows[rows["operator"].isin(people)]
-    for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation"):
+    for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation", "status",
+                "reason", "scored_share", "missing_tables", "n_evidence"):
         if col not in rows.columns:
             rows[col] = pd.NA
     adj = card.reindex(columns=["operator", "bonus", "deduction", "veto"])
@@ -282,10 +283,11 @@ def period_rows(inp: Inputs, p: Period, cfg: AssessmentConfig, ws: Workspace | N
     recomputed = compute_indicators(inp, p, cfg, names=cfg.rollup.recompute)
     sub = pd.concat(sub_rows, ignore_index=True)
     sub = sub[sub["indicator"].isin(list(cfg.indicators))]  # earlier scores made with another config: today's plan
-    rows = rollup_rows(sub, recomputed, p.text)
-    rows = rows.assign(dimension=rows["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()}),
-                       core_aux=rows["indicator"].map({k: v.role for k, v in cfg.indicators.items()}),
-                       weight=rows["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()}))
+    sub = sub.assign(dimension=sub["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()}))
+    if p.kind == "quarter":  # months scored with another plan: today's weights (a year reuses its quarters' shares)
+        sub = sub.assign(weight=sub["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()}))
+    rows = rollup_rows(sub, recomputed, p.text, cfg)
+    rows = rows.assign(core_aux=rows["indicator"].map({k: v.role for k, v in cfg.indicators.items()}))
     own, own_led = adjustments(inp, p, cfg, with_review=True)
     share = (cfg.rollup.quarter if p.kind == "quarter" else cfg.rollup.year).review_share / 100
     adj = combine_adjustments(pd.concat(sub_adj, ignore_index=True), own, cfg.bonus.total_cap, share)
