@@ -56,7 +56,7 @@ _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})(?:[/\\]|$)")
 HELD, CONFLICT, VACANT, NOT_IN_ROSTER, NO_DATE = "held", "conflict", "vacant", "not_in_roster", "no_date"
 
 SEGMENTS = {"platform": "string", "account": "string", "_key": "string", "seg_start": "int64", "seg_end": "int64",
-            "status": "string", "operator": "string", "holders": "object", "rows": "object"}
+            "status": "string", "operator": "string", "holders": "object", "rows": "object", "covered": "bool"}
 
 
 # ----- inputs -------------------------------------------------------------------------------------------------------
@@ -162,8 +162,9 @@ class _Row:
     rid: int
 
 
-def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None, tuple, tuple]]:
-    """(start, end, status, operator, holders, conflicting row refs) covering OPEN_START..OPEN_END for one account."""
+def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None, tuple, tuple, bool]]:
+    """(start, end, status, operator, holders, conflicting rows, covered by any row) covering OPEN_START..OPEN_END for
+    one account."""
     months = sorted({int(r.rmonth) for r in rows if not np.isnan(r.rmonth)})
     bounds = {OPEN_START}
     for r in rows:
@@ -174,7 +175,7 @@ def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None,
     gov_starts = [_first_day_of_month(m) for m in months]
     bounds.update(gov_starts[1:])
     edges = sorted(b for b in bounds if b < OPEN_END)
-    segs: list[tuple[int, int, str, str | None, tuple, tuple]] = []
+    segs: list[tuple[int, int, str, str | None, tuple, tuple, bool]] = []
     for i, s in enumerate(edges):
         e = edges[i + 1] - 1 if i + 1 < len(edges) else OPEN_END
         if months:
@@ -186,11 +187,11 @@ def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None,
         cover = [r for r in active if r.start <= s <= r.end]
         names = tuple(sorted({r.name for r in cover if r.name is not None}))
         if len(names) == 1:
-            seg = (s, e, HELD, names[0], names, ())
+            seg = (s, e, HELD, names[0], names, (), True)
         elif names:
-            seg = (s, e, CONFLICT, None, names, tuple(sorted({r.rid for r in cover if r.name is not None})))
+            seg = (s, e, CONFLICT, None, names, tuple(sorted({r.rid for r in cover if r.name is not None})), True)
         else:
-            seg = (s, e, VACANT, None, (), ())
+            seg = (s, e, VACANT, None, (), (), bool(cover))
         if segs and segs[-1][2:] == seg[2:] and segs[-1][1] + 1 == s:
             segs[-1] = (segs[-1][0], e, *seg[2:])
         else:
@@ -201,7 +202,8 @@ def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None,
 def timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
     """Per account (platform, account, `_key`), consecutive day segments `seg_start`..`seg_end` (inclusive day
     numbers; together they cover every day) with `status` held / vacant / conflict, `operator` (the holder, null
-    otherwise), `holders` (the names covering the segment) and `rows` (the conflicting roster rows' references)."""
+    otherwise), `holders` (the names covering the segment), `rows` (for a conflict: the positions in prepare(roster)
+    of the rows covering it) and `covered` (some roster row covers it, even one without a name)."""
     r = prepare(roster)
     out = []
     if not r.empty:
@@ -215,8 +217,8 @@ def timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
             by.setdefault(k, []).append(_Row(int(s), int(e), n, float(m), rid))
             first.setdefault(k, acc)
         for (plat, key), rows in by.items():
-            for s, e, st, op, holders, refs in _account_segments(rows):
-                out.append((plat, first[(plat, key)], key, s, e, st, op, holders, refs))
+            for s, e, st, op, holders, refs, covered in _account_segments(rows):
+                out.append((plat, first[(plat, key)], key, s, e, st, op, holders, refs, covered))
     seg = pd.DataFrame(out, columns=list(SEGMENTS))
     return seg.astype({k: v for k, v in SEGMENTS.items() if v != "object"})
 
@@ -229,11 +231,13 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
     `when`: timestamps (a post's `published_at`, converted to its Beijing day) or dates (account_daily's `date`).
     Returns `operator` (null unless `ownership` is held) and `ownership`: held / conflict (several people on that day,
     nothing attributed) / vacant (in the roster, nobody that day) / not_in_roster / no_date (the row has no date and
-    the account had more than one holder, so the day cannot be told)."""
+    the account had more than one holder, so the day cannot be told); `holders`: the names on the roster that day,
+    joined with 、 (several for a conflict)."""
     idx = platform.index
     n = len(idx)
     op = np.full(n, None, dtype=object)
     status = np.full(n, NOT_IN_ROSTER, dtype=object)
+    holders = np.full(n, None, dtype=object)
     seg = timeline(roster)
     if n and not seg.empty:
         accs = seg[["platform", "_key"]].drop_duplicates().reset_index(drop=True)
@@ -256,9 +260,11 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
         hit = known & dated & (pos >= 0)
         seg_ops = seg["operator"].astype(object).to_numpy()[order]
         seg_st = seg["status"].astype(object).to_numpy()[order]
+        seg_hold = np.array(["、".join(h) or None for h in seg["holders"]], dtype=object)[order]
         p_hit = pos[hit]
         op[hit] = seg_ops[p_hit]
         status[hit] = seg_st[p_hit]
+        holders[hit] = seg_hold[p_hit]
         # no date: the account's only holder ever, else unknown
         undated = known & ~dated
         if undated.any():
@@ -271,8 +277,8 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
                 name = name if isinstance(name, str) else None
                 op[i] = name
                 status[i] = HELD if name is not None else NO_DATE
-    return pd.DataFrame({"operator": pd.array(op, dtype="string"), "ownership": pd.array(status, dtype="string")},
-                        index=idx)
+    return pd.DataFrame({"operator": pd.array(op, dtype="string"), "ownership": pd.array(status, dtype="string"),
+                         "holders": pd.array(holders, dtype="string")}, index=idx)
 
 
 def owner_on(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series, when) -> pd.Series:
