@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from ..config import parse_yaml
 
+from ..ownership import owner_on, whole_months
 from ..periods import Period
 from ..paths import CONFIG_DIR
 from . import functions as F
@@ -88,8 +89,10 @@ class Inputs:
         frames = [d for d in (self.hist_account_month, self.account_month) if not d.empty]
         if not frames:
             return self.account_month
-        am = pd.concat(frames, ignore_index=True)
-        return am.drop_duplicates(["platform", "account", "month"], keep="last").reset_index(drop=True)
+        # the newest table speaks for a month; all its rows stay (one per holder: a hand-over keeps both holders)
+        am = pd.concat([d.assign(_src=i) for i, d in enumerate(frames)], ignore_index=True)
+        newest = am.groupby(["platform", "account", "month"], dropna=False)["_src"].transform("max")
+        return am[am["_src"] == newest].drop(columns="_src").reset_index(drop=True)
 
 
 # ----- helpers ---------------------------------------------------------------------------------------------------
@@ -943,10 +946,8 @@ def _calendar_with_operator(inp: Inputs) -> pd.DataFrame:
     cm = inp.calendar_match
     if cm.empty:
         return cm
-    owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-    cm = cm.merge(owners, on=["platform", "account"], how="left")
-    op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index)
-    return cm.assign(operator=op.fillna(cm["_owner"])).drop(columns="_owner")
+    op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index, dtype="string")
+    return cm.assign(operator=op.fillna(owner_on(inp.roster, cm["platform"], cm["account"], cm["planned_at"])))
 
 
 class Context(dict):
@@ -985,21 +986,19 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     if "operator" in posts_win.columns and not posts_win.empty and not posts_win["operator"].isna().any():
         posts_win = posts_win.reset_index(drop=True)  # what the merge below gives when every post has its operator
     elif "operator" in posts_win.columns and not posts_win.empty:
-        owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-        posts_win = posts_win.merge(owners, on=["platform", "account"], how="left")
-        posts_win = posts_win.assign(operator=posts_win["operator"].fillna(posts_win["_owner"])).drop(columns="_owner")
+        posts_win = posts_win.reset_index(drop=True)
+        posts_win = posts_win.assign(operator=posts_win["operator"].fillna(
+            owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
     before = allp
     wis_w = cfg.indicators["内容互动情况"].params if "内容互动情况" in cfg.indicators else {}
     am_all = inp.all_account_month()
-    hist_growth = am_all.assign(value=pd.to_numeric(am_all.get("growth_rate"), errors="coerce")) if not am_all.empty \
+    am_acc = inp.monthly("account_whole_months", lambda: whole_months(am_all))  # baselines: whole months, any holder
+    hist_growth = am_acc.assign(value=pd.to_numeric(am_acc.get("growth_rate"), errors="coerce")) if not am_acc.empty \
         else pd.DataFrame(columns=["platform", "account", "month", "value"])
     cal = _calendar_with_operator(inp)
     cal_win = cal[in_window_dates(cal["planned_at"], win)] if not cal.empty else cal
     am_win = am_all[am_all["month"].isin(win.months)] if not am_all.empty else am_all
-    if not am_win.empty and am_win["operator"].isna().any():
-        owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-        am_win = am_win.merge(owners, on=["platform", "account"], how="left")
-        am_win = am_win.assign(operator=am_win["operator"].fillna(am_win["_owner"])).drop(columns="_owner")
+    # account_month has one row per holder (clean, ownership.py): a null operator is a vacant or conflicting stretch
     reviews = t.get("qualitative_reviews", pd.DataFrame())
     reviews_win = reviews_for(reviews, win)
     if not reviews_win.empty and "rater_role" in reviews_win.columns:
@@ -1017,8 +1016,8 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         "base_completion": trailing_baseline(monthly["completion"], first, rule),
         "base_wis": trailing_baseline(monthly["wis"], first, rule),
         "base_growth": trailing_baseline(hist_growth, first, rule),
-        "base_net": trailing_baseline(am_all.assign(value=pd.to_numeric(am_all.get("net_growth"), errors="coerce"))
-                                      if not am_all.empty else hist_growth, first, rule),
+        "base_net": trailing_baseline(am_acc.assign(value=pd.to_numeric(am_acc.get("net_growth"), errors="coerce"))
+                                      if not am_acc.empty else hist_growth, first, rule),
         "calendar_win": cal_win,
         "account_month_win": am_win,
         "quality_reviews": _date_window(t.get("quality_reviews", pd.DataFrame()), ["review_date"], win),
