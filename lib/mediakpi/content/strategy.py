@@ -11,26 +11,13 @@ import pandas as pd
 from ..labels import label
 from ..metrics import MetricDictionary, load_metrics, metric_values
 from ..periods import TZ, Period
-from ..schema import PLATFORMS
+from ..platforms import platform_code
 from .settings import Strategy
 
 COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
            "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
            "change", "u_statistic", "p_value", "cliffs_delta", "effect_size", "significant", "status", "verdict",
            "source_file", "source_row"]
-
-
-def platform_code(text) -> str | None:
-    """A platform code from a code or its Chinese name as written in a team table (微博, B站 …)."""
-    if text is None or pd.isna(text):
-        return None
-    t = str(text).strip().lower()
-    for code in PLATFORMS:
-        if t in {code, label(f"platform.{code}", "zh").lower(), label(f"platform.{code}", "en").lower()}:
-            return code
-    aliases = {"公众号": "wechat", "微信": "wechat", "哔哩哔哩": "bilibili", "xhs": "xiaohongshu", "red": "xiaohongshu",
-               "微信视频号": "channels"}
-    return aliases.get(t)
 
 
 def cliffs_delta(after: np.ndarray, before: np.ndarray) -> float:

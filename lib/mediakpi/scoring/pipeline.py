@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import schema
+from .. import ownership, schema
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
@@ -81,21 +81,6 @@ def _read(folder, name: str, columns: dict, warnings: list[str], what: str, only
     return df
 
 
-def active_people(roster: pd.DataFrame, p: Period) -> list[str]:
-    """Names with at least one roster row whose 负责开始/结束日期 overlap the period (blank dates = open)."""
-    if roster.empty:
-        return []
-    start = pd.to_datetime(roster["start_date"], errors="coerce") if "start_date" in roster.columns else None
-    end = pd.to_datetime(roster["end_date"], errors="coerce") if "end_date" in roster.columns else None
-    ok = pd.Series(True, index=roster.index)
-    if start is not None:
-        ok &= ~(start >= p.end.tz_localize(None)).fillna(False)
-    if end is not None:
-        ok &= ~(end < p.start.tz_localize(None)).fillna(False)
-    names = roster.loc[ok, "name"].dropna().astype(str)
-    return list(dict.fromkeys(names))
-
-
 def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> tuple[Inputs, list[str]]:
     """Everything scoring reads for one period, from data/processed/<period>/ and earlier processed months."""
     p = period if isinstance(period, Period) else Period.parse(period)
@@ -116,7 +101,7 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
                                 warnings=warnings)
     hist_posts = hist_posts.drop(columns="history_month", errors="ignore")
     hist_am = earlier_tables(ws, p.text, schema.FILES["account_month"], cfg.baseline.months)
-    people = active_people(roster, p)
+    people = ownership.active_people(roster, p)
     left = sorted(set(roster["name"].dropna().astype(str)) - set(people))
     if left:
         warnings.append(f"花名册中{'、'.join(left)}的负责期间不在本期内（负责结束日期早于期初或开始日期晚于期末），本期不评分。")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...ownership import owner_on, person_days, whole_months
 from ...periods import Period
 
 from typing import TYPE_CHECKING
@@ -43,10 +44,8 @@ def _calendar_with_operator(inp: Inputs) -> pd.DataFrame:
     cm = inp.calendar_match
     if cm.empty:
         return cm
-    owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-    cm = cm.merge(owners, on=["platform", "account"], how="left")
-    op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index)
-    return cm.assign(operator=op.fillna(cm["_owner"])).drop(columns="_owner")
+    op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index, dtype="string")
+    return cm.assign(operator=op.fillna(owner_on(inp.roster, cm["platform"], cm["account"], cm["planned_at"])))
 
 
 class Context(dict):
@@ -137,24 +136,12 @@ def exported_people(inp: Inputs, win: Period) -> set:
 
 
 def held_shares(inp: Inputs, win: Period) -> dict[str, float]:
-    """Per person: the share of the window's days on which they held at least one of their roster accounts
-    (负责开始/结束日期; blank = the whole window). Count targets are pro-rated by it."""
-    r = inp.roster
-    if r.empty or "name" not in r.columns:
+    """Per person: the share of the window's days on which they held at least one account (ownership.person_days);
+    count targets are pro-rated by it. People not in the roster (no roster at all): the whole window."""
+    if inp.roster.empty:
         return {}
-    start = pd.to_datetime(r["start_date"], errors="coerce") if "start_date" in r.columns else pd.Series(pd.NaT, index=r.index)
-    end = pd.to_datetime(r["end_date"], errors="coerce") if "end_date" in r.columns else pd.Series(pd.NaT, index=r.index)
-    w0, w1 = win.start.tz_localize(None).normalize(), win.end.tz_localize(None).normalize()
-    days = pd.date_range(w0, w1 - pd.Timedelta(days=1), freq="D")
-    out = {}
-    for op, idx in r.groupby("name").groups.items():
-        held = np.zeros(len(days), dtype=bool)
-        for i in idx:
-            s0 = start[i] if pd.notna(start[i]) else w0
-            s1 = end[i] if pd.notna(end[i]) else w1
-            held |= (days >= s0) & (days <= s1)
-        out[str(op)] = float(held.mean()) if len(days) else 1.0
-    return out
+    d = person_days(inp.roster, win)
+    return {str(o): float(s) for o, s in zip(d["operator"], d["share"])}
 
 
 def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
@@ -166,9 +153,9 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     if "operator" in posts_win.columns and not posts_win.empty and not posts_win["operator"].isna().any():
         posts_win = posts_win.reset_index(drop=True)  # what the merge below gives when every post has its operator
     elif "operator" in posts_win.columns and not posts_win.empty:
-        owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-        posts_win = posts_win.merge(owners, on=["platform", "account"], how="left")
-        posts_win = posts_win.assign(operator=posts_win["operator"].fillna(posts_win["_owner"])).drop(columns="_owner")
+        posts_win = posts_win.reset_index(drop=True)
+        posts_win = posts_win.assign(operator=posts_win["operator"].fillna(
+            owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
     before = allp
     private = is_private(posts_win)
     posts_win = posts_win[~private].reset_index(drop=True) if private.any() else posts_win
@@ -177,15 +164,13 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     counted = posts_win[~fake] if fake.any() else posts_win   # what interaction and viral counts read
     posts_win = posts_win.assign(fake_engagement=fake)
     am_all = inp.all_account_month()
-    hist_growth = am_all.assign(value=pd.to_numeric(am_all.get("growth_rate"), errors="coerce")) if not am_all.empty \
+    am_acc = inp.monthly("account_whole_months", lambda: whole_months(am_all))  # baselines: whole months, any holder
+    hist_growth = am_acc.assign(value=pd.to_numeric(am_acc.get("growth_rate"), errors="coerce")) if not am_acc.empty \
         else pd.DataFrame(columns=["platform", "account", "month", "value"])
     cal = _calendar_with_operator(inp)
     cal_win = cal[in_window_dates(cal["planned_at"], win)] if not cal.empty else cal
     am_win = am_all[am_all["month"].isin(win.months)] if not am_all.empty else am_all
-    if not am_win.empty and am_win["operator"].isna().any():
-        owners = inp.accounts().drop_duplicates(["platform", "account"]).rename(columns={"operator": "_owner"})
-        am_win = am_win.merge(owners, on=["platform", "account"], how="left")
-        am_win = am_win.assign(operator=am_win["operator"].fillna(am_win["_owner"])).drop(columns="_owner")
+    # account_month has one row per holder (clean, ownership.py): a null operator is a vacant or conflicting stretch
     reviews = t.get("qualitative_reviews", pd.DataFrame())
     reviews_win = reviews_for(reviews, win)
     if not reviews_win.empty and "rater_role" in reviews_win.columns:
@@ -207,8 +192,8 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         "base_completion": trailing_baseline(monthly["completion"], first, rule),
         "base_wis": trailing_baseline(monthly["wis"], first, rule),
         "base_growth": trailing_baseline(hist_growth, first, rule),
-        "base_net": trailing_baseline(am_all.assign(value=pd.to_numeric(am_all.get("net_growth"), errors="coerce"))
-                                      if not am_all.empty else hist_growth, first, rule),
+        "base_net": trailing_baseline(am_acc.assign(value=pd.to_numeric(am_acc.get("net_growth"), errors="coerce"))
+                                      if not am_acc.empty else hist_growth, first, rule),
         "calendar_win": cal_win,
         "account_month_win": am_win,
         "quality_reviews": _date_window(t.get("quality_reviews", pd.DataFrame()), ["review_date"], win),

@@ -153,8 +153,10 @@ class Inputs:
         frames = [d for d in (self.hist_account_month, self.account_month) if not d.empty]
         if not frames:
             return self.account_month
-        am = pd.concat(frames, ignore_index=True)
-        return am.drop_duplicates(["platform", "account", "month"], keep="last").reset_index(drop=True)
+        # the newest table speaks for a month; all its rows stay (one per holder: a hand-over keeps both holders)
+        am = pd.concat([d.assign(_src=i) for i, d in enumerate(frames)], ignore_index=True)
+        newest = am.groupby(["platform", "account", "month"], dropna=False)["_src"].transform("max")
+        return am[am["_src"] == newest].drop(columns="_src").reset_index(drop=True)
 
 
 # ----- helpers ---------------------------------------------------------------------------------------------------
