@@ -15,7 +15,7 @@ from ..store import release_memory, write_parquet
 from ..periods import TZ, Period
 from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
-from .crosscheck import account_checks, assign_operators, normalise_roster
+from .crosscheck import account_checks, assign_operators, conflict_notes, normalise_roster
 from .period import add_maturity, add_media_type, add_private, assign_period, fill_snapshot, private_mask
 from .plausibility import attach_flags, duplicate_flags, fraud_flags, plausibility_flags
 from .quality import account_month, account_notes, data_quality, read_manifest
@@ -170,7 +170,7 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     manifest = manifest if manifest is not None else pd.DataFrame()
 
     roster_n, r_notes = normalise_roster(roster, cfg)
-    notes += r_notes
+    notes += r_notes + conflict_notes(roster_n, p)
 
     ps = fill_snapshot(posts)
     no_snap = ps["snapshot_rule"].eq("newest_post_in_file").fillna(False)

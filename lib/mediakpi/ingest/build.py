@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..distinct import map_distinct
 from ..labels import label
+from ..ownership import owner_on
 from ..paths import Workspace
 from ..periods import TZ, Period
 from ..schema import (ACCOUNT_DAILY, FILES, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
@@ -293,26 +293,11 @@ def _roster_index(roster: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) -> pd.Series:
-    """Operator by (platform, account) and the roster's 负责开始/结束日期 (a hand-over splits by date)."""
-    out = pd.Series(pd.NA, index=df.index, dtype="string")
+    """Operator by (platform, account) and day: ownership.owner_on (a hand-over splits by date; a day the roster gives
+    to two people is nobody's until the roster is fixed, and clean reports both rows)."""
     if roster.empty or df.empty:
-        return out
-    acc = map_distinct(df["account"], lambda u: "" if pd.isna(u) else norm_header(u))   # a few thousand accounts
-    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": acc.to_numpy(),
-                         "_month": df["_month"].to_numpy(),
-                         "_day": when.dt.tz_localize(None).dt.normalize().to_numpy() if hasattr(when.dt, "tz") and when.dt.tz is not None else when.to_numpy()})
-    r = roster[["platform", "_acc", "name", "start_date", "end_date", "_month"]].rename(columns={"_month": "_rmonth"})
-    m = left.merge(r, on=["platform", "_acc"], how="inner")
-    if m.empty:
-        return out
-    day = pd.to_datetime(m["_day"])
-    inside = (m["start_date"].isna() | (day.isna()) | (day >= m["start_date"])) & (m["end_date"].isna() | day.isna() | (day <= m["end_date"]))
-    m = m[inside].copy()
-    # prefer the roster of the file's own month, then the latest start date
-    m["_same"] = (m["_rmonth"] == m["_month"]).astype(int)
-    m = m.sort_values(["_i", "_same", "start_date"], na_position="first").drop_duplicates("_i", keep="last")
-    out.loc[m["_i"].to_numpy()] = m["name"].astype("string").to_numpy()
-    return out
+        return pd.Series(pd.NA, index=df.index, dtype="string")
+    return owner_on(roster, df["platform"], df["account"], when)
 
 
 # ------------------------------------------------------------------------------------------------ the period

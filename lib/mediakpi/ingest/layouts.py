@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..config import ConfigError, load_yaml, pydantic_message
 from ..paths import CONFIG_DIR
+from ..platforms import name_lookup, platform_code
 from ..schema import PLATFORMS
 
 FORMS = ("int", "float", "fraction", "percent", "seconds", "stars", "fen", "text", "id", "url", "datetime", "date")
@@ -141,8 +142,9 @@ class Registry:
         return next(l for l in self.layouts if l.id == layout_id)
 
     def platform_code(self, name: object) -> str | None:
-        """A roster platform name (any case, any width) -> platform code, or None."""
-        return self.platform_lookup.get(norm_header(name))
+        """A roster platform name (any case, any width) -> platform code, or None (mediakpi.platforms, with the names
+        of this registry's platforms.yaml)."""
+        return platform_code(name, self.platform_lookup)
 
 
 def _build(config: PlatformsConfig, path: Path) -> Registry:
@@ -157,10 +159,7 @@ def _build(config: PlatformsConfig, path: Path) -> Registry:
                         f"配置文件 {path.name}：版式 {lid} 的表头 {h!r} 同时指向 {lookup[key]} 和 {col}，请只保留一个。")
                 lookup[key] = col
         layouts.append(Layout(lid, spec, lookup))
-    plat: dict[str, str] = {}
-    for code, names in config.platform_names.items():
-        for n in [code, *names]:
-            plat[norm_header(n)] = code
+    plat = name_lookup(config.platform_names)
     return Registry(config, layouts, plat, frozenset(norm_header(p) for p in config.placeholders))
 
 
