@@ -203,7 +203,7 @@ _ALIASES = {
     "duplicates_merged": ["duplicates_merged", "duplicates"],
     "message": ["message", "reason", "note"],
 }
-PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown")
+PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown", "skipped")
 
 
 def read_manifest(path: Path) -> tuple[pd.DataFrame, list[dict]]:
