@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_MONTH = "2026-10"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# every catalog.save in the suite (notebook kernels inherit it) fails on a column the catalog does not declare
+os.environ.setdefault("MEDIAKPI_STRICT_CATALOG", "1")
 
 
 def _notebook_items(items):

@@ -58,6 +58,13 @@ class Workspace:
         return self.raw_root / month
 
     def processed(self, period: str) -> Path:
+        """data/processed/<period>/, or the run's staging folder while a run stages that period (staging.py)."""
+        from .staging import staged_folder
+
+        return staged_folder(self.processed_root, period) or self.processed_root / period
+
+    def published(self, period: str) -> Path:
+        """data/processed/<period>/ as published, whatever is being staged."""
         return self.processed_root / period
 
     def reports(self, period: str) -> Path:

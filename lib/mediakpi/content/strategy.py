@@ -12,7 +12,7 @@ from ..labels import label
 from ..metrics import MetricDictionary, load_metrics, metric_values
 from ..periods import TZ, Period
 from ..schema import PLATFORMS
-from .settings import Strategy
+from .settings import Strategy, load_content_config
 
 COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
            "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
@@ -84,7 +84,7 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
     `posts`: every post available (the period's and earlier ones), one row per post, with published_at. The windows
     are equal: `window_days`, shortened to the days between the effective date and the end of the period.
     """
-    cfg = cfg or Strategy()
+    cfg = cfg or load_content_config().strategy
     md = md or load_metrics()
     if suggestions is None or suggestions.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from ..config import parse_yaml
+from .. import catalog
 
 from ..periods import Period
-from ..paths import CONFIG_DIR
 from . import functions as F
 from .config import AssessmentConfig, Indicator
 from .targets import account_target, baseline_index, static_target, trailing_baseline
@@ -846,8 +845,7 @@ CRITERIA = {"专业能力": "professional", "职业素养": "conduct", "团队�
 @lru_cache(maxsize=1)
 def _roles() -> dict[str, str]:
     """Alias → role (manager / peer / self) from config/team_tables.yaml `rater_roles`."""
-    with open(CONFIG_DIR / "team_tables.yaml", encoding="utf-8") as fh:
-        raw = parse_yaml(fh).get("rater_roles", {})
+    raw = catalog.team_tables_config().rater_roles   # read once, validated, by the catalog
     return {str(a).strip().lower(): role for role, aliases in raw.items() for a in aliases}
 
 
