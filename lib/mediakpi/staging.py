@@ -20,18 +20,11 @@ import os
 import shutil
 from pathlib import Path
 
-ENV_PERIOD = "MEDIAKPI_STAGED_PERIOD"
-ENV_FOLDER = "MEDIAKPI_STAGED_FOLDER"
+from . import catalog
+
+from .paths import ENV_STAGED_FOLDER as ENV_FOLDER, ENV_STAGED_PERIOD as ENV_PERIOD, staged_folder
+
 PREFIX = ".staging-"
-
-
-def staged_folder(processed_root: Path, period: str) -> Path | None:
-    """The staging folder standing in for `processed_root/period` in this process, if any."""
-    folder = os.environ.get(ENV_FOLDER)
-    if not folder or os.environ.get(ENV_PERIOD) != period:
-        return None
-    path = Path(folder)
-    return path if path.parent == Path(processed_root) else None
 
 
 def exchange(staging: Path, target: Path) -> None:
@@ -90,8 +83,6 @@ def _alive(pid: int) -> bool:
 def staged(ws, period: str, stages: list[str]):
     """Run the block with `ws.processed(period)` pointing at a fresh staging folder; publish it when the block ends
     without an exception, drop it otherwise. `stages`: the stages the block runs (their datasets start absent)."""
-    from . import catalog
-
     root = ws.processed_root
     root.mkdir(parents=True, exist_ok=True)
     remove_stale(root)

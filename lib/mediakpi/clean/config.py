@@ -62,6 +62,17 @@ class Fraud(_Strict):
     min_fold: float = Field(ge=1)
     interactions_per_view: bool
     views_per_like: bool
+    # enough evidence before a flag fires: a minimum of views, and the proportion's Wilson score interval (at this z)
+    # clearing the account's baseline ratio by min_fold (0 switches the interval off)
+    min_views: int = Field(ge=0)
+    wilson_z: float = Field(ge=0)
+
+
+class Visibility(_Strict):
+    """Which exported visibility values (posts.visibility, e.g. Douyin 审核状态) mean a private work: one that stays in
+    the tables with its numbers but is not a published post of the month. Keywords, found anywhere in the value
+    (NFKC, case-insensitive)."""
+    private_keywords: list[str]
 
 
 class Floor(_Strict):
@@ -91,6 +102,7 @@ class QualityConfig(_Strict):
     calendar: Calendar
     plausibility: Plausibility
     fraud: Fraud
+    visibility: Visibility
     viral: Viral
 
     @field_validator("maturity_days")

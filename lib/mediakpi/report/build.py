@@ -729,7 +729,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     scorecard = inputs.get("scorecard")
     if scorecard is not None and not {"operator", "total"} <= set(scorecard.columns):
-        inputs.notices["scorecard"] = lab["report.unreadable"].format(file=schema.FILES["scorecard"])
+        inputs.notices["scorecard"] = lab["report.unreadable"].format(file=catalog.file_name("scorecard"))
         scorecard = None
     if scorecard is not None:
         scorecard = scorecard[scorecard["operator"].notna()].drop_duplicates("operator", keep="first")
