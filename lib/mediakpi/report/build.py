@@ -426,37 +426,27 @@ def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
 
 def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = None) -> dict[str, str]:
     """Charts drawn by the content stage's own functions (mediakpi.content.charts) from its written tables, as data
-    URIs; {} when that module or its tables are absent, and any chart that fails is simply left out (the report then
-    draws its own simple version)."""
-    try:
-        from ..content import charts as content_charts
-        from ..content.analyse import load_result
+    URIs; {} when 04_content has not run for the period. A table that cannot be read or a chart that fails raises:
+    the report renders what content wrote and does not hide a broken stage behind a missing chart."""
+    from ..content import charts as content_charts
+    from ..content.analyse import load_result
 
-        result = load_result(ws, period)
-    except Exception:  # noqa: BLE001 - the content stage is optional for the report
-        return {}
+    result = load_result(ws, period)
     if result is None:
         return {}
-    import matplotlib.pyplot as plt
-
     out = {}
     for name in ("viral_chart", "heatmap", "formats_chart", "topics_chart"):
-        fn = getattr(content_charts, name, None)
-        if fn is None:
-            continue
-        try:
-            if name == "viral_chart":
-                top = content_charts.max_bars(result)
-                ov = result.overview
-                total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
-                note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
-                if total > top and note:
-                    out["viral_chart_note"] = note.format(n=top, total=total)
-                out[name] = plotting.to_data_uri(fn(result, top=top, say_top=False))
-            else:
-                out[name] = plotting.to_data_uri(fn(result))
-        except Exception:  # noqa: BLE001
-            plt.close("all")
+        fn = getattr(content_charts, name)
+        if name == "viral_chart":
+            top = content_charts.max_bars(result)
+            ov = result.overview
+            total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
+            note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
+            if total > top and note:
+                out["viral_chart_note"] = note.format(n=top, total=total)
+            out[name] = plotting.to_data_uri(fn(result, top=top, say_top=False))
+        else:
+            out[name] = plotting.to_data_uri(fn(result))
     return out
 
 
