@@ -1,12 +1,12 @@
 """Follower growth per account and month, the ingest manifest as notes, and the per-account data-quality summary."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .. import catalog
 from ..periods import Period
 from ..schema import BOOL, FLOAT, INT, STRING, empty
 from .period import day_text
@@ -14,21 +14,9 @@ from .records import account_subject, note
 
 ACCOUNT = ["platform", "account"]
 
-ACCOUNT_MONTH: dict[str, str] = {
-    "platform": STRING, "account": STRING, "operator": STRING, "month": STRING,
-    "followers_start": INT, "followers_end": INT, "followers_gained": INT, "followers_lost": INT,
-    "net_growth": INT, "growth_rate": FLOAT,
-    "source": STRING,          # account_daily / posts / none
-    "days": INT,               # days with account_daily rows in the month (for this operator)
-    "note": STRING,
-}
-
-DATA_QUALITY: dict[str, str] = {
-    "platform": STRING, "account": STRING, "operator": STRING,
-    "files": INT, "posts": INT, "posts_in_period": INT, "private_posts": INT, "quarantined_rows": INT, "flags": INT,
-    "missing_download": BOOL, "status": STRING, "note": STRING,
-    "in_roster": BOOL, "flag_errors": INT,
-}
+# the schemas of account_month and data_quality live in the catalog
+ACCOUNT_MONTH = catalog.ACCOUNT_MONTH
+DATA_QUALITY = catalog.DATA_QUALITY
 
 
 # ---------------------------------------------------------------- account_month
@@ -206,18 +194,19 @@ _ALIASES = {
 PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown")
 
 
-def read_manifest(path: Path) -> tuple[pd.DataFrame, list[dict]]:
-    """The ingest manifest as a table (path, kind, platform, account, row counts, message), plus notes for files
-    ingest could not use. A missing or unreadable manifest is a note, not a crash."""
+def read_manifest(folder: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """The ingest manifest of a period folder as a table (path, kind, platform, account, row counts, message), plus
+    notes for files ingest could not use. A missing or unreadable manifest is a note, not a crash."""
     cols = list(_ALIASES)
     notes: list[dict] = []
-    if not path.is_file():
-        notes.append(note("warn", "file", path.name, "没有找到导入清单（ingest_manifest.json）：文件数与隔离行数无法核对。请先运行 01_ingest。"))
-        return pd.DataFrame(columns=cols), notes
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        notes.append(note("error", "file", path.name, f"导入清单无法读取（{exc}）：请重新运行 01_ingest。"))
+        data = catalog.load(folder, "manifest")
+    except catalog.DatasetMissing:
+        notes.append(note("warn", "file", catalog.file_name("manifest"),
+                          "没有找到导入清单（ingest_manifest.json）：文件数与隔离行数无法核对。请先运行 01_ingest。"))
+        return pd.DataFrame(columns=cols), notes
+    except catalog.DatasetError as exc:
+        notes.append(note("error", "file", catalog.file_name("manifest"), f"导入清单无法读取：{exc.message}"))
         return pd.DataFrame(columns=cols), notes
     entries = data
     if isinstance(data, dict):
