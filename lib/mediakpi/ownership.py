@@ -37,6 +37,7 @@ Functions (all pure, DataFrame in, DataFrame out)
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -104,8 +105,10 @@ def _month_of_days(days: np.ndarray) -> np.ndarray:
 def prepare(roster: pd.DataFrame | None) -> pd.DataFrame:
     """The roster as this module reads it (idempotent): platform codes (any accepted spelling), trimmed account and
     name, `_key` (the account compared ignoring case, width and spaces), `_start` / `_end` day numbers (open ends as
-    OPEN_START / OPEN_END), `_rmonth` (the roster's month, NaN when unknown) and `_ref` (“file 第 N 行”). Rows without
-    a known platform or an account are left out (clean reports them)."""
+    OPEN_START / OPEN_END), `_rmonth` (the roster's month, NaN when unknown), `_ref` (“file 第 N 行”) and `_valid`
+    (a known platform and an account: only such rows can own an export or be in conflict; the others still keep the
+    person on the roster for active_people, and clean reports them). Rows with neither a name nor an account are
+    left out."""
     cols = ["name", "platform", "account", "start_date", "end_date", "source_file", "source_row"]
     if roster is None or roster.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
@@ -199,7 +202,34 @@ def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None,
     return segs
 
 
+_CACHE: dict[bytes, pd.DataFrame] = {}
+_CACHE_SIZE = 16
+
+
+def _fingerprint(roster: pd.DataFrame | None) -> bytes:
+    """A digest of the roster columns the rule reads (the same roster gives the same timeline)."""
+    if roster is None or roster.empty:
+        return b""
+    cols = [c for c in ["name", "platform", "account", "start_date", "end_date", "source_file", "source_row",
+                        "roster_month", "_month"] if c in roster.columns]
+    h = pd.util.hash_pandas_object(roster[cols].astype("string"), index=False).to_numpy()
+    return hashlib.blake2b(h.tobytes() + "|".join(cols).encode(), digest_size=16).digest()
+
+
 def timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
+    """See _timeline; computed once per distinct roster (a small cache keyed by the roster's content; callers never
+    modify the returned frame)."""
+    key = _fingerprint(roster)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _timeline(roster)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    return hit
+
+
+def _timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
     """Per account (platform, account, `_key`), consecutive day segments `seg_start`..`seg_end` (inclusive day
     numbers; together they cover every day) with `status` held / vacant / conflict, `operator` (the holder, null
     otherwise), `holders` (the names covering the segment), `rows` (for a conflict: the positions in prepare(roster)
@@ -412,8 +442,8 @@ def conflicts(roster: pd.DataFrame | None, period: Period | str | None = None) -
 def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
     """account_month (one row per holder and month) folded back to one row per (platform, account, month), whoever
     held it: the account's own month for its baselines (trailing medians for targets and viral standards). Start is
-    the earliest stretch's start, end the latest stretch's end (by `first_day` where the table has it, else row
-    order), gained / lost summed, net = end − start when both are known (else the sum of the holders' nets), growth
+    the earliest stretch's start (by `first_day`), end the end of the stretch that ends last (by `last_day`; row order
+    where the table has neither), gained / lost summed, net = end − start when both are known (else the sum of the holders' nets), growth
     rate = net ÷ start. Other columns are dropped."""
     keys = ["platform", "account", "month"]
     cols = keys + ["followers_start", "followers_end", "followers_gained", "followers_lost", "net_growth", "growth_rate"]
@@ -423,13 +453,15 @@ def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
     num = {c: pd.to_numeric(am[c], errors="coerce").astype("float64") if c in am.columns
            else pd.Series(np.nan, index=am.index) for c in cols[3:-1]}
     d = pd.DataFrame({**{k: am[k] for k in keys}, **num})
-    d["_o"] = pd.to_datetime(am["first_day"], errors="coerce") if "first_day" in am.columns else pd.NaT
     d["_i"] = np.arange(len(d))
-    d = d.sort_values(keys + ["_o", "_i"], kind="stable", na_position="last")
-    g = d.groupby(keys, sort=False, dropna=False)
+    d["_o"] = pd.to_datetime(am["first_day"], errors="coerce") if "first_day" in am.columns else pd.NaT
+    d["_z"] = pd.to_datetime(am["last_day"], errors="coerce") if "last_day" in am.columns else d["_o"]
+    g = d.sort_values(keys + ["_o", "_i"], kind="stable", na_position="last").groupby(keys, sort=False, dropna=False)
+    # the end: the holder row whose stretch ends last (a row of nobody's days may start first and end last)
+    last = d.sort_values(keys + ["_z", "_i"], kind="stable", na_position="first").groupby(keys, sort=False, dropna=False)
     out = pd.DataFrame({
         "followers_start": g["followers_start"].first(),  # first non-null in stretch order
-        "followers_end": g["followers_end"].last(),
+        "followers_end": last["followers_end"].last(),
         "followers_gained": g["followers_gained"].sum(min_count=1),
         "followers_lost": g["followers_lost"].sum(min_count=1),
         "_net": g["net_growth"].sum(min_count=1),
