@@ -443,8 +443,8 @@ def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
     """account_month (one row per holder and month) folded back to one row per (platform, account, month), whoever
     held it: the account's own month for its baselines (trailing medians for targets and viral standards). Start is
     the earliest stretch's start (by `first_day`), end the end of the stretch that ends last (by `last_day`; row order
-    where the table has neither), gained / lost summed, net = end − start when both are known (else the sum of the holders' nets), growth
-    rate = net ÷ start. Other columns are dropped."""
+    where the table has neither), gained / lost / net summed (each holder's stretch starts where the previous one
+    ended, so the nets add up to the month's end − start), growth rate = net ÷ start. Other columns are dropped."""
     keys = ["platform", "account", "month"]
     cols = keys + ["followers_start", "followers_end", "followers_gained", "followers_lost", "net_growth", "growth_rate"]
     if account_month is None or account_month.empty:
@@ -464,13 +464,11 @@ def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
         "followers_end": last["followers_end"].last(),
         "followers_gained": g["followers_gained"].sum(min_count=1),
         "followers_lost": g["followers_lost"].sum(min_count=1),
-        "_net": g["net_growth"].sum(min_count=1),
+        "net_growth": g["net_growth"].sum(min_count=1),
     })
-    both = out["followers_start"].notna() & out["followers_end"].notna()
-    out["net_growth"] = (out["followers_end"] - out["followers_start"]).where(both, out["_net"])
     ok = out["net_growth"].notna() & (out["followers_start"] > 0)
     out["growth_rate"] = (out["net_growth"] / out["followers_start"]).where(ok)
-    return out.drop(columns="_net").reset_index()[cols]
+    return out.reset_index()[cols]
 
 
 __all__ = ["HELD", "CONFLICT", "VACANT", "NOT_IN_ROSTER", "NO_DATE", "OPEN_START", "OPEN_END", "day_numbers",
