@@ -262,23 +262,37 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
     Returns `operator` (null unless `ownership` is held) and `ownership`: held / conflict (several people on that day,
     nothing attributed) / vacant (in the roster, nobody that day) / not_in_roster / no_date (the row has no date and
     the account had more than one holder, so the day cannot be told); `holders`: the names on the roster that day,
-    joined with 、 (several for a conflict)."""
+    joined with 、 (several for a conflict).
+
+    One searchsorted over the roster's segments for all rows; each distinct (platform, account) is looked up once
+    and the result columns are taken from the segments' own small arrays (a million posts in about a second)."""
     idx = platform.index
     n = len(idx)
-    op = np.full(n, None, dtype=object)
-    status = np.full(n, NOT_IN_ROSTER, dtype=object)
-    holders = np.full(n, None, dtype=object)
     seg = timeline(roster)
-    if n and not seg.empty:
+    s_n = len(seg)
+    # the answers: every segment, then "not in roster" and "no date"
+    vocab = {
+        "operator": pd.array([*seg["operator"].astype(object).where(seg["operator"].notna(), None), None, None],
+                             dtype="string"),
+        "ownership": pd.array([*seg["status"].astype(object), NOT_IN_ROSTER, NO_DATE], dtype="string"),
+        "holders": pd.array([*("、".join(h) or None for h in seg["holders"]), None, None], dtype="string"),
+    }
+    k = np.full(n, s_n, dtype="int64")                         # default: not in the roster
+    if n and s_n:
         accs = seg[["platform", "_key"]].drop_duplicates().reset_index(drop=True)
-        acc_id = {(p, k): i for i, (p, k) in enumerate(zip(accs["platform"].tolist(), accs["_key"].tolist()))}
-        pairs = pd.DataFrame({"p": platform.astype("string").to_numpy(), "a": account.astype("string").to_numpy()})
-        codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("\0")))
-        ids = np.array([acc_id.get((p, name_key(a)), -1) if p != "\0" and a != "\0" else -1 for p, a in uniq],
-                       dtype="int64")
-        row_acc = ids[codes] if len(codes) else np.zeros(0, dtype="int64")
+        acc_id = {(p, key): i for i, (p, key) in enumerate(zip(accs["platform"].tolist(), accs["_key"].tolist()))}
+        p_codes, p_uniq = pd.factorize(platform.astype("string"), use_na_sentinel=True)
+        a_codes, a_uniq = pd.factorize(account.astype("string"), use_na_sentinel=True)
+        pair = np.where((p_codes >= 0) & (a_codes >= 0), p_codes.astype("int64") * (len(a_uniq) + 1) + a_codes, -1)
+        pair_codes, pair_uniq = pd.factorize(pair)
+        p_list, a_list = list(p_uniq), list(a_uniq)
+        ids = np.array([-1 if v < 0 else acc_id.get((p_list[v // (len(a_uniq) + 1)],
+                                                      name_key(a_list[v % (len(a_uniq) + 1)])), -1)
+                        for v in pair_uniq.tolist()], dtype="int64")
+        row_acc = ids[pair_codes]
         day = day_numbers(when if isinstance(when, pd.Series) else pd.Series(when, index=idx))
-        seg_acc = seg[["platform", "_key"]].apply(tuple, axis=1).map(acc_id).to_numpy(dtype="int64")
+        seg_acc = np.array([acc_id[(p, key)] for p, key in zip(seg["platform"].tolist(), seg["_key"].tolist())],
+                           dtype="int64")
         span = np.int64(OPEN_END - OPEN_START + 2)
         seg_key = seg_acc * span + (seg["seg_start"].to_numpy() - OPEN_START)
         order = np.argsort(seg_key, kind="stable")
@@ -288,27 +302,24 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
         q = np.where(known & dated, row_acc * span + (day - OPEN_START), -1)
         pos = np.searchsorted(seg_key, q, side="right") - 1
         hit = known & dated & (pos >= 0)
-        seg_ops = seg["operator"].astype(object).to_numpy()[order]
-        seg_st = seg["status"].astype(object).to_numpy()[order]
-        seg_hold = np.array(["、".join(h) or None for h in seg["holders"]], dtype=object)[order]
-        p_hit = pos[hit]
-        op[hit] = seg_ops[p_hit]
-        status[hit] = seg_st[p_hit]
-        holders[hit] = seg_hold[p_hit]
-        # no date: the account's only holder ever, else unknown
+        k[hit] = order[pos[hit]]
+        # no date: the account's only holder ever (any of its held segments answers), else "no date"
         undated = known & ~dated
         if undated.any():
-            held = seg[seg["status"] == HELD]
-            only = held.groupby(seg_acc[held.index.to_numpy()])["operator"].agg(lambda x: x.iloc[0] if x.nunique() == 1 else None)
-            conflicted = set(seg_acc[(seg["status"] == CONFLICT).to_numpy()].tolist())
-            for i in np.flatnonzero(undated):
-                a = int(row_acc[i])
-                name = only.get(a) if a not in conflicted else None
-                name = name if isinstance(name, str) else None
-                op[i] = name
-                status[i] = HELD if name is not None else NO_DATE
-    return pd.DataFrame({"operator": pd.array(op, dtype="string"), "ownership": pd.array(status, dtype="string"),
-                         "holders": pd.array(holders, dtype="string")}, index=idx)
+            st = seg["status"].to_numpy(dtype=object)
+            ops = seg["operator"].astype(object).to_numpy()
+            names: dict[int, set] = {}
+            first_held: dict[int, int] = {}
+            for i, (a, status) in enumerate(zip(seg_acc.tolist(), st.tolist())):
+                if status == HELD:
+                    names.setdefault(a, set()).add(ops[i])
+                    first_held.setdefault(a, i)
+                elif status == CONFLICT:
+                    names.setdefault(a, set()).update({None, "\0"})
+            answer = np.array([first_held[a] if len(names.get(a, ())) == 1 else s_n + 1 for a in range(len(accs))],
+                              dtype="int64")
+            k[undated] = answer[row_acc[undated]]
+    return pd.DataFrame({c: v.take(k) for c, v in vocab.items()}, index=idx)
 
 
 def owner_on(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series, when) -> pd.Series:
