@@ -266,7 +266,7 @@ _ALIASES = {
     "duplicates_merged": ["duplicates_merged", "duplicates"],
     "message": ["message", "reason", "note"],
 }
-PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown")
+PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown", "skipped")
 
 
 def read_manifest(folder: Path) -> tuple[pd.DataFrame, list[dict]]:
