@@ -97,6 +97,7 @@ class Context(dict):
         return cache[name]
 
 
+INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
 PRIVATE_MARKERS = ("自见", "私密", "仅自己", "仅我可见", "private")
 
 
@@ -161,7 +162,11 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     posts_win = posts_win[~private].reset_index(drop=True) if private.any() else posts_win
     fake = fake_engagement(posts_win, inp.flags)
     flagged_win = posts_win[fake]
-    counted = posts_win[~fake] if fake.any() else posts_win   # what interaction and viral counts read
+    counted = posts_win
+    if fake.any():  # interaction: a flagged post keeps its views and brings no interactions (it can only lower the rate)
+        zero = [c for c in INTERACTION_COLUMNS if c in posts_win.columns]
+        counted = posts_win.copy()
+        counted.loc[fake.to_numpy(), zero] = 0
     posts_win = posts_win.assign(fake_engagement=fake)
     am_all = inp.all_account_month()
     am_acc = inp.monthly("account_whole_months", lambda: whole_months(am_all))  # baselines: whole months, any holder
