@@ -32,6 +32,14 @@ class KeepRows(BaseModel):
     values: list[str]
 
 
+class NotApplicable(BaseModel):
+    """Metrics that do not apply to some formats (watch time of an image note): stored as null, whatever the export
+    wrote (often 0). `formats`: keywords looked for in the row's `format` cell (NFKC, case-insensitive)."""
+    model_config = ConfigDict(extra="forbid")
+    columns: list[str]
+    formats: list[str]
+
+
 class LayoutSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     platform: Literal[tuple(PLATFORMS)]  # type: ignore[valid-type]
@@ -40,6 +48,7 @@ class LayoutSpec(BaseModel):
     priority: int = 1
     signature: list[str]
     keep_rows: KeepRows | None = None
+    not_applicable: list[NotApplicable] = []
     columns: dict[str, ColumnSpec]
 
     @model_validator(mode="after")
@@ -49,6 +58,10 @@ class LayoutSpec(BaseModel):
             raise ValueError(f"signature 里的 {missing} 没有在 columns 中定义")
         if self.keep_rows and self.keep_rows.column not in self.columns:
             raise ValueError(f"keep_rows.column {self.keep_rows.column!r} 没有在 columns 中定义")
+        for na in self.not_applicable:
+            unknown = [c for c in [*na.columns, "format"] if c not in self.columns]
+            if unknown:
+                raise ValueError(f"not_applicable 里的 {unknown} 没有在 columns 中定义")
         if self.target == "posts" and "published_at" not in self.columns:
             raise ValueError("作品类版式必须定义 published_at（发布时间）列")
         if self.target == "account_daily" and "date" not in self.columns:
