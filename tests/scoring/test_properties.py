@@ -17,9 +17,9 @@ from mediakpi import schema
 from mediakpi.periods import Period
 from mediakpi.scoring import load_assessment, score_inputs
 from mediakpi.scoring.indicators import Inputs
-from mediakpi.scoring.pipeline import ACCOUNT_MONTH, CALENDAR_MATCH, POST_COLUMNS
+from mediakpi.scoring.pipeline import POST_COLUMNS
 
-from .builders import conform, ts
+from .builders import ACCOUNT_MONTH, CALENDAR_MATCH, conform, ts
 
 CFG = load_assessment()
 MONTH = "2026-10"
