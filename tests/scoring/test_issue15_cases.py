@@ -226,3 +226,15 @@ def test_mid_month_joiner_count_target_is_pro_rated(ws):
     write_table(ws, "2026-10", "roster", [dict(ROSTER[0], start_date="2026-10-17")] + ROSTER[1:])
     r = rows(score_period(ws, "2026-10"), "张三").loc["爆款内容数量"]
     assert r["target"] == pytest.approx(15 / 31) and "按负责天数" in r["explanation"]
+
+
+def test_private_works_are_not_published_posts(ws):
+    minimal_month(ws)
+    posts = posts_for("张三", "wechat", "品牌号", "2026-10", 4) + posts_for("李四", "douyin", "品牌抖音", "2026-10", 6)
+    base = rows(score_period(ws, "2026-10"), "李四").loc["内容原创比例", "explanation"]
+    hidden = posts_for("李四", "douyin", "品牌抖音", "2026-10", 2, likes=900, start=30)
+    for p in hidden:
+        p["visibility"] = "仅自己可见"
+    write_posts(ws, "2026-10", posts + hidden)
+    r = rows(score_period(ws, "2026-10"), "李四")
+    assert r.loc["内容原创比例", "explanation"] == base          # still 6 published posts

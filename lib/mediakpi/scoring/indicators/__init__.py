@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...clean.config import load_quality_config
+from ...clean.period import private_mask
 from ...ownership import owner_on, person_days, whole_months
 from ...periods import Period
 
@@ -98,16 +100,17 @@ class Context(dict):
 
 
 INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
-PRIVATE_MARKERS = ("自见", "私密", "仅自己", "仅我可见", "private")
-
-
 def is_private(posts: pd.DataFrame) -> pd.Series:
-    """Private works (posts.visibility as exported: 自见/私密/仅自己可见 …): not published posts of the month.
-    02_clean leaves them out of the month's posts; this guard keeps them out of scoring whatever the input."""
-    if posts.empty or "visibility" not in posts.columns:
+    """Private works (not published posts of the month): 02_clean's `private` column, else its rule
+    (clean.period.private_mask, config/quality.yaml `visibility`) applied to `visibility`."""
+    if posts.empty:
         return pd.Series(False, index=posts.index)
-    v = posts["visibility"].astype("string").str.lower()
-    return v.str.contains("|".join(PRIVATE_MARKERS), regex=True).fillna(False).astype(bool)
+    given = posts["private"].astype("boolean") if "private" in posts.columns \
+        else pd.Series(pd.NA, index=posts.index, dtype="boolean")
+    if given.isna().any() and "visibility" in posts.columns:
+        given = given.fillna(pd.Series(private_mask(posts["visibility"], load_quality_config()).to_numpy(),
+                                       index=posts.index, dtype="boolean"))
+    return given.fillna(False).astype(bool)
 
 
 def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
