@@ -62,26 +62,16 @@ def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFr
         cov = np.where(present & (W > 0), WA / W, np.nan)
         score = np.where(cov >= cfg.min_dimension_coverage - 1e-9, WS / WA, np.nan)
         eff = np.where(WA.ravel()[cell] > 0, w_app / WA.ravel()[cell], 0.0)
-    index = pd.Index(ops, name="operator")
-    scores = pd.DataFrame(score, index=index, columns=dims)
-    coverage = pd.DataFrame(cov, index=index, columns=dims)
-    return scores, coverage, ind.assign(effective_weight=eff)
-
-
-def scored_share(ind: pd.DataFrame) -> pd.DataFrame:
-    """Per operator × dimension: the share of the dimension's plan weight actually scored (scored rows × their
-    scored_share; missing inputs and not-applicable rows score none of it)."""
-    st = _status(ind)
-    w = np.nan_to_num(ind["weight"].to_numpy(dtype="float64", na_value=np.nan))
     share = (ind["scored_share"].to_numpy(dtype="float64", na_value=np.nan) if "scored_share" in ind.columns
              else np.ones(len(ind)))
-    share = np.where(np.isnan(share), 1.0, share)
-    s = ind["score"].to_numpy(dtype="float64", na_value=np.nan)
-    got = np.where((st == "scored") & ~np.isnan(s), w * share, 0.0)
-    frame = pd.DataFrame({"operator": ind["operator"].to_numpy(dtype=object),
-                          "dimension": ind["dimension"].to_numpy(dtype=object), "got": got, "w": w})
-    g = frame.groupby(["operator", "dimension"], sort=False)[["got", "w"]].sum()
-    return (g["got"] / g["w"].where(g["w"] > 0)).unstack("dimension")
+    got = np.where(scored, np.nan_to_num(w) * np.where(np.isnan(share), 1.0, share), 0.0)
+    GOT = np.bincount(cell, weights=got, minlength=size).reshape(n_ops, n_dims)
+    index = pd.Index(ops, name="operator")
+    scores = pd.DataFrame(score, index=index, columns=dims)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores.attrs["scored_share"] = np.where(W > 0, GOT / W, 0.0)   # the share of each dimension actually scored
+    coverage = pd.DataFrame(cov, index=index, columns=dims)
+    return scores, coverage, ind.assign(effective_weight=eff)
 
 
 def _grade_codes(t: np.ndarray, cfg: AssessmentConfig) -> np.ndarray:
@@ -115,6 +105,7 @@ def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float],
     Returns operator, one column per dimension, base, total, grade, rank.
     """
     scores, _, _ = dimension_table(indicator_scores, config)
+    got = pd.DataFrame(scores.attrs.pop("scored_share"), index=scores.index, columns=scores.columns)
     dims = [d for d in DIMENSIONS if d in scores.columns]
     scores = scores.reindex(columns=dims)
     W = np.array([float(dimension_weights.get(d, 0.0)) for d in dims])
@@ -124,7 +115,7 @@ def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float],
     with np.errstate(invalid="ignore", divide="ignore"):
         base = np.where(denom > 0, (np.nan_to_num(S) * W).sum(axis=1) / denom, np.nan)
     out = scores.copy()
-    share = scored_share(indicator_scores).reindex(index=scores.index, columns=dims).fillna(0.0).to_numpy(dtype=float)
+    share = got.reindex(columns=dims).to_numpy(dtype=float)
     out["coverage"] = (share * W).sum(axis=1) / W.sum() if W.sum() > 0 else np.nan
     out["base"] = base
     adj = (adjustments.set_index("operator") if adjustments is not None and len(adjustments) else pd.DataFrame())

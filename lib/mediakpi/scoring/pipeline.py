@@ -20,13 +20,14 @@ from .rollup import combine_adjustments, rollup_rows
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
                "quality_reviews", "qualitative_reviews", "partnerships"]
 POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schema.INT, "in_period": "boolean",
-                "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string"}
+                "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string", "private": "boolean",
+                "visibility": "string"}
 # The post columns scoring reads (posts_clean has ~60; reading only these keeps a 1M-post month and its history small)
 POST_READ = {c: t for c, t in POST_COLUMNS.items()
              if c in {"platform", "account", "operator", "post_id", "title", "published_at", "snapshot_at", "views",
                       "likes", "comments", "shares", "saves", "zaikan", "danmaku", "coins", "recommends",
                       "followers_gained", "completion_rate", "is_original", "viral", "viral_rule", "in_period",
-                      "mature", "visibility"}}
+                      "mature", "visibility", "private"}}
 # Earlier months' posts feed only the trailing baselines and the strategy uplift (Inputs.all_posts): fewer columns still
 HISTORY_READ = {c: t for c, t in POST_READ.items() if c in ALL_POSTS_COLUMNS}
 FLAG_READ = {"platform": "string", "account": "string", "post_id": "string", "title": "string", "check": "string",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...clean.config import load_quality_config
+from ...clean.period import private_mask
 from ...ownership import owner_on, person_days, whole_months
 from ...periods import Period
 
@@ -97,16 +99,18 @@ class Context(dict):
         return cache[name]
 
 
-PRIVATE_MARKERS = ("自见", "私密", "仅自己", "仅我可见", "private")
-
-
+INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
 def is_private(posts: pd.DataFrame) -> pd.Series:
-    """Private works (posts.visibility as exported: 自见/私密/仅自己可见 …): not published posts of the month.
-    02_clean leaves them out of the month's posts; this guard keeps them out of scoring whatever the input."""
-    if posts.empty or "visibility" not in posts.columns:
+    """Private works (not published posts of the month): 02_clean's `private` column, else its rule
+    (clean.period.private_mask, config/quality.yaml `visibility`) applied to `visibility`."""
+    if posts.empty:
         return pd.Series(False, index=posts.index)
-    v = posts["visibility"].astype("string").str.lower()
-    return v.str.contains("|".join(PRIVATE_MARKERS), regex=True).fillna(False).astype(bool)
+    given = posts["private"].astype("boolean") if "private" in posts.columns \
+        else pd.Series(pd.NA, index=posts.index, dtype="boolean")
+    if given.isna().any() and "visibility" in posts.columns:
+        given = given.fillna(pd.Series(private_mask(posts["visibility"], load_quality_config()).to_numpy(),
+                                       index=posts.index, dtype="boolean"))
+    return given.fillna(False).astype(bool)
 
 
 def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
@@ -161,7 +165,11 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     posts_win = posts_win[~private].reset_index(drop=True) if private.any() else posts_win
     fake = fake_engagement(posts_win, inp.flags)
     flagged_win = posts_win[fake]
-    counted = posts_win[~fake] if fake.any() else posts_win   # what interaction and viral counts read
+    counted = posts_win
+    if fake.any():  # interaction: a flagged post keeps its views and brings no interactions (it can only lower the rate)
+        zero = [c for c in INTERACTION_COLUMNS if c in posts_win.columns]
+        counted = posts_win.copy()
+        counted.loc[fake.to_numpy(), zero] = 0
     posts_win = posts_win.assign(fake_engagement=fake)
     am_all = inp.all_account_month()
     am_acc = inp.monthly("account_whole_months", lambda: whole_months(am_all))  # baselines: whole months, any holder

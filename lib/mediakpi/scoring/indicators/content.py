@@ -212,8 +212,8 @@ def viral_count(inp, win, cfg, spec, op, ctx):
 @indicator("内容互动情况", "内容运营", inputs=("posts",))
 def interaction(inp, win, cfg, spec, op, ctx):
     """The weighted interaction rate (mediakpi.metrics: weighted_engagement_rate, config/metrics.yaml) against the
-    account's own weighted-rate baseline (or a weighted-rate target), views-weighted over accounts; flagged posts
-    left out; few posts shrunk toward the target."""
+    account's own weighted-rate baseline (or a weighted-rate target), views-weighted over accounts; a flagged post
+    keeps its views and brings no interactions; few posts shrunk toward the target."""
     name = spec.name
     stats, rate_all = ctx.mine("account_stats", op), ctx["operator_wis"].get(op, np.nan)
     base = ctx.index("base_wis")

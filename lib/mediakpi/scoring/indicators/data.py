@@ -65,8 +65,8 @@ def reports(inp, win, cfg, spec, op, ctx):
     if "data_reports" not in ctx["present"]:
         return _missing(op, name, msg("no_table", win=wlabel(win)), "data_reports")
     d = ctx.mine("data_reports_win", op)
-    if d.empty:
-        return _na(op, name, f"{wlabel(win)}无应交数据报告", "data_reports")
+    if d.empty:  # every operator owes reports: no row for this person is a gap in the log, never a lighter duty
+        return _missing(op, name, f"{wlabel(win)}数据报告提交记录中没有此人应交的报告", "data_reports")
     due = pd.to_datetime(d["due_date"], errors="coerce")
     sub = pd.to_datetime(d["submitted_date"], errors="coerce") if "submitted_date" in d.columns else pd.Series(pd.NaT, index=d.index)
     missing = sub.isna()
