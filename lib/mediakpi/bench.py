@@ -234,11 +234,60 @@ def bench_people_and_whatif(work: Path, echo=print) -> dict:
     return {"whatif_ms": med * 1000}
 
 
+EXPLORE_COLUMNS = ["platform", "account", "operator", "published_at", "format", "views", "likes", "comments", "shares"]
+
+
+def bench_history(data_dir: Path, table: str = "posts", repeat: int = 3, echo=print) -> dict:
+    """Many months of the processed store, as 00_explore loads them: pandas (`history.load_history`, pyarrow reading
+    each month's file) against DuckDB (SQL over the same Parquet files as they are), for (1) loading the explore
+    columns of every month with the month as a column and (2) views per person and month. Best of `repeat`."""
+    import duckdb
+
+    from .history import load_history
+
+    ws = Workspace.of(data_dir)
+    months = sorted(p.name for p in ws.processed_root.iterdir() if (p / f"{table}.parquet").is_file())
+    glob = str(ws.processed_root / "*" / f"{table}.parquet")
+    cols = ", ".join(EXPLORE_COLUMNS)
+    period = "regexp_extract(filename, '([0-9]{4}-[0-9]{2})/[^/]+$', 1) AS period"
+
+    def best(fn) -> tuple[float, object]:
+        times, out = [], None
+        for _ in range(repeat):
+            t = time.perf_counter()
+            out = fn()
+            times.append(time.perf_counter() - t)
+        return min(times), out
+
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    pd_load, frame = best(lambda: load_history(ws, months[0], months[-1], table, columns=EXPLORE_COLUMNS))
+    duck_load, dframe = best(lambda: con.execute(
+        f"SELECT {cols}, {period} FROM read_parquet('{glob}', filename=true)").df())
+    pd_agg, _ = best(lambda: load_history(ws, months[0], months[-1], table, columns=["operator", "views"])
+                     .groupby(["period", "operator"], observed=True)["views"].sum())
+    duck_agg, _ = best(lambda: con.execute(
+        f"SELECT {period}, operator, sum(views) AS views FROM read_parquet('{glob}', filename=true) "
+        "GROUP BY ALL").df())
+    rows = len(frame)
+    assert rows == len(dframe), (rows, len(dframe))
+    echo(f"History: {len(months)} months of {table}.parquet, {rows:,} rows ({months[0]} … {months[-1]})")
+    echo(_row("pandas: load explore columns", pd_load))
+    echo(_row("DuckDB: load explore columns", duck_load, f"{duck_load / pd_load:.2f}× pandas"))
+    echo(_row("pandas: views per person and month", pd_agg))
+    echo(_row("DuckDB: views per person and month", duck_agg, f"{duck_agg / pd_agg:.2f}× pandas"))
+    return {"months": len(months), "rows": rows, "pandas_load": pd_load, "duckdb_load": duck_load,
+            "pandas_agg": pd_agg, "duckdb_agg": duck_agg}
+
+
 def main(args: argparse.Namespace) -> int:
     work = Path(args.work_dir)
     if not work.is_absolute():
         work = PROJECT_ROOT / work
     work.mkdir(parents=True, exist_ok=True)
+    if getattr(args, "history", None):
+        bench_history(Path(args.history))
+        return 0
     print(f"mediakpi bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}; work dir {work}")
     bench_floor_vs_demo(work)
     bench_people_and_whatif(work)
