@@ -83,6 +83,9 @@ def lab_env(token: str | None = None) -> tuple[dict[str, str], str]:
     env = dict(os.environ)
     token = token or env.get("JUPYTER_TOKEN") or secrets.token_hex(24)
     env["JUPYTER_TOKEN"] = token
+    # the kernels draw charts inline: a matplotlib backend chosen for scripts (MPLBACKEND=Agg, as the tests set it)
+    # would leave every chart cell blank in JupyterLab
+    env.pop("MPLBACKEND", None)
     return env, token
 
 

@@ -156,6 +156,8 @@ def test_content_filter_narrows_in_jupyterlab(browser, lab_root, demo_store):
 
     with notebook_ran(browser, lab_root, demo_store, "04_content", "爆款", ".widget-dropdown select") as page:
         select = page.locator(".widget-dropdown select").first
+        # the charts are drawn inline in JupyterLab: heatmap, viral, formats, topics above, three in the filter
+        assert page.locator(".jp-OutputArea-output img").count() >= 7
         table = page.locator(".widget-output table").first
         before = table.locator("tbody tr").count()
         page.screenshot(path=str(SCREENSHOTS / "04_content_before.png"))
