@@ -20,13 +20,12 @@ def wanted_columns(columns, present: list[str]) -> list[str] | None:
 
 
 def read_months(ws: Workspace, months: list[str], file_name: str, columns=None,
-                warnings: list[str] | None = None, tag: bool = False, filters=None) -> pd.DataFrame:
+                warnings: list[str] | None = None, tag: bool = False) -> pd.DataFrame:
     """Concatenate `file_name` from the processed folders of `months` (those that exist), oldest first as given.
 
     `columns` (see wanted_columns) reads only those: twelve months of a 1M-post team do not fit in memory with all
     columns. With a `warnings` list, an unreadable month is skipped with a Chinese line there instead of raising.
-    `tag` adds a `history_month` column (or the column named by `tag` when it is a string). `filters`: pyarrow row
-    filters applied while reading (e.g. [("platform", "in", ["douyin"])]). Empty when no month exists.
+    `tag` adds a `history_month` column. Empty when no month exists.
     """
     import pyarrow.parquet as pq
 
@@ -37,14 +36,14 @@ def read_months(ws: Workspace, months: list[str], file_name: str, columns=None,
             continue
         try:
             wanted = None if columns is None else wanted_columns(columns, pq.read_schema(path).names)
-            frame = pd.read_parquet(path, columns=wanted, filters=filters)
+            frame = pd.read_parquet(path, columns=wanted)
         except Exception as exc:
             if warnings is None:
                 raise
             warnings.append(f"无法读取 {path}（{exc}）：该月不计入历史，请重新运行该月的处理。")
             continue
         if tag:
-            frame[tag if isinstance(tag, str) else "history_month"] = month
+            frame["history_month"] = month
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -66,29 +65,25 @@ def load_history(ws: Workspace, start: str, end: str, table: str = "posts_clean"
                  persons: list[str] | None = None, platforms: list[str] | None = None) -> pd.DataFrame:
     """One table of many months of the processed store in one call (00_explore.ipynb): `table` (a file stem in
     data/processed/<month>/, e.g. posts_clean, account_month, scorecard) of every month from `start` to `end` that
-    has it, with the month as the column `period`, keeping only the given persons (`operator`) and platforms.
+    has it, with the month as the column `period`, keeping only the given persons (`operator`) and platforms (a
+    table without such a column is not filtered by it).
 
-    pandas reading each month's Parquet file with pyarrow, columns and rows selected while reading. Chosen by
-    measurement (`mediakpi bench --history`, README "For analysts"): loading 12 months into a DataFrame took 1.2 s
-    this way against 5.6 s through DuckDB; DuckDB is faster only when the aggregation itself runs in SQL."""
-    filters = []
-    if persons:
-        filters.append(("operator", "in", list(persons)))
-    if platforms:
-        filters.append(("platform", "in", list(platforms)))
-    months = month_range(start, end)
-    if filters:  # a filter on a column a table lacks would fail: keep those the first readable month has
-        import pyarrow.parquet as pq
-
-        first = next((ws.processed(m) / f"{table}.parquet" for m in months
-                      if (ws.processed(m) / f"{table}.parquet").is_file()), None)
-        names = set(pq.read_schema(first).names) if first is not None else set()
-        filters = [f for f in filters if f[0] in names]
-    frame = read_months(ws, months, f"{table}.parquet", columns, tag="_period", filters=filters or None)
+    pandas reading each month's Parquet file (read_months), only the wanted columns. Chosen by measurement (`mediakpi
+    bench --history`, README "For analysts"): loading 12 months into a DataFrame took 1.2 s this way against 5.6 s
+    through DuckDB; DuckDB is faster only when the aggregation itself runs in SQL."""
+    if columns is not None:
+        filtered = (["operator"] if persons else []) + (["platform"] if platforms else [])
+        columns = list(dict.fromkeys([*columns, *filtered]))
+    frame = read_months(ws, month_range(start, end), f"{table}.parquet", columns, tag=True)
     if frame.empty:
         return frame
-    frame["period"] = frame.pop("_period")
-    return frame
+    for column, wanted in (("operator", persons), ("platform", platforms)):
+        if wanted and column in frame.columns:
+            frame = frame[frame[column].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)]
+    frame = frame.drop(columns=["period"], errors="ignore").rename(columns={"history_month": "period"})
+    if columns is not None:   # the columns asked for, in that order, then the period
+        frame = frame[[c for c in columns if c in frame.columns and c != "period"] + ["period"]]
+    return frame.reset_index(drop=True)
 
 
 def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, columns: list[str] | None = None,
