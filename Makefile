@@ -21,9 +21,10 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" -q tests
 
-## lab: JupyterLab on the project with the project's kernel ("Python (mediakpi)")
+## lab: JupyterLab on the project with the project's kernel ("Python (mediakpi)"), on 127.0.0.1 with a token
+## (--allow-root only when run as root; nothing fetched from the network). LAB_PORT=8899 make lab for another port.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+	@$(BIN)/python -m mediakpi.lab
 
 ## setup: the environment only (.venv from PyPI, editable install, Jupyter kernel, nbstripout filter)
 setup: $(STAMP)

@@ -31,6 +31,7 @@ SLOW_MODULES = {
     "demo/test_demo.py", "demo/test_scaled.py", "reliability/test_reruns.py", "reliability/test_bad_inputs.py",
     "ingest/test_batching.py", "ingest/test_real_exports.py", "content/test_content_scale.py",
     "arch/test_staging.py",
+    "lab/test_make_lab.py", "lab/test_lab_browser.py", "lab/test_stages.py", "lab/test_history.py",
 }
 _NOTEBOOK_ROOT: Path | None = None
 _SAVED_ROOT = os.environ.get("MEDIAKPI_ROOT")

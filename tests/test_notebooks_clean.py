@@ -1,4 +1,5 @@
-"""The five stage notebooks: committed without outputs, title first, literal parameters second (issue 2)."""
+"""The notebooks: the five stages plus 00_explore (outside the batch), committed without outputs, title first, literal
+parameters second (issue 2)."""
 import ast
 from pathlib import Path
 
@@ -12,7 +13,9 @@ NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
 
 
 def test_the_five_stages_are_there():
-    assert [p.stem for p in NOTEBOOKS] == STAGES
+    stems = [p.stem for p in NOTEBOOKS]
+    assert [s for s in stems if s in STAGES] == STAGES
+    assert set(stems) - set(STAGES) == {"00_explore"}   # exploration, never run by the batch
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -33,7 +36,8 @@ def test_title_then_literal_parameters(path):
     for node in tree.body:  # only `name = literal` lines: derived values belong in the next cell
         assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), ast.dump(node)
     names = {n.targets[0].id for n in tree.body}
-    assert {"period", "data_dir"} <= names
+    # a stage has one period; 00_explore a range of months (start, end)
+    assert {"period", "data_dir"} <= names if path.stem in STAGES else {"start", "end", "data_dir"} <= names
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
     assert nb.metadata["kernelspec"]["name"] == "mediakpi"
 
@@ -42,6 +46,7 @@ def test_title_then_literal_parameters(path):
 def test_thin_notebook(path):
     nb = nbformat.read(path, as_version=4)
     code = sum(len(c.source) for c in nb.cells if c.cell_type == "code")
-    assert code < 2500, f"{path.name} has {code} characters of code: logic worth testing belongs in lib/"
+    # a stage notebook shows its steps and what each produced (issue 17), in calls into lib/: still short
+    assert code < 6000, f"{path.name} has {code} characters of code: logic worth testing belongs in lib/"
     assert not any(line.lstrip().startswith(("def ", "class ")) for c in nb.cells if c.cell_type == "code"
                    for line in c.source.splitlines())

@@ -38,7 +38,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     so that baselines and trends have history."""
     from .stages import backfill
 
-    backfill(Workspace.of(args.data_dir), args.period, args.months, args.force)
+    backfill(Workspace.of(args.data_dir), args.period, args.months, args.force, config=args.config)
     return 0
 
 
@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--period", required=True)
     back.add_argument("--months", type=int, default=11)
     back.add_argument("--data-dir", default="data")
+    back.add_argument("--config", default=None, help="评分配置（默认 config/assessment.yaml），与 run 的 --config 相同")
     back.add_argument("--force", action="store_true")
     back.set_defaults(func=_cmd_backfill)
 
@@ -110,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--operators", type=int, default=200)
     bench.add_argument("--work-dir", default="bench/out")
     bench.add_argument("--skip-scale", action="store_true", help="只测演示月份与内核下限")
+    bench.add_argument("--history", default=None, metavar="DATA_DIR",
+                       help="只测多个月份的读取：pandas 对比 DuckDB（DATA_DIR/processed/<月份>/posts.parquet）")
     bench.set_defaults(func=_cmd_bench)
     return parser
 

@@ -274,6 +274,16 @@ def summary_lines(res: CleanResult) -> list[str]:
 def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -> CleanResult:
     """Run 02_clean for `period`: read ws.processed(period), check and flag, write posts_clean, account_month,
     calendar_match, flags, data_quality and data_quality_notes there. Returns the tables and summary lines."""
+    inp = load_period(ws, period, cfg)
+    res = clean_tables(**inp)
+    res.written = write_result(ws, res)
+    return res
+
+
+def load_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -> dict:
+    """What clean_tables needs for `period`, read from data/processed: the tables 01_ingest wrote, the earlier posts
+    the viral baselines use (`history`), the settings (`cfg`) and the notes gathered while reading; keyed by
+    clean_tables' parameters, so that `clean_tables(**load_period(ws, period))` is the stage without its writes."""
     p = Period.parse(period)
     cfg = cfg or load_quality_config()
     notes: list[dict] = []
@@ -290,10 +300,7 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
         hist = inp["posts"].iloc[0:0]
     prior = prior_totals(read_months(ws, [month_shift(p.months[0], -1)], "account_daily",
                                      ["platform", "account", "date", "followers_total"], warnings=[]), p.start)
-    res = clean_tables(p.text, inp["posts"], inp["daily"], inp["roster"], inp["calendar"], hist,
-                       inp["quarantine"], inp["manifest"], cfg, notes, prior)
-    res.written = write_result(ws, res)
-    return res
+    return {**inp, "history": hist, "cfg": cfg, "notes": notes, "period": p.text, "prior_daily": prior}
 
 
 def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
@@ -303,5 +310,6 @@ def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
     return {key: catalog.save(folder, key, df) for key, df in tables.items()}
 
 
-__all__ = ["CleanResult", "clean_period", "clean_tables", "load_inputs", "write_result", "summary_lines",
+__all__ = ["CleanResult", "clean_period", "clean_tables", "load_inputs", "load_period", "write_result",
+           "summary_lines",
            "POSTS_CLEAN_ADDED", "FLAGS", "NOTES"]

@@ -10,6 +10,13 @@ import pandas as pd
 from ..labels import label
 
 
+# what the filter shows of the overview and of the ranked posts (the full tables are in result.overview / .posts)
+ACCOUNT_COLUMNS = ["platform", "account", "operator", "posts", "views", "interactions", "engagement_rate",
+                   "viral_posts", "viral_rate", "net_growth", "views_mom", "engagement_rate_mom"]
+POST_COLUMNS = ["platform", "account", "operator", "position", "rank_in_account", "title", "published_at", "format",
+                "views", "interactions", "engagement_rate", "viral", "viral_rule"]
+
+
 def _options(values) -> list[tuple[str, object]]:
     opts = sorted({str(v) for v in values if not pd.isna(v)})
     return [(label("content.widget.all"), None)] + [(o, o) for o in opts]
@@ -41,8 +48,9 @@ def filter_widget(result, charts: tuple[str, ...] = ("trend_chart", "heatmap", "
             ov = result.overview
             acc = ov[(ov["level"] == "account")
                      & ov["account"].isin(sel["account"].dropna().unique())]
-            display(acc)
-            display(sel[sel["position"].notna()].sort_values(["account", "rank_in_account"]))
+            display(acc[[c for c in ACCOUNT_COLUMNS if c in acc.columns]])
+            ranked = sel[sel["position"].notna()].sort_values(["account", "rank_in_account"])
+            display(ranked[[c for c in POST_COLUMNS if c in ranked.columns]])
             for name in charts:
                 fn = getattr(ch, name)
                 if name == "heatmap":

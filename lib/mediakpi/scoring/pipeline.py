@@ -371,8 +371,10 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     return card, rows, dist
 
 
-def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: Workspace | None = None) -> ScoreResult:
-    """Score already-loaded inputs (pure apart from reading earlier scores from `ws` for rollups)."""
+def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: Workspace | None = None,
+                 load_warnings: list[str] | None = None) -> ScoreResult:
+    """Score already-loaded inputs (pure apart from reading earlier scores from `ws` for rollups); `load_warnings`
+    (what load_inputs said) come first in the result's warnings."""
     p = period if isinstance(period, Period) else Period.parse(period)
     cfg.check_people(inp.people)
     rows, adj, led, sources = period_rows(inp, p, cfg, ws)
@@ -393,7 +395,7 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
         extra = pd.DataFrame([{"period": p.text, "operator": o, "kind": "distribution", "item": "强制分布",
                                "points": 0.0, "detail": "按配置强制分布，等级调整为B"} for o in dist["demoted"]])
         ledger = pd.concat([ledger, schema.conform(extra, LEDGER)], ignore_index=True)
-    warnings = []
+    warnings = list(load_warnings or [])
     if dist["message"]:
         warnings.append(dist["message"])
     if not inp.people:
@@ -401,7 +403,7 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     meta = {"period": p.text, "kind": p.kind, "config": cfg.source, "config_hash": cfg.digest,
             "dimension_weights": cfg.weights_for(p.kind),
             "indicator_weights": {k: v.weight for k, v in cfg.indicators.items()},
-            "distribution": dist, "sources": sources, "people": len(inp.people)}
+            "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings}
     return ScoreResult(p.text, card, rows, ledger, meta, warnings)
 
 
@@ -411,12 +413,17 @@ def score_period(ws: Workspace, period: str, config: AssessmentConfig | None = N
     cfg = config or load_assessment()
     p = Period.parse(period)
     inp, warnings = load_inputs(ws, p, cfg)
-    res = score_inputs(inp, p, cfg, ws)
-    res.warnings = warnings + res.warnings
-    res.meta["warnings"] = res.warnings
-    folder = ws.processed(p.text)
+    res = score_inputs(inp, p, cfg, ws, warnings)
+    write_result(ws, res)
+    return res
+
+
+def write_result(ws: Workspace, res: ScoreResult) -> Path:
+    """scorecard, indicator_scores, score_ledger and score_meta of `res` saved in data/processed/<period>/ through the
+    catalog; the folder."""
+    folder = ws.processed(res.period)
     catalog.save(folder, "scorecard", res.scorecard)
     catalog.save(folder, "indicator_scores", res.indicator_scores)
     catalog.save(folder, "score_ledger", res.ledger)
     catalog.save(folder, "score_meta", res.meta)
-    return res
+    return folder
