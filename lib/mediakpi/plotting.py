@@ -78,3 +78,33 @@ def to_data_uri(fig, fmt: str = "png") -> str:
     fig.savefig(buf, format=fmt)
     plt.close(fig)
     return f"data:image/{fmt};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+PHONE_CONTENT_PX = 340   # the width a chart gets inside a page on a 390-px phone (page and section padding taken off)
+MIN_PHONE_PX = 11        # the smallest text a reader should get on that phone, in CSS px
+MAX_WIDTH_IN = 5.2       # wider report charts would need very large fonts to stay legible when shrunk to a phone
+
+
+def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
+    """Make every text of `fig` at least `min_px` CSS px tall when the image is shrunk to `phone_px` wide: the figure
+    is narrowed to MAX_WIDTH_IN at most, then any smaller font is raised. Returns the figure."""
+    from matplotlib.text import Text
+
+    w, h = fig.get_size_inches()
+    if w > MAX_WIDTH_IN:
+        fig.set_size_inches(MAX_WIDTH_IN, h * max(0.75, MAX_WIDTH_IN / w))
+    width_px = fig.get_size_inches()[0] * DPI
+    min_pt = min_px * (width_px / phone_px) * 72 / DPI
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < min_pt:
+            text.set_fontsize(min_pt)
+    return fig
+
+
+def min_font_px_at_phone(fig, phone_px: int = PHONE_CONTENT_PX) -> float:
+    """The smallest non-empty text of `fig` in CSS px once the image is shown `phone_px` wide (for tests)."""
+    from matplotlib.text import Text
+
+    width_px = fig.get_size_inches()[0] * DPI
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+    return min(sizes) * DPI / 72 * phone_px / width_px if sizes else float("inf")
