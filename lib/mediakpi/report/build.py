@@ -573,7 +573,8 @@ def data_problem_line(quality: dict, lab: dict[str, str]) -> str | None:
 
 
 def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    cols = [c for c in ["operator", "rank", "total", "grade"] if c in scorecard.columns] + dims
+    cols = [c for c in ["operator", "rank", "total", "grade", "grade_status", "coverage"] if c in scorecard.columns]
+    cols += dims
     frame = scorecard[cols].copy()
     if "rank" in frame.columns:
         frame = frame.sort_values(["rank", "operator"], na_position="last", kind="stable")
@@ -820,7 +821,7 @@ def indicator_rows(records: list[dict], dims: list[str], row: pd.Series, data: "
             hist = data.indicator_history.get((name, ind), [])
             prev = hist[-1][1] if hist and hist[-1][0] == data.previous_month else None
             scored = st == "scored"
-            reason = _text(rec.get("reason_na")) or _text(rec.get("explanation"))
+            reason = _text(rec.get("explanation")) or _text(rec.get("reason_na"))
             explanation = _text(rec.get("explanation")) if scored else \
                 lab[f"report.status.{st}"] + (f"：{reason}" if reason else "")
             if st == "missing_input" and _text(rec.get("inputs")):
@@ -956,6 +957,55 @@ def review_context(records: list[dict] | None, lab: dict[str, str]) -> list[dict
     return out
 
 
+def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dims: list[str], plan: PlanView,
+                   inputs: Inputs, lab: dict[str, str]) -> tuple:
+    """The sheets of scoreboard.xlsx (scores `0.0`, rates `0.0%`, 是/否) and its 说明 sheet (grade cut-offs,
+    dimension weights, each indicator's unit and definition, the formula-escaping note)."""
+    score_fmt = {c: "0.0" for c in ["total", "score", *dims]}
+    rate_fmt = {c: "0.0%" for c in ["coverage", "achievement", "share"]}
+    board = scoreboard_frame(scorecard, dims)
+    if "grade_status" in board.columns:
+        board["grade_status"] = [lab.get(f"report.grade_status.{x}", x) for x in board["grade_status"].astype(str)]
+    if "period" in scorecard.columns:
+        board.insert(0, "period", scorecard.set_index("operator").loc[board["operator"], "period"].to_numpy())
+    sheets = [(lab["report.excel.scoreboard"], board, [col_label(c, lab) for c in board.columns],
+               {**score_fmt, **rate_fmt})]
+    if indicators is not None:
+        cols = [c for c in [*schema.INDICATOR_SCORES, "status"] if c in indicators.columns]
+        frame = indicators[cols].copy()
+        if "status" in frame.columns:
+            frame["status"] = [lab.get(f"report.status.{x}", x) for x in frame["status"].astype(str)]
+        # actual and target keep their own units (a rate 0.0%, a count 0): one format per row is not possible in a
+        # column, so the unit is written next to them.
+        frame.insert(cols.index("target") + 1 if "target" in cols else len(cols), "unit",
+                     [lab.get(f"indicator.{i}.unit", "") for i in frame["indicator"].astype(str)])
+        sheets.append((lab["report.excel.indicators"], frame, [col_label(c, lab) for c in frame.columns],
+                       {**score_fmt, **rate_fmt, "weight": "0.0"}))
+    cal = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
+    raters = insights.rater_means(inputs.get("qualitative_reviews"))
+    if raters is not None:
+        sheets.append((lab["report.excel.calibration"], raters[["rater", "rater_role", "people", "mean_rating",
+                                                                  "team_mean", "difference"]],
+                       [col_label(c, lab) for c in ("rater", "rater_role", "people", "mean_rating", "team_mean",
+                                                    "difference")],
+                       {"mean_rating": "0.00", "team_mean": "0.00", "difference": "+0.00;-0.00;0.00"}))
+    cut = pd.DataFrame({"grade": list(plan.grades), "lower_bound": list(plan.grades.values()),
+                        "note": [cal["guideline"]] + [""] * (len(plan.grades) - 1)}) if plan.grades else pd.DataFrame()
+    weights = pd.DataFrame({"dimension": list(plan.dimension_weights),
+                            "weight": [f"{fmt.plain(v)}%" for v in plan.dimension_weights.values()]})
+    names = list(dict.fromkeys(indicators["indicator"].astype(str))) if indicators is not None else []
+    dim_of = dict(zip(indicators["indicator"].astype(str), indicators["dimension"].astype(str))) \
+        if indicators is not None and "dimension" in indicators.columns else {}
+    definitions = pd.DataFrame({"indicator": names, "dimension": [dim_of.get(n, "") for n in names],
+                                "definition": [f"{lab.get(f'indicator.{n}.definition', '')}"
+                                               f"（{col_label('unit', lab)}：{lab.get(f'indicator.{n}.unit', '') or '—'}）"
+                                               for n in names]})
+    blocks = [(lab["report.excel.cutoffs"], cut, [col_label(c, lab) for c in cut.columns]),
+              (lab["report.excel.weights"], weights, [col_label(c, lab) for c in weights.columns]),
+              (lab["report.excel.definitions"], definitions, [col_label(c, lab) for c in definitions.columns])]
+    return sheets, blocks
+
+
 # ------------------------------------------------------------------------------------------------------ publish
 
 def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
@@ -998,6 +1048,8 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     board = ranking = calibration = weak = None
     if scorecard is not None:
         frame = scoreboard_frame(scorecard, dims)
+        frame["grade"] = [insights.grade_text(g, str(st), lab)
+                          for g, st in zip(frame.get("grade", [None] * len(frame)), insights.grade_status(frame))]
         links = [href("people", stems[n] + ".html") for n in frame["operator"]]
         board = table(frame, lab, ["operator", "rank", "total", "grade", *dims], limit=len(frame), links=links)
         if board is not None:
@@ -1027,11 +1079,12 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         ordered = scoreboard_frame(scorecard, [])
         names = list(ordered["operator"])
         grades = list(ordered["grade"]) if "grade" in ordered.columns else [None] * len(names)
+        statuses = [str(x) for x in insights.grade_status(ordered)]
     else:
-        grades = []
+        grades, statuses = [], []
     people = [{"name": n, "href": href("people", stems[n] + ".html"),
-               "grade": None if pd.isna(g) else str(g), "grade_class": grade_class(g)}
-              for n, g in zip(names, grades)]
+               "grade": insights.grade_text(g, st, lab), "grade_class": grade_class(g) if st == "final" else "x"}
+              for n, g, st in zip(names, grades, statuses)]
     _write(out_dir / "index.html", render("index.html", lang, **dict(
         common, root="", people=people, archive=archive(ws, period, lab), quality_status=quality["status"],
         team_line=" · ".join(f"{c['label']} {c['value']}" for c in summary["cards"][:2]) or lab["report.title.team"],
@@ -1058,15 +1111,10 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     # The HR workbook.
     if scorecard is not None:
-        board_frame = scoreboard_frame(scorecard, dims)
-        if "period" in scorecard.columns:
-            period_col = scorecard.set_index("operator").loc[board_frame["operator"], "period"].to_numpy()
-            board_frame.insert(0, "period", period_col)
-        sheets = [(lab["report.excel.scoreboard"], board_frame, [col_label(c, lab) for c in board_frame.columns])]
-        if indicators is not None:
-            cols = [c for c in schema.INDICATOR_SCORES if c in indicators.columns]
-            sheets.append((lab["report.excel.indicators"], indicators[cols], [col_label(c, lab) for c in cols]))
-        result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, lab["report.excel.note"])
+        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab)
+        result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, note=lab["report.excel.note"],
+                                              note_title=lab["report.excel.about"], note_blocks=blocks,
+                                              yes_no=(lab["report.yes"], lab["report.no"]))
     t_excel = time.perf_counter()
 
     result.messages = list(dict.fromkeys(inputs.notices.values()))

@@ -77,7 +77,7 @@ fmt_signed = fmt.signed
 # else a relative change (a fraction shown as a signed percent).
 CHANGE_SUFFIXES = ("_mom", "_yoy")
 # Columns whose text values are codes with a label `report.value.<code>` (or `platform.<code>`).
-CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level"}
+CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level", "table"}
 WIDE_COLUMNS = {"title", "explanation", "message", "note", "reason", "values", "comment", "path", "source_file",
                 "subject", "viral_rule", "flag_reasons", "account"}
 NOWRAP_COLUMNS = {"published_at", "review_date", "month", "period", "platform", "format", "level", "status",

@@ -164,9 +164,8 @@ def rater_means(reviews: pd.DataFrame | None) -> pd.DataFrame | None:
     if r.empty:
         return None
     team = float(r["_mean"].mean())
-    g = r.groupby("rater", sort=True).agg(rater_role=("rater_role", "first") if "rater_role" in r.columns
-                                          else ("_mean", "size"), people=("operator", "nunique"),
-                                          mean_rating=("_mean", "mean")).reset_index()
+    keys = ["rater", "rater_role"] if "rater_role" in r.columns else ["rater"]
+    g = r.groupby(keys, sort=True).agg(people=("operator", "nunique"), mean_rating=("_mean", "mean")).reset_index()
     g["team_mean"] = team
     g["difference"] = g["mean_rating"] - team
     return g.sort_values("difference", ascending=False, kind="stable").reset_index(drop=True)
