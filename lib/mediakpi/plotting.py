@@ -75,7 +75,11 @@ def to_data_uri(fig, fmt: str = "png") -> str:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt)
+    # A chart made legible records its smallest text (px of the image) in the PNG, for the reader tests to check
+    # against the size the browser shows the image at.
+    small = getattr(fig, "_mediakpi_min_text_px", None)
+    meta = {"Description": f"min-text-px={small:.2f}"} if small and fmt == "png" else None
+    fig.savefig(buf, format=fmt, metadata=meta)
     plt.close(fig)
     return f"data:image/{fmt};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -85,26 +89,34 @@ MIN_PHONE_PX = 11        # the smallest text a reader should get on that phone, 
 MAX_WIDTH_IN = 5.2       # wider report charts would need very large fonts to stay legible when shrunk to a phone
 
 
+def _saved_width_px(fig) -> float:
+    """The width in px of the image savefig will write (bbox "tight" may crop or grow the figure)."""
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width * DPI
+
+
 def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
-    """Make every text of `fig` at least `min_px` CSS px tall when the image is shrunk to `phone_px` wide: the figure
-    is narrowed to MAX_WIDTH_IN at most, then any smaller font is raised. Returns the figure."""
+    """Make every text of `fig` at least `min_px` CSS px tall when the saved image is shrunk to `phone_px` wide: the
+    figure is narrowed to MAX_WIDTH_IN at most, then any smaller font is raised (twice, as raising fonts can widen
+    the tight bounding box). The smallest text's size in image px is recorded for to_data_uri. Returns the figure."""
     from matplotlib.text import Text
 
     w, h = fig.get_size_inches()
     if w > MAX_WIDTH_IN:
         fig.set_size_inches(MAX_WIDTH_IN, h * max(0.75, MAX_WIDTH_IN / w))
-    width_px = fig.get_size_inches()[0] * DPI
-    min_pt = min_px * (width_px / phone_px) * 72 / DPI
-    for text in fig.findobj(Text):
-        if text.get_text() and text.get_fontsize() < min_pt:
-            text.set_fontsize(min_pt)
+    for _ in range(2):
+        width_px = max(_saved_width_px(fig), phone_px)
+        min_pt = min_px * (width_px / phone_px) * 72 / DPI
+        for text in fig.findobj(Text):
+            if text.get_text() and text.get_fontsize() < min_pt:
+                text.set_fontsize(min_pt)
+    fig._mediakpi_min_text_px = min_text_px(fig)
     return fig
 
 
-def min_font_px_at_phone(fig, phone_px: int = PHONE_CONTENT_PX) -> float:
-    """The smallest non-empty text of `fig` in CSS px once the image is shown `phone_px` wide (for tests)."""
+def min_text_px(fig) -> float:
+    """The smallest visible, non-empty text of `fig` in px of the saved image."""
     from matplotlib.text import Text
 
-    width_px = fig.get_size_inches()[0] * DPI
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
-    return min(sizes) * DPI / 72 * phone_px / width_px if sizes else float("inf")
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    return min(sizes) * DPI / 72 if sizes else 0.0

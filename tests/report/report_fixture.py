@@ -24,6 +24,8 @@ SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁"
 PLATFORMS = ["wechat", "weibo", "douyin", "xiaohongshu", "bilibili", "channels", "kuaishou"]
 EVIL_TITLE = "<script>alert(1)</script>"
+PLATFORM_NAMES = {"wechat": "公众号", "weibo": "微博", "douyin": "抖音", "xiaohongshu": "小红书", "bilibili": "B站",
+                  "channels": "视频号", "kuaishou": "快手"}  # account names are Chinese, as a team names them
 EVIL_COMMENT = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -92,7 +94,7 @@ def posts(period: str, people: list[str], rng: np.random.Generator, per_person: 
             value = float(base * rng.lognormal(0, 0.8))
             viral = value > 3 * base
             rows.append({
-                "platform": platform, "account": f"{person}的{platform}号", "operator": person,
+                "platform": platform, "account": f"{person}的{PLATFORM_NAMES[platform]}号", "operator": person,
                 "post_id": f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
                 "published_at": ts, "format": "视频" if platform != "wechat" else "图文",
                 "views": int(value), "likes": int(value * 0.03), "comments": int(value * 0.004),

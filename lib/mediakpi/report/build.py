@@ -406,7 +406,7 @@ def quality_context(inputs: Inputs, lab: dict[str, str]) -> dict:
         imp = notes.assign(_o=levels.map(order).fillna(3)).sort_values("_o", kind="stable")
         imp = imp[imp["_o"] < 2]
         important = table(imp, lab, ["level", "scope", "subject", "message"], limit=10)
-    manifest_cols = ["path", "kind", "platform", "account", "layout", "rows_read", "rows_kept", "rows_quarantined",
+    manifest_cols = ["path", "kind", "platform", "account", "rows_read", "rows_kept", "rows_quarantined",
                      "duplicates_merged", "message"]
     if manifest is not None:
         manifest = manifest.rename(columns={c: "path" for c in ("relative_path", "file", "source_file")

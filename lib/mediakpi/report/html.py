@@ -80,6 +80,7 @@ CHANGE_SUFFIXES = ("_mom", "_yoy")
 CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level", "table"}
 WIDE_COLUMNS = {"title", "explanation", "message", "note", "reason", "values", "comment", "path", "source_file",
                 "subject", "viral_rule", "flag_reasons", "account"}
+CONFIG_PATH = re.compile(r"config/[\w/.-]+\.ya?ml")  # an analyst's file, named to readers as "the configuration"
 NOWRAP_COLUMNS = {"published_at", "review_date", "month", "period", "platform", "format", "level", "status",
                   "operator", "vs_baseline", "change"}
 SCORE_COLUMNS = {"total", "score", "previous", "base", "mean_rating", "team_mean", "professional", "conduct",
@@ -116,6 +117,8 @@ def cell_text(col: str, value: object, lab: dict[str, str], integral: bool = Fal
             return lab.get(f"report.value.{value}", lab.get(f"report.col.{value}", value))
         if col == "platforms":  # a list of platform codes joined by 、
             return "、".join(lab.get(f"platform.{x}", x) for x in value.split("、"))
+        if col in {"message", "note", "reason"} and "config/" in value:
+            value = CONFIG_PATH.sub(lab["report.config_file"], value)
         return value if len(value) <= MAX_CELL else value[:MAX_CELL] + "…"
     if col.endswith(CHANGE_SUFFIXES):
         return change_text(col, value, lab)
