@@ -157,3 +157,32 @@ def test_hostile_path_values_stay_values(tmp_path):
     assert not (PROJECT_ROOT / "PWNED").exists() and not (tmp_path / "PWNED").exists()
     with pytest.raises(RunError, match="控制字符"):
         run_period("2026-10", str(tmp_path / "a\nb"), tmp_path / "reports", notebooks=nbs, progress=False)
+
+
+def test_kernels_are_not_interrupted_at_shutdown(tmp_path):
+    """jupyter_client's shutdown_kernel sends SIGINT before the shutdown request; papermill's kernels are idle by then
+    (or were interrupted already by a timeout), and a kernel busy with a late message logged "[IPKernelApp] ERROR |
+    KeyboardInterrupt caught in kernel" on successful runs (issue 13). The runner's kernel manager skips that
+    interrupt: a SIGINT handler installed by the notebook must never run."""
+    import papermill as pm
+
+    from mediakpi.runner import private_kernel_manager
+
+    marker = tmp_path / "sigint.txt"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        f"def _mark(*args):\n    open({str(marker)!r}, 'a').write('SIGINT')\n"
+        "get_ipython().kernel.saved_sigint_handler = _mark   # ipykernel installs it when the cell ends")]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    sockets = tmp_path / "sockets"
+    sockets.mkdir(mode=0o700)
+    pm.execute_notebook(str(tmp_path / "nb.ipynb"), str(tmp_path / "out.ipynb"), kernel_name=ensure_kernel(),
+                        progress_bar=False, kernel_manager_class=private_kernel_manager(sockets))
+    assert not marker.exists()
+
+
+def test_successful_run_prints_no_kernel_interrupt(project, capfd):
+    tmp, nbs = project
+    _run(tmp, nbs)
+    err = capfd.readouterr().err
+    assert "KeyboardInterrupt" not in err, err

@@ -186,6 +186,15 @@ def private_kernel_manager(socket_dir: Path):
             self.ip = str(socket_dir / f"k{os.getpid()}-{id(self)}")
             self.connection_file = str(socket_dir / f"kernel-{os.getpid()}-{id(self)}.json")
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client's shutdown_kernel interrupts the kernel first (SIGINT) in case a cell is still running;
+            # papermill shuts kernels down only after the last cell (or after a timeout, whose own interrupt comes
+            # earlier), so the SIGINT hit an idle kernel, which logged "[IPKernelApp] ERROR | KeyboardInterrupt
+            # caught in kernel" on every successful run. The shutdown request and, failing it, the kill still follow.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
     return PrivateKernelManager
 
 

@@ -85,6 +85,8 @@ SCORECARD_BASE: dict[str, str] = {
     "operator": STRING,
     "total": FLOAT,
     "grade": STRING,
+    "grade_status": STRING,   # final / provisional (暂定) / withheld
+    "coverage": FLOAT,        # share of the plan's total weight actually scored (0–1)
     "rank": INT,
 }
 
@@ -100,6 +102,8 @@ INDICATOR_SCORES: dict[str, str] = {
     "weight": FLOAT,
     "applicable": BOOL,
     "explanation": STRING,
+    "status": STRING,         # scored / not_applicable / missing_input
+    "reason": STRING,         # why not applicable, or what input is missing
 }
 
 # File names in data/processed/<period>/ (the first block is fixed by data-contract.md).

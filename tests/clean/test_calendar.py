@@ -119,7 +119,7 @@ def _reference_match(cal, posts, cfg, period="2026-10"):
     import numpy as np
 
     from mediakpi.clean.calendar import _title_tier
-    from mediakpi.clean.crosscheck import platform_code
+    from mediakpi.platforms import platform_code
     from mediakpi.clean.period import is_date_only
     from mediakpi.periods import Period
 
@@ -129,7 +129,7 @@ def _reference_match(cal, posts, cfg, period="2026-10"):
                       _d=is_date_only(posts["published_at"]) & posts["platform"].isin(c.date_only_platforms))
     best = {}
     for i, item in cal.iterrows():
-        plat = platform_code(None if pd.isna(item["platform"]) else item["platform"], cfg)
+        plat = platform_code(item["platform"])
         acc = None if pd.isna(item["account"]) else item["account"].strip()
         t, at = normalise_title(item["title"]), item["planned_at"]
         found = []
@@ -162,7 +162,7 @@ def _reference_match(cal, posts, cfg, period="2026-10"):
         elif best[i]:
             status = "ambiguous"
         else:
-            plat = platform_code(None if pd.isna(item["platform"]) else item["platform"], cfg)
+            plat = platform_code(item["platform"])
             taken = snap.get((plat, item["account"].strip()), pd.NaT) if plat and pd.notna(item["account"]) else pd.NaT
             cutoff = taken if pd.notna(taken) and taken < p.end else p.end
             status = "not_due" if pd.isna(item["planned_at"]) or item["planned_at"] >= cutoff else "missed"

@@ -12,7 +12,7 @@ from .conftest import make_posts, make_roster
 
 
 def test_platform_code(cfg):
-    assert [platform_code(v, cfg) for v in ["抖音", "ＸＨＳ", "B站", "Douyin", "微信 公众号", "脸书", None]] == \
+    assert [platform_code(v) for v in ["抖音", "ＸＨＳ", "B站", "Douyin", "微信 公众号", "脸书", None]] == \
         ["douyin", "xiaohongshu", "bilibili", "douyin", "wechat", None, None]
 
 
@@ -47,7 +47,10 @@ def test_ownership_overlap_flagged(cfg):
     ]), cfg)
     posts = assign_period(make_posts([{"published_at": "2026-10-12 10:00", "operator": "张三"}]), "2026-10")
     out, flags = assign_operators(posts, roster)
-    assert out["operator"].iloc[0] == "张三" and flags["check"].tolist() == ["ownership_overlap"]
+    # two people on the publish day: nobody is credited by guess (#15: the old rule kept ingest's value, i.e. the last
+    # roster row), and the flag names both
+    assert pd.isna(out["operator"].iloc[0]) and flags["check"].tolist() == ["ownership_overlap"]
+    assert "张三、李四" in flags["message"].iloc[0]
 
 
 def test_accounts_not_in_roster_and_missing_download(cfg):

@@ -47,7 +47,7 @@ def test_batched_parse_equals_parsing_each_table_alone(demo_ws):
     for items in pending.values():
         alone, alone_reasons = [], []
         for it in items:
-            df, reasons, _, _ = build.parse_platform_table(it.table, registry)
+            df, reasons, _, _, _ = build.parse_platform_table(it.table, registry)
             alone.append(df.reset_index(drop=True))
             alone_reasons.append(reasons.reset_index(drop=True))
         expected = pd.concat(alone, ignore_index=True)
@@ -113,11 +113,11 @@ def test_stable_order_is_a_stable_sort_with_nulls_last():
     snap = pd.Series(pd.to_datetime("2026-10-01") + pd.to_timedelta(rng.integers(0, 5, n), unit="D"))
     snap[rng.random(n) < 0.1] = pd.NaT
     df = pd.DataFrame({"_prio": rng.integers(0, 2, n), "snapshot_at": snap.dt.tz_localize("Asia/Shanghai"),
-                       "_mtime": rng.integers(0, 3, n).astype(float), "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
+                       "_counts": rng.integers(0, 3, n).astype(float), "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
                        "_file": rng.integers(0, 4, n),
                        "account": pd.array(rng.choice(["b", "a", "号", "Ab", None], n), dtype="string")})
-    df.loc[rng.random(n) < 0.1, "_mtime"] = np.nan
-    keys = ["_prio", "snapshot_at", "_mtime", "_views", "_file"]
+    df.loc[rng.random(n) < 0.1, "_counts"] = np.nan
+    keys = ["_prio", "snapshot_at", "_counts", "_views", "_file"]
     assert build._stable_order(df, ["account", "_file"]).tolist() == \
         df.sort_values(["account", "_file"], kind="stable").index.tolist()
     expected = df.sort_values(keys, kind="stable").index.to_numpy()

@@ -107,7 +107,7 @@ def full_month(ws: Workspace, month: str = "2026-10") -> None:
         {"operator": "张三", "submitted_date": f"{month}-23", "suggestion": "加封面", "adopted": True}])
     write_table(ws, month, "qualitative_reviews", [
         {"operator": "张三", "period": month, "rater": "老板", "rater_role": "上级", "professional": 4, "conduct": 5,
-         "teamwork": 4, "bonus_points": 3, "violations": 1},
+         "teamwork": 4, "bonus_points": 3, "violations": 1, "comment": "双十一加班保障；一次未审先发"},
         {"operator": "张三", "period": month, "rater": "李四", "rater_role": "同事", "professional": 5, "conduct": 4,
          "teamwork": 4},
         {"operator": "张三", "period": month, "rater": "张三", "rater_role": "自评", "professional": 5, "conduct": 5,

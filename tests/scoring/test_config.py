@@ -103,7 +103,7 @@ def test_misspelt_parameter(tmp_path):
 
 
 def test_parameter_must_be_a_number(tmp_path):
-    msg = broken(tmp_path, lambda d: d["indicators"]["内容互动情况"]["params"].update({"likes": "一"}))
+    msg = broken(tmp_path, lambda d: d["indicators"]["内容原创比例"]["params"].update({"threshold": "一"}))
     assert "应为数字" in msg
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..periods import Period
 from .config import QualityConfig
-from .crosscheck import platform_code
+from ..platforms import platform_code
 from .fastops import group_order, group_searchsorted
 from .period import is_date_only
 from .records import account_subject, note
@@ -109,7 +109,7 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
     cal["item_id"] = _item_ids(cal)
     cal["platform_raw"] = cal["platform"]
     cells, distinct = pd.factorize(cal["platform"], use_na_sentinel=False)      # once per distinct cell
-    found = [platform_code(None if pd.isna(v) else v, cfg) for v in distinct.tolist()]
+    found = [platform_code(v) for v in distinct.tolist()]
     cal["platform"] = pd.Series(np.asarray(found, dtype=object)[cells] if len(cells) else [], dtype="string")
     cal["account"] = cal["account"].astype("string").str.strip()
     cal["in_period"] = p.contains(cal["planned_at"]).fillna(False).astype(bool)

@@ -56,9 +56,20 @@ class Plausibility(_Strict):
 class Fraud(_Strict):
     modified_z_threshold: float = Field(3.5, gt=0)
     min_posts: int = Field(8, ge=3)
-    min_fold: float = Field(2.0, ge=1)
+    min_fold: float = Field(3.0, ge=1)
     interactions_per_view: bool = True
     views_per_like: bool = True
+    # enough evidence before a flag fires: a minimum of views, and the proportion's Wilson score interval (at this z)
+    # clearing the account's baseline ratio by min_fold (0 switches the interval off)
+    min_views: int = Field(100, ge=0)
+    wilson_z: float = Field(2.576, ge=0)
+
+
+class Visibility(_Strict):
+    """Which exported visibility values (posts.visibility, e.g. Douyin 审核状态) mean a private work: one that stays in
+    the tables with its numbers but is not a published post of the month. Keywords, found anywhere in the value
+    (NFKC, case-insensitive)."""
+    private_keywords: list[str] = ["自见", "私密", "仅自己可见", "仅我可见", "仅自己", "不公开", "未公开"]
 
 
 class Floor(_Strict):
@@ -88,6 +99,7 @@ class QualityConfig(_Strict):
     calendar: Calendar = Calendar()
     plausibility: Plausibility = Plausibility()
     fraud: Fraud = Fraud()
+    visibility: Visibility = Visibility()
     viral: Viral = Viral()
 
     @field_validator("maturity_days")

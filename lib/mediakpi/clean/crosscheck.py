@@ -1,44 +1,22 @@
 """Checks across tables: roster ↔ exports (unknown platforms, accounts not in the roster, missing downloads) and
-ownership periods (who ran an account on the day a post was published)."""
+ownership (who ran an account on the day a post was published: asked of mediakpi.ownership, the rule's one home)."""
 from __future__ import annotations
-
-import unicodedata
 
 import numpy as np
 import pandas as pd
 
+from .. import ownership
+from ..ownership import row_ref
 from ..periods import Period
-from ..schema import PLATFORMS
+from ..platforms import platform_code
 from .config import QualityConfig
 from .records import account_subject, flags_from, note, platform_name
 
 ACCOUNT = ["platform", "account"]
 
 
-def _key(text) -> str:
-    if text is None or pd.isna(text):
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
-
-
-def platform_code(value, cfg: QualityConfig | None = None) -> str | None:
-    """The platform code for a roster/calendar cell (`抖音`, `Douyin`, `ＸＨＳ`, `douyin` …), or None when unknown.
-
-    The names live in one place, `platform_names` in config/platforms.yaml (ingest's registry)."""
-    from ..ingest.layouts import load_registry
-
-    k = _key(value)
-    if not k:
-        return None
-    return k if k in PLATFORMS else load_registry().platform_code(value)
-
-
 def _row_ref(row) -> str:
-    src = row.get("source_file")
-    r = row.get("source_row")
-    if src is None or pd.isna(src):
-        return "花名册"
-    return f"{src} 第 {int(r)} 行" if r is not None and not pd.isna(r) else str(src)
+    return row_ref(row.get("source_file"), row.get("source_row"))
 
 
 def normalise_roster(roster: pd.DataFrame, cfg: QualityConfig) -> tuple[pd.DataFrame, list[dict]]:
@@ -52,7 +30,7 @@ def normalise_roster(roster: pd.DataFrame, cfg: QualityConfig) -> tuple[pd.DataF
         if col not in r.columns:
             r[col] = pd.NA
     r["platform_raw"] = r["platform"]
-    r["platform"] = pd.Series([platform_code(v, cfg) for v in r["platform_raw"].tolist()], index=r.index, dtype="string")
+    r["platform"] = pd.Series([platform_code(v) for v in r["platform_raw"].tolist()], index=r.index, dtype="string")
     r["account"] = r["account"].astype("string").str.strip()
     r["name"] = r["name"].astype("string").str.strip()
     keep = pd.Series(True, index=r.index)
@@ -86,80 +64,75 @@ def _empty_roster() -> pd.DataFrame:
     })
 
 
-def _covers(roster_rows: pd.DataFrame, day: pd.Series) -> pd.Series:
-    start_ok = roster_rows["start_date"].isna() | (roster_rows["start_date"] <= day)
-    end_ok = roster_rows["end_date"].isna() | (roster_rows["end_date"] >= day)
-    return start_ok & end_ok
+def conflict_notes(roster: pd.DataFrame, period: Period) -> list[dict]:
+    """An error note per pair of roster rows that give one account to two people on the same days of the period,
+    naming both rows (ownership.conflicts); posts and follower days in the overlap are attributed to nobody."""
+    out = []
+    c = ownership.conflicts(roster, period)
+    for r in c.itertuples(index=False):
+        days = f"{r.first_day:%Y-%m-%d} 至 {r.last_day:%Y-%m-%d}（{r.days} 天）"
+        out.append(note("error", "roster", f"{r.row_a}；{r.row_b}",
+                        f"花名册把 {account_subject(r.platform, r.account)} 同时分给了 {r.operator_a}（{r.row_a}）和 "
+                        f"{r.operator_b}（{r.row_b}），重叠 {days}：这些天的作品和粉丝不计入任何人。"
+                        "请在花名册中填写负责开始/结束日期，使同一天只有一人负责，然后重新运行。"))
+    return out
 
 
 def assign_operators(posts: pd.DataFrame, roster: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Verify and fill `operator` from the roster's ownership periods (负责开始日期/负责结束日期, inclusive, by the post's
-    publish date in Beijing time). Returns (posts, flags).
+    """Set `operator` from the roster by the post's publish date (ownership.owners; days inclusive, Beijing time).
+    Returns (posts, flags).
 
-    - exactly one roster row covers the date: that person (an ingest value that differs is corrected and flagged);
-    - several rows cover it (overlapping ranges): the ingest value is kept and the overlap is flagged;
-    - the account is in the roster but nobody covers the date: operator stays as ingest set it, flagged for
-      posts in the period.
+    - one person holds the account that day: that person (an ingest value that differs is corrected, info flag);
+    - several people (overlapping roster rows): nobody — operator null, warning naming them (the error note naming
+      both roster rows comes from conflict_notes);
+    - the account is in the roster but nobody holds it that day: operator null, warning for posts in the period;
+    - accounts not in the roster keep ingest's value (null).
     """
     out = posts.copy(deep=False)   # copy-on-write: columns set below never reach the caller
     if "operator" not in out.columns:
         out["operator"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if out.empty or roster.empty:
         return out, flags_from(out, pd.Series(False, index=out.index), "x", "info", "")
-    left = out[ACCOUNT + ["published_at"]].copy()
-    left["_idx"] = out.index
-    left["_day"] = left["published_at"].dt.tz_localize(None).dt.normalize() if left["published_at"].dt.tz is not None \
-        else left["published_at"].dt.normalize()
-    m = left.merge(roster[ACCOUNT + ["name", "start_date", "end_date"]], on=ACCOUNT, how="inner")
-    m = m[_covers(m, m["_day"])]
-    m = m.dropna(subset=["name"]).drop_duplicates(["_idx", "name"]).sort_values(["_idx", "name"])
-    # owners per post: counts with one groupby; names listed only for the few posts with several owners
-    # (an agg(list) over every post was the slow part)
-    per_post = m.groupby("_idx").size()
-    in_roster = out.set_index(ACCOUNT).index.isin(roster.set_index(ACCOUNT).index)
-    in_roster = pd.Series(in_roster, index=out.index)
-    n_owners = per_post.reindex(out.index).fillna(0).astype(int)
-    one = m[m["_idx"].map(per_post).to_numpy() == 1]
-    single = pd.Series(one["name"].astype(object).to_numpy(), index=one["_idx"].to_numpy()).reindex(out.index)
+    who = ownership.owners(roster, out["platform"], out["account"], out["published_at"])
+    status = who["ownership"]
+    in_roster = status != ownership.NOT_IN_ROSTER
+    single = who["operator"]
     current = out["operator"].astype("string")
-    changed = single.notna() & (current.isna() | (current != single.astype("string")))
-    corrected = single.notna() & current.notna() & (current != single.astype("string"))
+    corrected = (single.notna() & current.notna() & (current != single)).fillna(False).astype(bool)
     msg_fix = pd.Series(
         [f"负责人由“{c}”更正为“{s}”（按花名册负责日期与发布日期）"
          for c, s in zip(current[corrected].fillna(""), single[corrected].fillna(""))],
         index=out.index[corrected.to_numpy(dtype=bool)], dtype=object)
     flags = [flags_from(out, corrected, "operator_corrected", "info", msg_fix)]
-    out.loc[changed, "operator"] = single[changed].astype("string")
-    overlap = n_owners > 1
-    several = m[m["_idx"].map(per_post).to_numpy() > 1].astype({"name": object}).groupby("_idx")["name"].agg(list)
-    msg_overlap = several.map(
-        lambda x: f"发布当天花名册中有多人负责该账号（{'、'.join(x)}）：请修正负责日期，否则以导入时的负责人为准")
+    out["operator"] = current.where(~in_roster, single)
+    overlap = (status == ownership.CONFLICT).astype(bool)
+    msg_overlap = who.loc[overlap, "holders"].map(
+        lambda x: f"发布当天花名册中有多人负责该账号（{x}）：本条不计入任何人，请修正花名册的负责日期")
     flags.append(flags_from(out, overlap, "ownership_overlap", "warn", msg_overlap))
     in_period = out["in_period"] if "in_period" in out.columns else pd.Series(True, index=out.index)
-    gap = in_roster & (n_owners == 0) & in_period & out["published_at"].notna()
-    flags.append(flags_from(out, gap, "ownership_gap", "warn",
+    gap = (status == ownership.VACANT) & in_period & out["published_at"].notna()
+    flags.append(flags_from(out, gap.astype(bool), "ownership_gap", "warn",
                             "发布日期不在花名册任何人的负责日期内：请补全负责开始/结束日期"))
     from .records import concat_flags
     return out, concat_flags(flags)
 
 
 def roster_accounts_active(roster: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Roster accounts whose ownership range overlaps the period (one row per platform/account, operators joined)."""
+    """Roster accounts held (or in conflict) on at least one day of the period: one row per platform/account, with
+    the people who held it on those days joined (ownership.clipped)."""
+    empty_ = pd.DataFrame({"platform": pd.Series(dtype="string"), "account": pd.Series(dtype="string"),
+                           "operator": pd.Series(dtype="string")})
     if roster.empty:
-        return pd.DataFrame({"platform": pd.Series(dtype="string"), "account": pd.Series(dtype="string"),
-                             "operator": pd.Series(dtype="string")})
-    start = period.start.tz_localize(None)
-    last = (period.end - pd.Timedelta(days=1)).tz_localize(None).normalize()
-    active = (roster["start_date"].isna() | (roster["start_date"] <= last)) & \
-             (roster["end_date"].isna() | (roster["end_date"] >= start))
-    r = roster[active]
-    # the distinct names per account, sorted and joined with one groupby (not a Python function per account)
-    names = r[ACCOUNT + ["name"]].dropna(subset=["name"]).drop_duplicates().astype({"name": object})
-    names = names.iloc[np.argsort(names["name"].to_numpy(dtype=object), kind="stable")]
-    joined = names.groupby(ACCOUNT, dropna=False)["name"].agg("、".join)
-    g = joined.reindex(r.groupby(ACCOUNT, dropna=False).size().index)
-    g = g.where(g.notna() & (g != ""), pd.NA)
-    return g.rename("operator").reset_index().astype({"platform": "string", "account": "string", "operator": "string"})
+        return empty_
+    seg = ownership.clipped(roster, period)
+    seg = seg[seg["covered"]]
+    if seg.empty:
+        return empty_
+    rows = []
+    for (plat, acc), g in seg.groupby(ACCOUNT, sort=True):
+        names = sorted({n for h in g["holders"] for n in h})
+        rows.append((plat, acc, "、".join(names) if names else pd.NA))
+    return pd.DataFrame(rows, columns=["platform", "account", "operator"]).astype("string") if rows else empty_
 
 
 def account_checks(posts: pd.DataFrame, daily: pd.DataFrame, roster: pd.DataFrame, period: Period

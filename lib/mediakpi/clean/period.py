@@ -38,13 +38,35 @@ def fill_snapshot(posts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def private_mask(visibility: pd.Series, cfg: QualityConfig) -> pd.Series:
+    """True where the exported visibility (公开 / 自见 / 私密 / 仅自己可见 …) contains one of the configured private
+    keywords (config/quality.yaml `visibility`); null visibility (the export has none) is public. Per distinct value."""
+    keys = [_norm(k) for k in cfg.visibility.private_keywords]
+    if not keys:
+        return pd.Series(False, index=visibility.index)
+    hit = map_distinct(visibility.astype(object), lambda v: bool(_norm(v)) and any(k in _norm(v) for k in keys))
+    return hit.fillna(False).astype(bool)
+
+
+def add_private(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
+    """Add `private` (a private work: stays in the tables with its numbers, but is not a published post)."""
+    out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
+    vis = out["visibility"] if "visibility" in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
+    out["private"] = private_mask(vis, cfg).to_numpy()
+    return out
+
+
 def assign_period(posts: pd.DataFrame, period: str | Period) -> pd.DataFrame:
-    """Add `in_period` (published inside the period, Beijing time; a post without a publish time is not in it) and
-    `month` (YYYY-MM of publishing, Beijing time)."""
+    """Add `in_period` (published inside the period, Beijing time, and not private: a private work is not a published
+    post of the month; a post without a publish time is not in it) and `month` (YYYY-MM of publishing, Beijing
+    time)."""
     p = period if isinstance(period, Period) else Period.parse(period)
     out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     pub = out["published_at"]
-    out["in_period"] = p.contains(pub).fillna(False).astype(bool)
+    inside = p.contains(pub).fillna(False).astype(bool)
+    if "private" in out.columns:
+        inside &= ~out["private"].fillna(False).astype(bool)
+    out["in_period"] = inside
     out["month"] = day_text(pub, "%Y-%m").astype("string")
     return out
 
@@ -116,5 +138,5 @@ def is_date_only(ts: pd.Series) -> pd.Series:
     return ((local - local.dt.normalize()) == pd.Timedelta(0)).fillna(False).astype(bool)
 
 
-__all__ = ["fill_snapshot", "assign_period", "add_maturity", "classify_media_type", "add_media_type", "day_text",
+__all__ = ["fill_snapshot", "private_mask", "add_private", "assign_period", "add_maturity", "classify_media_type", "add_media_type", "day_text",
            "is_date_only"]

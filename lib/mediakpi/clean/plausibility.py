@@ -124,9 +124,33 @@ def _far(log_ratio: pd.Series, groups: list[pd.Series], min_fold: float) -> pd.S
     return (log_ratio - med).abs() >= np.log(min_fold)
 
 
+def wilson_bounds(successes, trials, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of the proportion successes ÷ trials (successes clipped to trials), vectorised;
+    NaN where trials ≤ 0 or either is missing. z = 0 gives the proportion itself."""
+    n = np.asarray(trials, dtype="float64")
+    x = np.minimum(np.asarray(successes, dtype="float64"), n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = n > 0
+        p = np.where(ok, x / n, np.nan)
+        z2 = z * z
+        denom = 1 + z2 / n
+        centre = (p + z2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    lo = np.where(ok, np.clip(centre - half, 0.0, 1.0), np.nan)
+    hi = np.where(ok, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return lo, hi
+
+
+def _baseline(ratio: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    """The account's median ratio (exp of the median log ratio, over the posts that have one)."""
+    return np.exp(np.log(ratio).groupby(groups, dropna=False).transform("median"))
+
+
 def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
     """刷量 signals: within each account, the modified z of log(interactions ÷ views) far above the account's norm, and
-    of log(views ÷ likes) far off in either direction. Needs `min_posts` posts with both numbers in the account."""
+    of log(views ÷ likes) far off in either direction. Needs `min_posts` posts with both numbers in the account, and
+    enough evidence in the post itself: at least `min_views` views, and the ratio's Wilson score interval (z =
+    `wilson_z`) clear of the account's median ratio by `min_fold` (a 14-view post with 2 likes proves nothing)."""
     fc = cfg.fraud
     if posts.empty:
         return concat_flags([])
@@ -134,6 +158,7 @@ def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
     views = _num(posts, "views")
     lower = posts["views_lower_bound"].fillna(False).astype(bool) if "views_lower_bound" in posts.columns \
         else pd.Series(False, index=posts.index)
+    enough = (views >= fc.min_views).to_numpy(dtype=bool)
     frames = []
     thr = fc.modified_z_threshold
     if fc.interactions_per_view:
@@ -142,7 +167,13 @@ def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
         ok = (views > 0) & (inter > 0) & ~lower
         ratio = np.log(inter.where(ok) / views.where(ok))
         z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
-        hit = (z > thr).fillna(False)
+        # interactions per view as a proportion (one interaction per view at most): its lower bound must clear the
+        # account's median by min_fold
+        base = np.minimum(_baseline(np.exp(ratio), groups).to_numpy(), 1.0)
+        lo, _ = wilson_bounds(inter.to_numpy("float64", na_value=np.nan), views.to_numpy("float64", na_value=np.nan),
+                              fc.wilson_z)
+        evidence = enough & (lo >= np.minimum(base * fc.min_fold, 1.0))
+        hit = ((z > thr).fillna(False) & evidence).astype(bool)
         msg = pd.Series([f"互动/浏览比 {np.exp(r):.2%}，远高于本账号常态（修正z={v:.1f} > {thr:g}），疑似刷量"
                          for r, v in zip(ratio[hit], z[hit])], index=posts.index[hit.to_numpy(dtype=bool)], dtype=object)
         frames.append(flags_from(posts, hit, "fraud_interactions_per_view", "warn", msg))
@@ -151,7 +182,13 @@ def fraud_flags(posts: pd.DataFrame, cfg: QualityConfig) -> pd.DataFrame:
         ok = (views > 0) & (likes > 0) & ~lower
         ratio = np.log(views.where(ok) / likes.where(ok))
         z = modified_z_by(ratio, groups, fc.min_posts).where(_far(ratio, groups, fc.min_fold))
-        hit = (z.abs() > thr).fillna(False)
+        # the like rate (likes ÷ views) and its interval against the account's median like rate
+        rate = 1 / _baseline(np.exp(ratio), groups).to_numpy()
+        lo, hi = wilson_bounds(likes.to_numpy("float64", na_value=np.nan), views.to_numpy("float64", na_value=np.nan),
+                               fc.wilson_z)
+        few_likes = (z > thr).fillna(False).to_numpy(dtype=bool) & (hi <= rate / fc.min_fold)
+        many_likes = (z < -thr).fillna(False).to_numpy(dtype=bool) & (lo >= np.minimum(rate * fc.min_fold, 1.0))
+        hit = pd.Series(enough & (few_likes | many_likes), index=posts.index)
         msg = pd.Series([
             f"浏览/点赞比 {np.exp(r):,.0f}:1，{'远高于' if v > 0 else '远低于'}本账号常态（修正z={v:.1f}），"
             f"{'疑似刷阅读/播放' if v > 0 else '疑似刷赞'}"
@@ -205,4 +242,4 @@ def attach_flags(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["robust_center_scale", "modified_z", "modified_z_by", "plausibility_flags", "fraud_flags", "duplicate_flags", "attach_flags", "FLAGS"]
+__all__ = ["robust_center_scale", "modified_z", "modified_z_by", "wilson_bounds", "plausibility_flags", "fraud_flags", "duplicate_flags", "attach_flags", "FLAGS"]

@@ -25,7 +25,7 @@ ACCOUNT_MONTH: dict[str, str] = {
 
 DATA_QUALITY: dict[str, str] = {
     "platform": STRING, "account": STRING, "operator": STRING,
-    "files": INT, "posts": INT, "posts_in_period": INT, "quarantined_rows": INT, "flags": INT,
+    "files": INT, "posts": INT, "posts_in_period": INT, "private_posts": INT, "quarantined_rows": INT, "flags": INT,
     "missing_download": BOOL, "status": STRING, "note": STRING,
     "in_roster": BOOL, "flag_errors": INT,
 }
@@ -243,9 +243,11 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame, list[dict]]:
 
 # ---------------------------------------------------------------- data-quality summary
 def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFrame, flags: pd.DataFrame,
-                 quarantine: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+                 quarantine: pd.DataFrame, manifest: pd.DataFrame, period: str | Period | None = None) -> pd.DataFrame:
     """One row per account (roster accounts and accounts seen in the exports): files, posts, posts in the period,
-    quarantined rows, flags, missing download, status (ok / warn / error) and a plain-Chinese note."""
+    private works published in the period (`private_posts`: not counted as posts of the period; needs `period` and
+    posts' `private`), quarantined rows, flags, missing download, status (ok / warn / error) and a plain-Chinese
+    note."""
     if accounts.empty:
         return empty(DATA_QUALITY)
     acc = accounts[ACCOUNT + ["operator", "in_roster", "missing_download"]].copy()
@@ -274,24 +276,30 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
                 q_counts[k] = q_counts.get(k, 0) + int(n)
     post_n = posts.groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
     in_n = posts.loc[posts["in_period"], ACCOUNT].groupby(ACCOUNT).size() if not posts.empty else pd.Series(dtype=int)
+    priv_n = pd.Series(dtype=int)
+    if period is not None and not posts.empty and "private" in posts.columns:
+        per = period if isinstance(period, Period) else Period.parse(period)
+        sel = posts["private"].fillna(False).astype(bool) & per.contains(posts["published_at"]).fillna(False)
+        priv_n = posts.loc[sel.to_numpy(dtype=bool), ACCOUNT].groupby(ACCOUNT).size()
     # info-level flags (e.g. an operator corrected from the roster) are not problems with the data
     fl = flags[flags["in_period"].fillna(True).astype(bool) & (flags["level"] != "info")] if not flags.empty else flags
     flag_n = fl.groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
     err_n = fl[fl["level"] == "error"].groupby(ACCOUNT).size() if not fl.empty else pd.Series(dtype=int)
     keys = list(zip(acc["platform"], acc["account"]))
     # counts as plain dicts: a Series.get per account and count was the slow part with thousands of accounts
-    post_n, in_n, flag_n, err_n = (_counts(x) for x in (post_n, in_n, flag_n, err_n))
+    post_n, in_n, priv_n, flag_n, err_n = (_counts(x) for x in (post_n, in_n, priv_n, flag_n, err_n))
     acc["files"] = [len(files_of.get(k, ())) for k in keys]
     acc["posts"] = [int(post_n.get(k, 0)) for k in keys]
     acc["posts_in_period"] = [int(in_n.get(k, 0)) for k in keys]
+    acc["private_posts"] = [int(priv_n.get(k, 0)) for k in keys]
     acc["quarantined_rows"] = [q_counts.get(k, 0) for k in keys]
     acc["flags"] = [int(flag_n.get(k, 0)) for k in keys]
     acc["flag_errors"] = [int(err_n.get(k, 0)) for k in keys]
     status, notes = [], []
-    for missing, in_roster, errors, flags_, quarantined, files, in_period in zip(
+    for missing, in_roster, errors, flags_, quarantined, files, in_period, private in zip(
             acc["missing_download"].tolist(), acc["in_roster"].tolist(), acc["flag_errors"].tolist(),
             acc["flags"].tolist(), acc["quarantined_rows"].tolist(), acc["files"].tolist(),
-            acc["posts_in_period"].tolist()):
+            acc["posts_in_period"].tolist(), acc["private_posts"].tolist()):
         parts = []
         level = "ok"
         if missing:
@@ -312,6 +320,8 @@ def data_quality(accounts: pd.DataFrame, posts: pd.DataFrame, daily: pd.DataFram
         if not missing and files and in_period == 0:
             level = "warn" if level == "ok" else level
             parts.append("本期没有发布作品")
+        if private:   # information, not a problem: the platform lists private works in its export
+            parts.append(f"{private} 条私密/自见作品未计入本期作品")
         status.append(level)
         notes.append("；".join(parts) if parts else "数据完整")
     acc["status"] = status

@@ -15,15 +15,15 @@ from ..store import release_memory, write_parquet
 from ..periods import TZ, Period
 from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
-from .crosscheck import account_checks, assign_operators, normalise_roster
-from .period import add_maturity, add_media_type, assign_period, fill_snapshot
+from .crosscheck import account_checks, assign_operators, conflict_notes, normalise_roster
+from .period import add_maturity, add_media_type, add_private, assign_period, fill_snapshot, private_mask
 from .plausibility import attach_flags, duplicate_flags, fraud_flags, plausibility_flags
 from .quality import account_month, account_notes, data_quality, read_manifest
 from .records import FLAGS, NOTES, concat_flags, conform, note, notes_frame
 
 # Columns 02_clean adds to posts (data contract for posts_clean.parquet), in order.
 POSTS_CLEAN_ADDED: dict[str, str] = {
-    "snapshot_rule": "string", "month": "string",
+    "snapshot_rule": "string", "month": "string", "private": "bool",
     "in_period": "bool", "age_days": "float64", "mature": "bool", "media_type": "string",
     "is_original": "boolean", "calendar_item": "string", "on_time": "boolean",
     "viral": "bool", "viral_rule": "string", "viral_strong": "bool", "viral_pending": "bool",
@@ -170,7 +170,7 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     manifest = manifest if manifest is not None else pd.DataFrame()
 
     roster_n, r_notes = normalise_roster(roster, cfg)
-    notes += r_notes
+    notes += r_notes + conflict_notes(roster_n, p)
 
     ps = fill_snapshot(posts)
     no_snap = ps["snapshot_rule"].eq("newest_post_in_file").fillna(False)
@@ -178,15 +178,24 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
         notes.append(note("info", "period", p.text,
                           f"{int(no_snap.sum())} 条作品的导出文件没有写明导出时间：按同一文件中最新作品的发布时间估计"
                           "（作品“成熟”与否因此偏保守）。"))
+    ps = add_private(ps, cfg)
     ps = assign_period(ps, p)
     ps = add_maturity(ps, cfg)
     ps = add_media_type(ps, cfg)
     ps, own_flags = assign_operators(ps, roster_n)
     titles = normalise_titles(ps["title"]) if "title" in ps.columns else None   # once, for the calendar and duplicates
-    cal_match, ps, c_notes = match_calendar(calendar, ps, p, cfg, titles)
+    private = ps["private"].to_numpy(dtype=bool)
+    # a private work (自见 …) is not a published post: not matched to the calendar, not viral, not in any baseline,
+    # not checked for impossible values or fraud (its 0 views are the platform's, not an error); it keeps its numbers
+    pub = ps[~private] if private.any() else ps
+    cal_match, pub, c_notes = match_calendar(calendar, pub, p, cfg, titles[~private] if private.any() and titles is not None else titles)
     notes += c_notes
-    ps = flag_viral(ps, history, cfg)
-    flags = concat_flags([own_flags, plausibility_flags(ps, cfg), fraud_flags(ps, cfg), duplicate_flags(ps, titles)])
+    if history is not None and "visibility" in history.columns:
+        history = history[~private_mask(history["visibility"], cfg).to_numpy()]
+    pub = flag_viral(pub, history, cfg)
+    ps = _with_private(pub, ps, private)
+    flags = concat_flags([own_flags, plausibility_flags(ps[~private], cfg), fraud_flags(ps[~private], cfg),
+                          duplicate_flags(ps, titles)])
     ps = attach_flags(ps, flags)
 
     accounts, a_notes = account_checks(ps, daily, roster_n, p)
@@ -208,7 +217,7 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
                           f"导出文件中有 {len(ps)} 条作品，但没有一条发布于 {p.text}：是否放错了月份文件夹？"))
 
     am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]])
-    dq = data_quality(accounts, ps, daily, flags, quarantine, manifest)
+    dq = data_quality(accounts, ps, daily, flags, quarantine, manifest, p)
     notes += account_notes(dq)
     if not quarantine.empty:
         notes.append(note("warn", "period", p.text,
@@ -219,6 +228,17 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     res = CleanResult(p.text, posts_clean, am, cal_match, flags, dq, nf)
     res.summary = summary_lines(res)
     return res
+
+
+def _with_private(pub: pd.DataFrame, ps: pd.DataFrame, private) -> pd.DataFrame:
+    """The public posts' results with the private posts put back in their places: the columns the public posts gained
+    are False (flags) or null for them."""
+    if not private.any():
+        return pub
+    rest = ps[private].copy(deep=False)
+    for c in pub.columns.difference(rest.columns):
+        rest[c] = False if pub[c].dtype == bool else pub[c].iloc[:0].reindex(rest.index)   # typed nulls
+    return pd.concat([pub, rest[pub.columns]]).loc[ps.index]
 
 
 def _order_posts(ps: pd.DataFrame) -> pd.DataFrame:
@@ -269,7 +289,7 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     months = max(1, math.ceil(cfg.viral.baseline_days / 28))
     try:
         from ..viral import history_columns  # late import: viral imports this package
-        wanted = history_columns(cfg)  # read and hold only what the baselines use
+        wanted = history_columns(cfg) + ["visibility"]  # read and hold only what the baselines use (+ private works)
         hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
         hist = hist[[c for c in wanted if c in hist.columns]]
         release_memory()

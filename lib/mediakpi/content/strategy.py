@@ -11,26 +11,13 @@ import pandas as pd
 from ..labels import label
 from ..metrics import MetricDictionary, load_metrics, metric_values
 from ..periods import TZ, Period
-from ..schema import PLATFORMS
+from ..platforms import platform_code
 from .settings import Strategy
 
 COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
            "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
            "change", "u_statistic", "p_value", "cliffs_delta", "effect_size", "significant", "status", "verdict",
            "source_file", "source_row"]
-
-
-def platform_code(text) -> str | None:
-    """A platform code from a code or its Chinese name as written in a team table (微博, B站 …)."""
-    if text is None or pd.isna(text):
-        return None
-    t = str(text).strip().lower()
-    for code in PLATFORMS:
-        if t in {code, label(f"platform.{code}", "zh").lower(), label(f"platform.{code}", "en").lower()}:
-            return code
-    aliases = {"公众号": "wechat", "微信": "wechat", "哔哩哔哩": "bilibili", "xhs": "xiaohongshu", "red": "xiaohongshu",
-               "微信视频号": "channels"}
-    return aliases.get(t)
 
 
 def cliffs_delta(after: np.ndarray, before: np.ndarray) -> float:
@@ -82,13 +69,19 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
     """One row per adopted suggestion: the metric before and after its effective date, the test and a Chinese verdict.
 
     `posts`: every post available (the period's and earlier ones), one row per post, with published_at. The windows
-    are equal: `window_days`, shortened to the days between the effective date and the end of the period.
+    are equal: `window_days`, shortened to the days between the effective date and the end of the period (or the
+    last mature post). Posts are compared at equal maturity: where `posts` has 02_clean's `mature` flag, only mature
+    posts count on either side. The scope is the suggestion's own platform and account (an account named without a
+    platform: the author's accounts of that name). This is the one before/after test: 03_score's 策略迭代 indicator
+    calls it too, so the team page and the scorecard cannot disagree about the same change.
     """
     cfg = cfg or Strategy()
     md = md or load_metrics()
     if suggestions is None or suggestions.empty:
         return pd.DataFrame(columns=COLUMNS)
     end = Period.parse(period).end
+    mature = (posts["mature"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+              if "mature" in posts.columns else None)
     rows = []
     positions: dict[str, dict] = {}
     per_post: dict[str, pd.Series] = {}
@@ -124,11 +117,14 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
         # which posts the suggestion is about: its account, else its platform, else its author's posts
         hit = None  # row positions of the posts in scope (None: all)
         code = platform_code(s.get("platform"))
+        author = s.get("operator", pd.NA)
         if not pd.isna(s.get("account", pd.NA)):
             hit = matching("account", s["account"])
-            if code:
+            if code:  # the suggestion's own platform: a 视频号 suggestion is not measured on a Weibo namesake
                 hit = np.intersect1d(hit, matching("platform", code))
-            scope = f"账号 {s['account']}"
+            elif not pd.isna(author) and "operator" in posts:  # no platform named: the author's own accounts
+                hit = np.intersect1d(hit, matching("operator", author))
+            scope = f"账号 {s['account']}" + (f"（{label('platform.' + code)}）" if code else "")
         elif code:
             hit = matching("platform", code)
             scope = f"平台 {label('platform.' + code)}"
@@ -137,7 +133,13 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
             scope = f"{s['operator']} 负责的全部账号"
         else:
             scope = "全部账号"
-        days = int(min(cfg.window_days, np.floor((end - eff) / pd.Timedelta(days=1))))
+        # equal maturity: only posts past their platform's maturity (the `mature` flag of 02_clean) on either side,
+        # and the after-window ends at the last mature post, so young posts are never compared with old ones
+        last = end
+        if mature is not None:
+            pub_m = posts["published_at"][mature] if hit is None else posts["published_at"].iloc[np.sort(hit)][mature[np.sort(hit)]]
+            last = min(end, pub_m.max() + pd.Timedelta(days=1)) if len(pub_m) else eff
+        days = int(min(cfg.window_days, np.floor((last - eff) / pd.Timedelta(days=1))))
         if days < 1:
             rows.append({**row, "scope": scope, "status": "too_recent", "window_days": 0,
                          "verdict": metric_note + "实施日期在本期结束之后，尚无实施后的数据。"})
@@ -146,6 +148,8 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
         if key not in per_post:  # a metric's per-post values are computed once for all posts, then indexed
             per_post[key] = metric_values(posts, key, md)
         values, pub = per_post[key], posts["published_at"]
+        if mature is not None:
+            values = values.where(mature)
         if hit is not None:
             hit = np.sort(hit)
             values, pub = values.iloc[hit], pub.iloc[hit]

@@ -17,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..distinct import map_distinct
 from ..labels import label
+from ..ownership import owner_on
 from ..paths import Workspace
 from ..periods import TZ, Period
 from ..schema import (ACCOUNT_DAILY, FILES, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
                       team_file, team_table_dtypes, team_tables)
 from ..store import release_memory, write_parquet
 from ..validate import validate
-from .dates import snapshot_from_name
+from .dates import as_of_in_text, snapshot_from_name
 from .grid import read_grid
 from .layouts import Registry, load_registry, norm_header
 from .parse import id_text, parse_columns, stable_id, team_forms, title_day_key, url_id
@@ -33,7 +33,8 @@ from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
 
 MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read", "rows_kept",
-                    "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "message"]
+                    "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "snapshot_rule", "id_fallback", "duplicates_decided_by",
+                    "message"]
 # extra posts/account_daily columns a layout may feed beyond schema.POSTS/POSTS_EXTRA: dtype from the column's form
 _FORM_DTYPE = {"int": INT, "datetime": TIMESTAMP, "date": "datetime64[ns]", "text": STRING, "id": STRING, "url": STRING}
 
@@ -46,7 +47,6 @@ class FileRecord:
     month: str
     folder: str | None          # account folder (first sub-folder under the month), None at top level
     sha256: str
-    mtime: float
     kind: str = "unrecognised"
     layouts: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
@@ -58,16 +58,21 @@ class FileRecord:
     duplicates_merged: int = 0
     rows_kept: int = 0
     snapshot_at: pd.Timestamp | None = None
+    snapshot_rule: str | None = None     # how snapshot_at was found (SNAPSHOT_RULES)
+    id_fallback: bool = False            # exported ids repeated on different posts: stable hash used instead
+    decided_by: dict[str, int] = field(default_factory=dict)   # rule -> duplicates of this file another row beat
     messages: list[str] = field(default_factory=list)
     rejected: bool = False
 
     def entry(self) -> dict:
         return {
-            "path": self.rel, "sha256": self.sha256, "kind": self.kind, "layout": ",".join(dict.fromkeys(self.layouts)) or None,
+            "path": self.rel, "sha256": self.sha256 or None, "kind": self.kind, "layout": ",".join(dict.fromkeys(self.layouts)) or None,
             "table": ",".join(dict.fromkeys(self.tables)) or None, "platform": self.platform, "account": self.account,
             "rows_read": self.rows_read, "rows_kept": self.rows_kept, "rows_quarantined": self.rows_quarantined,
             "duplicates_merged": self.duplicates_merged, "rows_ignored": self.rows_ignored,
             "snapshot_at": self.snapshot_at.isoformat() if self.snapshot_at is not None else None,
+            "snapshot_rule": self.snapshot_rule, "id_fallback": self.id_fallback,
+            "duplicates_decided_by": dict(sorted(self.decided_by.items())) or None,
             "message": " ".join(dict.fromkeys(m for m in self.messages if m)) or "已读取。",
         }
 
@@ -100,8 +105,13 @@ def _quarantine_rows(rec: FileRecord, table: Table, reasons: pd.Series, name: st
     })
 
 
-def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd.Series, str, str]:
-    """Typed rows of one platform table (no account yet) -> (frame, parse reasons, target, layout id)."""
+def parse_platform_table(table: Table, registry: Registry, groups: np.ndarray | None = None
+                         ) -> tuple[pd.DataFrame, pd.Series, str, str, set]:
+    """Typed rows of one platform table (no account yet) -> (frame, parse reasons, target, layout id, groups whose
+    exported ids were set aside). `groups`: the source table of each row when tables are stacked (one table: None).
+
+    An exported id (id column or URL) that repeats inside one table on rows with different titles or publish times is
+    not an id (a truncated `…#rd` URL on every row): that table's rows get the stable hash instead."""
     lay = registry.layout(table.candidate.id)
     forms = {c: cs.form for c, cs in lay.spec.columns.items()}
     sentinels = {c: cs.sentinels for c, cs in lay.spec.columns.items()}
@@ -109,6 +119,8 @@ def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame
     df, lower, reasons = parse_columns(table, forms, sentinels, registry, kinds)
     df["platform"] = lay.platform
     df["layout"] = lay.id
+    _not_applicable(df, lay.spec.not_applicable)
+    not_ids: set = set()
     if lay.spec.target == "posts":
         df["views_lower_bound"] = lower.astype("boolean")
         if "post_id" in df.columns:
@@ -116,6 +128,11 @@ def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame
         if "url" in df.columns:
             uid = url_id(df["url"])
             df["post_id"] = df["post_id"].fillna(uid) if "post_id" in df.columns else uid
+        if "post_id" in df.columns:
+            not_ids = _ids_not_unique(df, groups)
+            if not_ids:
+                g = pd.Series(0 if groups is None else groups, index=df.index)
+                df.loc[g.isin(list(not_ids)).to_numpy(), "post_id"] = pd.NA
         # the text parts of the stable id of rows without one, here in the reader workers rather than in the parent
         no_id = df["post_id"].isna() if "post_id" in df.columns else pd.Series(True, index=df.index)
         if no_id.any() and "published_at" in df.columns:
@@ -125,7 +142,43 @@ def parse_platform_table(table: Table, registry: Registry) -> tuple[pd.DataFrame
             df["_id_when"] = when.reindex(df.index)
     if lay.spec.keep_rows:
         df = df.drop(columns=[lay.spec.keep_rows.column], errors="ignore")
-    return df, reasons, lay.spec.target, lay.id
+    return df, reasons, lay.spec.target, lay.id, not_ids
+
+
+def _not_applicable(df: pd.DataFrame, rules) -> None:
+    """Metrics that do not apply to a row's format (config `not_applicable`) set to null, per distinct format."""
+    if not rules or "format" not in df.columns:
+        return
+    fmt = df["format"].astype(object)
+    for rule in rules:
+        cols = [c for c in rule.columns if c in df.columns]
+        if not cols:
+            continue
+        keys = [norm_header(k) for k in rule.formats]
+        hit = map_distinct(fmt, lambda f: isinstance(f, str) and any(k in norm_header(f) for k in keys))
+        mask = hit.fillna(False).astype(bool).to_numpy()
+        if mask.any():
+            for c in cols:
+                df.loc[mask, c] = np.nan
+
+
+def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:
+    """Groups (source tables) in which one exported id sits on rows with different titles or publish times."""
+    ids = df["post_id"]
+    has = ids.notna().to_numpy(dtype=bool)
+    if not has.any():
+        return set()
+    key = pd.DataFrame({"g": 0 if groups is None else groups[has], "id": ids[has].to_numpy()})
+    rep = key.duplicated(keep=False).to_numpy()          # ids that occur twice in a table: usually none
+    if not rep.any():
+        return set()
+    k = key[rep]
+    for c in ("title", "published_at"):
+        if c in df.columns:
+            k[c] = df[c][has][rep].to_numpy()
+    k = k.drop_duplicates()
+    clash = k.duplicated(["g", "id"], keep=False)
+    return set(pd.unique(k.loc[clash, "g"]).tolist())
 
 
 @dataclass
@@ -158,19 +211,23 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
     data = pd.DataFrame(np.concatenate(blocks), dtype=object)
     stacked = Table(first.sheet, first.candidate, 0, [first.headers[first.columns[c][0]] for c in names],
                     {c: (i, first.columns[c][1]) for i, c in enumerate(names)}, data, [])
-    df, reasons, target, _ = parse_platform_table(stacked, registry)
+    seq = np.concatenate(seqs)
+    df, reasons, target, _, not_ids = parse_platform_table(stacked, registry, seq)
     lay = registry.layout(first.candidate.id)
     file_idx = np.concatenate(files)
-    seq = np.concatenate(seqs)
 
     # when each export was taken (per table; the fallback rule needs the newest date inside the table)
     col = "published_at" if target == "posts" else "date"
     newest = df[col].groupby(seq).max() if col in df.columns else pd.Series(dtype=object)
     snaps: dict[int, pd.Timestamp] = {}
     for it in items:
-        snap, _ = _snapshot(it.rec, it.table, newest.get(it.seq), target)
+        snap, rule = _snapshot(it.rec, it.table, newest.get(it.seq), target)
         snaps[it.seq] = snap
-        it.rec.snapshot_at = snap if it.rec.snapshot_at is None else max(it.rec.snapshot_at, snap)
+        if it.rec.snapshot_at is None or snap > it.rec.snapshot_at:
+            it.rec.snapshot_at, it.rec.snapshot_rule = snap, rule
+        if it.seq in not_ids:
+            it.rec.id_fallback = True
+            it.rec.messages.append(label("ingest.message.id_not_unique"))
 
     recs = {it.rec.index: it.rec for it in items}
     fidx = pd.Index(file_idx)
@@ -180,8 +237,7 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
         return pd.Series({i: value(r) for i, r in recs.items()}, dtype=object).reindex(fidx).to_numpy()
 
     df = df.assign(source_file=per_row(lambda r: r.rel), source_row=np.concatenate(rows), _file=file_idx,
-                   _prio=lay.spec.priority, _mtime=per_row(lambda r: r.mtime).astype("float64"),
-                   _month=per_row(lambda r: r.month), _folder=per_row(lambda r: r.folder),
+                   _prio=lay.spec.priority, _month=per_row(lambda r: r.month), _folder=per_row(lambda r: r.folder),
                    account=per_row(lambda r: r.folder or "?"))
     df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).to_numpy()
     df["_order"] = np.concatenate(orders)
@@ -189,6 +245,11 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
     for c in ("platform", "account", "layout", "source_file"):
         df[c] = df[c].astype("string")
     kept, bad = validate(df, target, reasons)
+    # the newest publish time (or day) each table lists, over its valid rows: the second rule of snapshot order
+    if col in kept.columns and not kept.empty:
+        kept["_newest"] = kept[col].groupby(kept["_seq"].to_numpy()).transform("max")
+    else:
+        kept["_newest"] = kept[col] if col in kept.columns else pd.NaT
 
     read = pd.Series(file_idx).value_counts()
     for f, n in read.items():
@@ -232,44 +293,56 @@ def _roster_index(roster: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assign_operator(df: pd.DataFrame, roster: pd.DataFrame, when: pd.Series) -> pd.Series:
-    """Operator by (platform, account) and the roster's 负责开始/结束日期 (a hand-over splits by date)."""
-    out = pd.Series(pd.NA, index=df.index, dtype="string")
+    """Operator by (platform, account) and day: ownership.owner_on (a hand-over splits by date; a day the roster gives
+    to two people is nobody's until the roster is fixed, and clean reports both rows)."""
     if roster.empty or df.empty:
-        return out
-    acc = map_distinct(df["account"], lambda u: "" if pd.isna(u) else norm_header(u))   # a few thousand accounts
-    left = pd.DataFrame({"_i": df.index, "platform": df["platform"].to_numpy(), "_acc": acc.to_numpy(),
-                         "_month": df["_month"].to_numpy(),
-                         "_day": when.dt.tz_localize(None).dt.normalize().to_numpy() if hasattr(when.dt, "tz") and when.dt.tz is not None else when.to_numpy()})
-    r = roster[["platform", "_acc", "name", "start_date", "end_date", "_month"]].rename(columns={"_month": "_rmonth"})
-    m = left.merge(r, on=["platform", "_acc"], how="inner")
-    if m.empty:
-        return out
-    day = pd.to_datetime(m["_day"])
-    inside = (m["start_date"].isna() | (day.isna()) | (day >= m["start_date"])) & (m["end_date"].isna() | day.isna() | (day <= m["end_date"]))
-    m = m[inside].copy()
-    # prefer the roster of the file's own month, then the latest start date
-    m["_same"] = (m["_rmonth"] == m["_month"]).astype(int)
-    m = m.sort_values(["_i", "_same", "start_date"], na_position="first").drop_duplicates("_i", keep="last")
-    out.loc[m["_i"].to_numpy()] = m["name"].astype("string").to_numpy()
-    return out
+        return pd.Series(pd.NA, index=df.index, dtype="string")
+    return owner_on(roster, df["platform"], df["account"], when)
 
 
 # ------------------------------------------------------------------------------------------------ the period
-def _walk(ws: Workspace, months: list[str]) -> list[tuple[Path, str, str]]:
-    """(path, month, path relative to data/raw) of every file of the period's month folders, in a stable order."""
+def _walk(ws: Workspace, months: list[str], skipped: list[tuple[str, str, str]] | None = None
+          ) -> list[tuple[Path, str, str]]:
+    """(path, month, path relative to data/raw) of every file of the period's month folders, in a stable order.
+
+    Symbolic links are not opened when they lead outside the month folder (or nowhere), and linked folders are not
+    followed: each is appended to `skipped` as (relative path, month, reason) for the manifest."""
     files = []
     for month in months:
         root = ws.raw(month)
         if not root.is_dir():
             continue
+        real_root = root.resolve()
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for fn in sorted(filenames):
+            links = [d for d in dirnames if not d.startswith(".") and os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in links)
+            names = sorted([*filenames, *links])
+            for fn in names:
                 if fn.startswith(".") or fn in ("Thumbs.db", "desktop.ini"):
                     continue
                 p = Path(dirpath) / fn
-                files.append((p, month, str(p.relative_to(root.parent)).replace(os.sep, "/")))
+                rel = str(p.relative_to(root.parent)).replace(os.sep, "/")
+                if p.is_symlink():
+                    why = _link_problem(p, real_root, fn in links)
+                    if why:
+                        if skipped is not None:
+                            skipped.append((rel, month, why))
+                        continue
+                files.append((p, month, rel))
     return files
+
+
+def _link_problem(p: Path, real_root: Path, is_dir: bool) -> str | None:
+    """Why a symbolic link in a month folder is not opened (None: it stays inside the folder and is read)."""
+    if is_dir:
+        return label("ingest.message.link_dir")
+    try:
+        target = p.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return label("ingest.message.link_broken")
+    if not target.is_relative_to(real_root) or not target.is_file():
+        return label("ingest.message.link_outside").replace("{target}", str(target))
+    return None
 
 
 def _sha256(path: Path) -> str:
@@ -330,7 +403,7 @@ def _worker_init(registry: Registry) -> None:
 def _read_job(job: tuple, registry: Registry | None = None) -> tuple[FileRecord, list[Table]]:
     """Read one file: checksum, kind, tables found."""
     i, path, rel, month, folder = job
-    rec = FileRecord(i, path, rel, month, folder, _sha256(path), path.stat().st_mtime)
+    rec = FileRecord(i, path, rel, month, folder, _sha256(path))
     return rec, _read_file(rec, registry or _WORKER_REGISTRY)
 
 
@@ -461,7 +534,8 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
     per = Period.parse(period)
     registry = registry or load_registry()
     jobs = []
-    for i, (p, month, rel) in enumerate(_walk(ws, per.months)):
+    skipped: list[tuple[str, str, str]] = []
+    for i, (p, month, rel) in enumerate(_walk(ws, per.months, skipped)):
         parts = rel.split("/")
         folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
         # data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
@@ -541,6 +615,14 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
             rec.rows_quarantined = 0
             rec.duplicates_merged = 0
             rec.rows_kept = 0
+            rec.decided_by = {}
+        elif rec.kind in ("platform_export", "team_table") and rec.rows_read == 0 and rec.rows_ignored == 0:
+            rec.messages.append(label("ingest.message.no_rows"))   # a header and nothing below it
+    for k, (rel, month, why) in enumerate(skipped):   # links that lead outside the month folder: listed, not opened
+        shown = rel.split("/", 1)[1] if per.kind == "month" else rel
+        rec = FileRecord(len(jobs) + k, ws.raw(month).parent / rel, shown, month, None, "", kind="skipped")
+        rec.messages.append(why)
+        recs.append(rec)
     for rec in recs:
         if rec.kind == "platform_export" and not rec.rejected and rec.account and rec.folder and not accounts.has(rec.platform, rec.account):
             rec.messages.append(f"账号文件夹“{rec.folder}”不在花名册里（{label('platform.' + rec.platform)}），数据照常读取，负责人为空；请在花名册补上这个账号。")
@@ -560,6 +642,7 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
         "team_tables": int((manifest["kind"] == "team_table").sum()),
         "unrecognised": int((manifest["kind"] == "unrecognised").sum()),
         "unreadable": int((manifest["kind"] == "unreadable").sum()),
+        "skipped": int((manifest["kind"] == "skipped").sum()),
         "rows_read": int(manifest["rows_read"].sum()),
         "rows_kept": int(manifest["rows_kept"].sum()),
         "rows_quarantined": int(manifest["rows_quarantined"].sum()),
@@ -614,22 +697,32 @@ class _AccountIndex:
         return (platform, norm_header(account)) in self.by_key
 
 
+# how a file's snapshot_at was found, in the order the rules are tried (the manifest's `snapshot_rule`)
+SNAPSHOT_RULES = ("banner", "title_range", "file_name", "newest_post", "month_end")
+
+
 def _snapshot(rec: FileRecord, table: Table, newest, target: str) -> tuple[pd.Timestamp, str]:
-    """When the export was taken: the file's own date (title range end, unix times or a date in the file name), else
-    the first instant after the month folder's month (exports are taken at or after month end), and never earlier
-    than the newest date inside the file (`newest`: the table's latest publish time or day, None/NaT when none)."""
+    """When the export was taken, from the file's content and name only (never its modification time, which a copy
+    resets): a banner stating it (`数据统计截至2026-03-24` -> the end of that day), the end of a date range in the title
+    rows, unix times or a date in the file name; else the first instant after the month folder's month (exports are
+    taken at or after month end), and never earlier than the newest date inside the file (`newest`: the table's
+    latest publish time or day, None/NaT when none). -> (snapshot, rule of SNAPSHOT_RULES)."""
+    stated = as_of_in_text(table.title_texts)
+    if stated is not None:
+        return stated, "banner"
     rng = table.date_range
     if rng is not None:
-        return rng[1] + pd.Timedelta(days=1), "title"
+        return rng[1] + pd.Timedelta(days=1), "title_range"
     named = snapshot_from_name(rec.path.name)
     if named is not None:
-        return named, "name"
+        return named, "file_name"
     snap = Period.parse(rec.month).end
     if newest is not None and not pd.isna(newest):
         if newest.tzinfo is None:
             newest = newest.tz_localize(TZ) + pd.Timedelta(days=1)
-        snap = max(snap, newest)
-    return snap, "rule"
+        if newest > snap:
+            return newest, "newest_post"
+    return snap, "month_end"
 
 
 def _concat(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
@@ -657,6 +750,55 @@ def _stable_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
             na = np.isnan(v)
         arrays += [np.where(na, 0, v), na]        # within a key: values first, nulls after (na_position="last")
     return np.lexsort(arrays)
+
+
+# Which of two rows of the same post wins, from the files' content only (never their modification time, which a
+# copy resets): the higher-priority layout, the later snapshot (the date the file states, else the month rule), the
+# file listing the newer publish time, the larger cumulative counts (views, then the sum of the other counts: they
+# only grow between snapshots); when the content cannot tell, the file first in path order (so a byte-identical
+# ` (1)` download merges into the file it copies, which the manifest names), and within a file the later row.
+# (column, rule name written in the manifest's `duplicates_decided_by`)
+POST_ORDER = [("_prio", "layout_priority"), ("snapshot_at", "snapshot_at"), ("_newest", "newest_published"),
+              ("_views", "larger_counts"), ("_counts", "larger_counts"), ("_path_rank", "file_order"),
+              ("_order", "same_values"), ("_seq", "same_values")]
+DAILY_ORDER = [("snapshot_at", "snapshot_at"), ("_newest", "newest_date"), ("_path_rank", "file_order"),
+               ("_order", "same_values"), ("_seq", "same_values")]
+# cumulative counts that only grow between two snapshots of a post (besides views)
+_GROWING = ["likes", "comments", "shares", "saves", "danmaku", "coins", "zaikan", "recommends", "reads"]
+
+
+def _newest_wins(df: pd.DataFrame, first: np.ndarray, keys: pd.DataFrame, order: list[tuple[str, str]],
+                 by_file: dict[int, FileRecord]) -> np.ndarray:
+    """Rows (in the sorted order `first`) that lose to a later row of the same key -> mask. Counts each loss in its
+    file's `duplicates_merged` and, under the first rule of `order` on which loser and winner differ, in its
+    `decided_by` (rows equal on every rule: `same_values`)."""
+    n = len(first)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    gid = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    _, rev = np.unique(gid[::-1], return_index=True)          # each group's last row, counted from the end
+    winner = (n - 1 - rev)[gid]
+    dup = winner != np.arange(n)
+    if not dup.any():
+        return dup
+    lose, win = first[dup], first[winner[dup]]
+    files = df["_file"].to_numpy()[lose]
+    rule = np.full(len(lose), "same_values", dtype=object)
+    open_ = np.ones(len(lose), dtype=bool)
+    for col, name in order:
+        c = df[col]
+        x, y = c.take(lose).reset_index(drop=True), c.take(win).reset_index(drop=True)
+        same = ((x == y).fillna(False) | (x.isna() & y.isna())).to_numpy(dtype=bool)
+        hit = open_ & ~same
+        rule[hit] = name
+        open_ &= same
+        if not open_.any():
+            break
+    _count_dropped(pd.Series(files), by_file)
+    for (f, r), k in pd.Series(1, index=pd.MultiIndex.from_arrays([files, rule])).groupby(level=[0, 1]).sum().items():
+        d = by_file[int(f)].decided_by
+        d[r] = d.get(r, 0) + int(k)
+    return dup
 
 
 def _count_dropped(dropped: pd.Series, by_file: dict[int, FileRecord]) -> None:
@@ -729,13 +871,14 @@ def _finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
         del text
     df = df.drop(columns=[c for c in ("_id_title", "_id_when") if c in df.columns])   # their memory goes now
     release_memory()
-    views = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
-    df["_views"] = views
+    df["_views"] = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
+    counts = [c for c in _GROWING if c in df.columns]
+    df["_counts"] = df[counts].astype("Float64").sum(axis=1, min_count=1).fillna(-1) if counts else 0
     # newest snapshot last, then the last row per post kept, then the output order: positions only, one row take
-    first = _stable_order(df, ["_prio", "snapshot_at", "_mtime", "_views", "_file", "_order", "_seq"])
+    df["_path_rank"] = -df["_file"]
+    first = _stable_order(df, [c for c, _ in POST_ORDER])
     keys = df[["platform", "account", "post_id", "published_at", "_file"]].iloc[first]
-    dup = keys.duplicated(["platform", "account", "post_id"], keep="last").to_numpy()
-    _count_dropped(keys["_file"][dup], by_file)
+    dup = _newest_wins(df, first, keys[["platform", "account", "post_id"]], POST_ORDER, by_file)
     kept = keys[~dup]
     rows = first[~dup][_stable_order(kept, ["platform", "account", "published_at", "post_id"])]
     _count_kept(pd.Series(df["_file"].to_numpy()[rows]), by_file)
@@ -750,10 +893,10 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     df = _merged(parts)
     if df is None:
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
-    df = df.iloc[_stable_order(df, ["snapshot_at", "_mtime", "_file", "_order", "_seq"])]
-    dup = df.duplicated(["platform", "account", "date"], keep="last")
-    _count_dropped(df.loc[dup, "_file"], by_file)
-    df = df[~dup]
+    df["_path_rank"] = -df["_file"]
+    first = _stable_order(df, [c for c, _ in DAILY_ORDER])
+    dup = _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)
+    df = df.iloc[first[~dup]]
     df = df.iloc[_stable_order(df, ["platform", "account", "date"])]
     _count_kept(df["_file"], by_file)
     extra = {"snapshot_at": TIMESTAMP, "layout": STRING}
@@ -791,7 +934,7 @@ def _summary(per: Period, recs: list[FileRecord], totals: dict, roster: pd.DataF
             msgs.append(f"这些月份没有任何文件：{'、'.join(absent)}。")
     if roster.empty:
         msgs.append("没有找到花名册（表头 姓名/平台/账号），作品的负责人将为空。")
-    bad = [r for r in recs if r.kind in ("unreadable", "unrecognised") or r.rejected]
+    bad = [r for r in recs if r.kind in ("unreadable", "unrecognised", "skipped") or r.rejected]
     for r in bad[:20]:
         msgs.append(f"⚠ {r.rel}：{r.entry()['message']}")
     if len(bad) > 20:
@@ -823,7 +966,7 @@ def read_export(path: str | Path, registry: Registry | None = None) -> tuple[str
     """
     registry = registry or load_registry()
     path = Path(path)
-    rec = FileRecord(0, path, path.name, "1970-01", None, "", 0.0)
+    rec = FileRecord(0, path, path.name, "1970-01", None, "")
     tables = _read_file(rec, registry)
     frames, lid = [], None
     for t in tables:
@@ -832,7 +975,9 @@ def read_export(path: str | Path, registry: Registry | None = None) -> tuple[str
         else:
             if registry.layout(t.candidate.id).spec.target == "ignore":
                 continue
-            df, reasons, _, _ = parse_platform_table(t, registry)
+            df, reasons, _, _, not_ids = parse_platform_table(t, registry)
+            if not_ids:
+                rec.messages.append(label("ingest.message.id_not_unique"))
         df["source_row"] = df.index.to_numpy() + 1
         df["_problem"] = reasons
         lid = lid or t.candidate.id

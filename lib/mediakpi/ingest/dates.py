@@ -20,6 +20,10 @@ _SERIAL = r"^(?P<serial>\d{5}(?:\.\d+)?)$"
 _EPOCH = r"^(?P<epoch>1\d{9}|1\d{12})(?:\.0+)?$"
 _RANGE_RE = re.compile(
     r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?\s*(?:-|~|～|至|到|—)\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})")
+# a banner stating when the data was taken: `数据统计截至2026-03-24`, `数据截止：2026年03月24日 12:00`
+_AS_OF_RE = re.compile(
+    r"(?:截至|截止)(?:到|于)?\s*[:：]?\s*(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?"
+    r"(?:\s*(\d{1,2})(?:[:时点])(\d{1,2})?(?:[:分](\d{1,2})秒?)?)?")
 _UNIX_NAME_RE = re.compile(r"(?<!\d)(1\d{9})(?:\D+(1\d{9}))?(?!\d)")
 _DATE_NAME_RE = re.compile(r"(?<!\d)(20\d{2})[-_.年]?([01]\d)[-_.月]?([0-3]\d)(?!\d)")
 
@@ -135,6 +139,24 @@ def range_in_text(texts: list[str]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return None
 
 
+def as_of_in_text(texts: list[str]) -> pd.Timestamp | None:
+    """The instant a banner says the data was taken (`数据统计截至2026-03-24` -> 2026-03-25 00:00, the end of that
+    day; with a time, that time), Beijing time; None when no banner says so."""
+    import unicodedata
+    for text in texts:
+        m = _AS_OF_RE.search(unicodedata.normalize("NFKC", str(text)))
+        if not m:
+            continue
+        try:
+            day = pd.Timestamp(int(m[1]), int(m[2]), int(m[3]), tz=TZ)
+            if m[4] is None:
+                return day + pd.Timedelta(days=1)
+            return day + pd.Timedelta(hours=int(m[4]), minutes=int(m[5] or 0), seconds=int(m[6] or 0))
+        except ValueError:
+            continue
+    return None
+
+
 def snapshot_from_name(name: str) -> pd.Timestamp | None:
     """The export's own time from a file name: `total_1774668963_1777260963.xls` (the later unix time), or a date
     such as `抖音作品列表_2026-11-02.xlsx` (end of that day)."""
@@ -152,4 +174,4 @@ def snapshot_from_name(name: str) -> pd.Timestamp | None:
     return None
 
 
-__all__ = ["parse_datetimes", "parse_dates", "range_in_text", "snapshot_from_name"]
+__all__ = ["parse_datetimes", "parse_dates", "range_in_text", "as_of_in_text", "snapshot_from_name"]

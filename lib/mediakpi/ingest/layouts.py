@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..config import ConfigError, load_yaml, pydantic_message
 from ..paths import CONFIG_DIR
+from ..platforms import name_lookup, platform_code
 from ..schema import PLATFORMS
 
 FORMS = ("int", "float", "fraction", "percent", "seconds", "stars", "fen", "text", "id", "url", "datetime", "date")
@@ -31,6 +32,14 @@ class KeepRows(BaseModel):
     values: list[str]
 
 
+class NotApplicable(BaseModel):
+    """Metrics that do not apply to some formats (watch time of an image note): stored as null, whatever the export
+    wrote (often 0). `formats`: keywords looked for in the row's `format` cell (NFKC, case-insensitive)."""
+    model_config = ConfigDict(extra="forbid")
+    columns: list[str]
+    formats: list[str]
+
+
 class LayoutSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     platform: Literal[tuple(PLATFORMS)]  # type: ignore[valid-type]
@@ -39,6 +48,7 @@ class LayoutSpec(BaseModel):
     priority: int = 1
     signature: list[str]
     keep_rows: KeepRows | None = None
+    not_applicable: list[NotApplicable] = []
     columns: dict[str, ColumnSpec]
 
     @model_validator(mode="after")
@@ -48,6 +58,10 @@ class LayoutSpec(BaseModel):
             raise ValueError(f"signature 里的 {missing} 没有在 columns 中定义")
         if self.keep_rows and self.keep_rows.column not in self.columns:
             raise ValueError(f"keep_rows.column {self.keep_rows.column!r} 没有在 columns 中定义")
+        for na in self.not_applicable:
+            unknown = [c for c in [*na.columns, "format"] if c not in self.columns]
+            if unknown:
+                raise ValueError(f"not_applicable 里的 {unknown} 没有在 columns 中定义")
         if self.target == "posts" and "published_at" not in self.columns:
             raise ValueError("作品类版式必须定义 published_at（发布时间）列")
         if self.target == "account_daily" and "date" not in self.columns:
@@ -128,8 +142,9 @@ class Registry:
         return next(l for l in self.layouts if l.id == layout_id)
 
     def platform_code(self, name: object) -> str | None:
-        """A roster platform name (any case, any width) -> platform code, or None."""
-        return self.platform_lookup.get(norm_header(name))
+        """A roster platform name (any case, any width) -> platform code, or None (mediakpi.platforms, with the names
+        of this registry's platforms.yaml)."""
+        return platform_code(name, self.platform_lookup)
 
 
 def _build(config: PlatformsConfig, path: Path) -> Registry:
@@ -144,10 +159,7 @@ def _build(config: PlatformsConfig, path: Path) -> Registry:
                         f"配置文件 {path.name}：版式 {lid} 的表头 {h!r} 同时指向 {lookup[key]} 和 {col}，请只保留一个。")
                 lookup[key] = col
         layouts.append(Layout(lid, spec, lookup))
-    plat: dict[str, str] = {}
-    for code, names in config.platform_names.items():
-        for n in [code, *names]:
-            plat[norm_header(n)] = code
+    plat = name_lookup(config.platform_names)
     return Registry(config, layouts, plat, frozenset(norm_header(p) for p in config.placeholders))
 
 

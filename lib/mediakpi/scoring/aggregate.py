@@ -23,15 +23,32 @@ def _codes(values, order: list[str] | None = None) -> tuple[np.ndarray, list]:
     return remap[codes] if len(codes) else codes, wanted
 
 
+def _status(ind: pd.DataFrame) -> np.ndarray:
+    """Each row's status; rows without the column (earlier score files) derive it from `applicable`."""
+    if "status" in ind.columns:
+        st = ind["status"].astype(object).to_numpy()
+        if not pd.isna(st).any():
+            return st
+    else:
+        st = np.full(len(ind), None, dtype=object)
+    app = ind["applicable"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    derived = np.where(app, "scored", "not_applicable")
+    return np.where(pd.isna(st), derived, st)
+
+
 def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per operator × dimension: score (N/A when covered weight < min coverage), coverage; plus the indicator rows
-    with `effective_weight` (share of its dimension after re-weighting, 0 when not applicable). Pure numpy sums."""
-    app = ind["applicable"].to_numpy(dtype=object)
-    app = np.array([bool(x) if x is not None and x is not pd.NA else False for x in app], dtype=bool) \
-        if app.dtype == object else app.astype(bool)
+    """Per operator × dimension: score (N/A when the counted weight < min coverage), counted share; plus the indicator
+    rows with `effective_weight` (share of its dimension after re-weighting, 0 when not applicable).
+
+    Counted weight = scored rows + missing-input rows: a missing input keeps its weight and adds nothing to the sum,
+    so it never raises a score; only a not-applicable row's weight goes to the other indicators. Pure numpy sums."""
+    st = _status(ind)
     w = ind["weight"].to_numpy(dtype="float64", na_value=np.nan)
     s = ind["score"].to_numpy(dtype="float64", na_value=np.nan)
-    w_app = np.where(app & ~np.isnan(s), np.nan_to_num(w), 0.0)
+    scored = (st == "scored") & ~np.isnan(s)
+    counted = scored | (st == "missing_input")
+    w_app = np.where(counted, np.nan_to_num(w), 0.0)
+    s_eff = np.where(scored, np.nan_to_num(s), 0.0)
     op_codes, ops = _codes(ind["operator"].to_numpy(dtype=object))
     dim_codes, dims = _codes(ind["dimension"].to_numpy(dtype=object), DIMENSIONS)
     n_ops, n_dims = len(ops), len(dims)
@@ -39,7 +56,7 @@ def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFr
     size = n_ops * n_dims
     W = np.bincount(cell, weights=np.nan_to_num(w), minlength=size).reshape(n_ops, n_dims)
     WA = np.bincount(cell, weights=w_app, minlength=size).reshape(n_ops, n_dims)
-    WS = np.bincount(cell, weights=w_app * np.nan_to_num(s), minlength=size).reshape(n_ops, n_dims)
+    WS = np.bincount(cell, weights=w_app * s_eff, minlength=size).reshape(n_ops, n_dims)
     present = np.bincount(cell, minlength=size).reshape(n_ops, n_dims) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = np.where(present & (W > 0), WA / W, np.nan)
@@ -49,6 +66,22 @@ def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFr
     scores = pd.DataFrame(score, index=index, columns=dims)
     coverage = pd.DataFrame(cov, index=index, columns=dims)
     return scores, coverage, ind.assign(effective_weight=eff)
+
+
+def scored_share(ind: pd.DataFrame) -> pd.DataFrame:
+    """Per operator × dimension: the share of the dimension's plan weight actually scored (scored rows × their
+    scored_share; missing inputs and not-applicable rows score none of it)."""
+    st = _status(ind)
+    w = np.nan_to_num(ind["weight"].to_numpy(dtype="float64", na_value=np.nan))
+    share = (ind["scored_share"].to_numpy(dtype="float64", na_value=np.nan) if "scored_share" in ind.columns
+             else np.ones(len(ind)))
+    share = np.where(np.isnan(share), 1.0, share)
+    s = ind["score"].to_numpy(dtype="float64", na_value=np.nan)
+    got = np.where((st == "scored") & ~np.isnan(s), w * share, 0.0)
+    frame = pd.DataFrame({"operator": ind["operator"].to_numpy(dtype=object),
+                          "dimension": ind["dimension"].to_numpy(dtype=object), "got": got, "w": w})
+    g = frame.groupby(["operator", "dimension"], sort=False)[["got", "w"]].sum()
+    return (g["got"] / g["w"].where(g["w"] > 0)).unstack("dimension")
 
 
 def _grade_codes(t: np.ndarray, cfg: AssessmentConfig) -> np.ndarray:
@@ -91,7 +124,8 @@ def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float],
     with np.errstate(invalid="ignore", divide="ignore"):
         base = np.where(denom > 0, (np.nan_to_num(S) * W).sum(axis=1) / denom, np.nan)
     out = scores.copy()
-    out["coverage"] = denom / W.sum() if W.sum() > 0 else np.nan
+    share = scored_share(indicator_scores).reindex(index=scores.index, columns=dims).fillna(0.0).to_numpy(dtype=float)
+    out["coverage"] = (share * W).sum(axis=1) / W.sum() if W.sum() > 0 else np.nan
     out["base"] = base
     adj = (adjustments.set_index("operator") if adjustments is not None and len(adjustments) else pd.DataFrame())
     adj = adj.reindex(out.index)
@@ -104,12 +138,17 @@ def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float],
     review = col("review_score", np.nan)
     mixed = np.where(~np.isnan(review) & (share > 0) & ~np.isnan(base), base * (1 - share) + review * share, base)
     total = np.clip(mixed + col("bonus") - col("deduction"), config.scale.floor, config.scale.cap)
+    cov = out["coverage"].to_numpy(dtype=float)
+    total = np.where(np.nan_to_num(cov) > 0, total, np.nan)   # nothing scored at all: withheld
     out["total"] = total
+    out["grade_status"] = pd.array(np.where(np.isnan(total), "withheld",
+                                            np.where(cov < config.provisional_coverage - 1e-9, "provisional", "final")),
+                                   dtype="string")
     veto = col("veto").astype(bool)
     codes = _grade_codes(total, config)
     capped = np.where(veto & (codes < GRADE_ORDER.index(config.veto.grade_cap)), GRADE_ORDER.index(config.veto.grade_cap), codes)
     out["grade_before_cap"] = pd.array(GRADE_LABELS[codes], dtype="string")
-    out["grade"] = pd.array(GRADE_LABELS[capped], dtype="string")
+    out["grade"] = pd.array(np.where(capped == 5, None, GRADE_LABELS[capped]), dtype="string")  # withheld: null
     # rank: 1 + number of people with a strictly higher total (method "min"); no total, no rank
     order = np.sort(total[~np.isnan(total)])[::-1]
     ranks = np.searchsorted(-order, -total, side="left") + 1

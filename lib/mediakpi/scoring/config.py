@@ -14,47 +14,13 @@ from ..config import ConfigError, load_yaml, validate_model
 from ..paths import CONFIG_DIR
 from ..schema import PLATFORMS
 from .functions import FUNCTIONS
+from .indicators import DIMENSIONS, REGISTRY
 
-DIMENSIONS = ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]
 # ASCII codes for extra scorecard columns (coverage_<code>), so that only the five dimension columns are non-ASCII.
 DIMENSION_CODES = {"内容运营": "content", "用户运营": "user", "平台与活动运营": "platform", "数据分析与优化": "data",
                    "综合能力与协作": "collab"}
-# Every indicator the code knows how to compute (indicators.py), with its dimension.
-KNOWN_INDICATORS = {
-    "内容质量": "内容运营", "内容原创比例": "内容运营", "内容按时发布率": "内容运营", "爆款内容数量": "内容运营",
-    "内容互动情况": "内容运营",
-    "粉丝增长率": "用户运营", "用户活跃度": "用户运营", "用户留存率": "用户运营", "用户转化率": "用户运营",
-    "核心用户贡献度": "用户运营",
-    "活动目标达成率": "平台与活动运营", "活动ROI": "平台与活动运营", "合作项目完成质量与效率": "平台与活动运营",
-    "媒体曝光量": "平台与活动运营", "合作资源拓展数量与质量": "平台与活动运营",
-    "数据报告及时性与质量": "数据分析与优化", "优化建议数量及采纳率": "数据分析与优化",
-    "策略迭代后关键指标改善幅度": "数据分析与优化",
-    "专业能力": "综合能力与协作", "职业素养": "综合能力与协作", "团队协作": "综合能力与协作",
-}
 TOL = 0.05  # percentage points allowed when weights are added up
-BAND_PARAMS = {"threshold", "stretch", "threshold_ratio", "stretch_ratio"}
-# The parameters each indicator reads (a misspelt one would otherwise be ignored silently).
-KNOWN_PARAMS = {
-    "内容质量": {"review_share", "completion_share"},
-    "内容原创比例": BAND_PARAMS,
-    "内容按时发布率": set(),
-    "爆款内容数量": set(),
-    "内容互动情况": {"likes", "saves", "zaikan", "comments", "shares"},
-    "粉丝增长率": set(),
-    "用户活跃度": set(),
-    "用户留存率": BAND_PARAMS | {"follower_threshold", "follower_target", "follower_stretch"},
-    "用户转化率": set(),
-    "核心用户贡献度": set(),
-    "活动目标达成率": set(),
-    "活动ROI": BAND_PARAMS,
-    "合作项目完成质量与效率": {"quality_share", "on_time_share"},
-    "媒体曝光量": set(),
-    "合作资源拓展数量与质量": {"min_rating"},
-    "数据报告及时性与质量": {"per_day_late", "per_missing", "timeliness_share", "quality_share"},
-    "优化建议数量及采纳率": {"adoption_target", "min_for_adoption", "count_share"},
-    "策略迭代后关键指标改善幅度": BAND_PARAMS | {"window_days", "min_posts"},
-    "专业能力": {"scale"}, "职业素养": {"scale"}, "团队协作": {"scale"},
-}
+SHARE_PARAMS = ("review_share", "completion_share", "quality_share", "on_time_share", "timeliness_share", "count_share")
 
 
 @dataclass(frozen=True)
@@ -166,11 +132,17 @@ class Fairness(_Model):
     min_cohort: int = 3
 
 
+class SmallSample(_Model):
+    k: float = Field(5, ge=0)   # a rate from n posts keeps n/(n+k) of its distance above the target
+
+
 class AssessmentConfig(_Model):
     version: int = 1
     scale: Scale = Field(default_factory=Scale)
     core_share: float = Field(75, ge=0, le=100)
     min_dimension_coverage: float = Field(0.5, ge=0, le=1)
+    provisional_coverage: float = Field(0.6, ge=0, le=1)   # scored share of the plan's weight below this: 暂定
+    small_sample: SmallSample = Field(default_factory=SmallSample)
     dimension_weights: dict[Literal["month", "quarter", "year"], dict[str, float]]
     baseline: BaselineRule = Field(default_factory=BaselineRule)
     indicators: dict[str, Indicator]
@@ -211,6 +183,21 @@ class AssessmentConfig(_Model):
                               "请检查姓名是否与花名册一致，或删除这些目标。")
 
 
+def _target_errors(name: str, ind: Indicator) -> list[str]:
+    """Zero or negative targets are rejected, naming the key (a zero target would score any actual as met)."""
+    errs = []
+    t = ind.target
+    values = [("default", t.default)] + [(f"per_person.{k}", v) for k, v in t.per_person.items()] \
+        + [(f"per_account.{k}", v) for k, v in t.per_account.items()] \
+        + [(f"per_platform.{k}", v) for k, v in t.per_platform.items()]
+    for key, v in values:
+        if v is not None and v <= 0 and ind.function != "bands":
+            errs.append(f"indicators.{name}.target.{key} = {v:g}：目标必须大于 0（目标为 0 时任何结果都算达成）")
+        elif v is not None and v < 0:
+            errs.append(f"indicators.{name}.target.{key} = {v:g}：目标不能为负数")
+    return errs
+
+
 def _semantic_errors(cfg: AssessmentConfig) -> list[str]:
     errs = []
     for kind, weights in cfg.dimension_weights.items():
@@ -221,20 +208,23 @@ def _semantic_errors(cfg: AssessmentConfig) -> list[str]:
         if abs(total - 100) > TOL:
             errs.append(f"dimension_weights.{kind} 的维度权重合计 {total:g}，应为 100")
     for name, ind in cfg.indicators.items():
-        if name not in KNOWN_INDICATORS:
-            errs.append(f"indicators 里有未知指标 {name!r}（程序只会计算方案中的 21 项指标：{'、'.join(KNOWN_INDICATORS)}）")
-        elif ind.dimension != KNOWN_INDICATORS[name]:
-            errs.append(f"indicators.{name}.dimension 写的是 {ind.dimension!r}，该指标属于 {KNOWN_INDICATORS[name]!r}")
+        if name not in REGISTRY:
+            errs.append(f"indicators 里有未知指标 {name!r}（程序只会计算方案中的 {len(REGISTRY)} 项指标：{'、'.join(REGISTRY)}）")
+            continue
+        known = REGISTRY[name]
+        if ind.dimension != known.dimension:
+            errs.append(f"indicators.{name}.dimension 写的是 {ind.dimension!r}，该指标属于 {known.dimension!r}")
         p = ind.params
-        unknown = sorted(set(p) - KNOWN_PARAMS.get(name, set(p)))
+        unknown = sorted(set(p) - set(known.params))
         if unknown:
-            allowed = "、".join(sorted(KNOWN_PARAMS.get(name, ()))) or "无"
+            allowed = "、".join(sorted(known.params)) or "无"
             errs.append(f"indicators.{name}.params 有未知参数 {unknown}（可用：{allowed}）")
+        errs.extend(_target_errors(name, ind))
         bad_values = [k for k, v in p.items() if not isinstance(v, (int, float)) or isinstance(v, bool)]
         if bad_values:
             errs.append(f"indicators.{name}.params 的 {bad_values} 应为数字")
             continue
-        for key in ("review_share", "completion_share", "quality_share", "on_time_share", "timeliness_share", "count_share"):
+        for key in SHARE_PARAMS:
             if key in p and not 0 <= float(p[key]) <= 1:
                 errs.append(f"indicators.{name}.params.{key} 应在 0 到 1 之间")
         if ind.function == "bands" and "threshold" in p and ind.target.default is not None:
@@ -265,7 +255,7 @@ def _semantic_errors(cfg: AssessmentConfig) -> list[str]:
         main = r.months_share if kind == "quarter" else r.quarters_share
         if main is None or abs(main + r.review_share - 100) > TOL:
             errs.append(f"rollup.{kind} 的两部分权重合计应为 100")
-    bad = [n for n in cfg.rollup.recompute if n not in KNOWN_INDICATORS]
+    bad = [n for n in cfg.rollup.recompute if n not in REGISTRY]
     if bad:
         errs.append(f"rollup.recompute 有未知指标 {bad}")
     if cfg.baseline.min_months > cfg.baseline.months:

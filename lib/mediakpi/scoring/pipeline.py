@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import schema
+from .. import ownership, schema
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
@@ -16,7 +16,8 @@ from .aggregate import dimension_table, distribution_check, force_distribution, 
 from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
-from .indicators import ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, posts_in, review_mix, reviews_for
+from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, fake_engagement, is_private, msg,
+                         posts_in, review_mix, reviews_for, table_titles)
 from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
@@ -25,9 +26,10 @@ POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schem
                 "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string"}
 # The post columns scoring reads (posts_clean has ~60; reading only these keeps a 1M-post month and its history small)
 POST_READ = {c: t for c, t in POST_COLUMNS.items()
-             if c in {"platform", "account", "operator", "post_id", "published_at", "snapshot_at", "views", "likes",
-                      "comments", "shares", "saves", "zaikan", "followers_gained", "completion_rate", "is_original",
-                      "viral", "viral_rule", "in_period", "mature"}}
+             if c in {"platform", "account", "operator", "post_id", "title", "published_at", "snapshot_at", "views",
+                      "likes", "comments", "shares", "saves", "zaikan", "danmaku", "coins", "recommends",
+                      "followers_gained", "completion_rate", "is_original", "viral", "viral_rule", "in_period",
+                      "mature", "visibility"}}
 # Earlier months' posts feed only the trailing baselines and the strategy uplift (Inputs.all_posts): fewer columns still
 HISTORY_READ = {c: t for c, t in POST_READ.items() if c in ALL_POSTS_COLUMNS}
 ACCOUNT_MONTH = {"platform": "string", "account": "string", "operator": "string", "month": "string",
@@ -35,6 +37,8 @@ ACCOUNT_MONTH = {"platform": "string", "account": "string", "operator": "string"
                  "followers_lost": "Int64", "net_growth": "Int64", "growth_rate": "float64", "source": "string"}
 CALENDAR_MATCH = {**schema.team_table_dtypes("content_calendar"), "status": "string", "post_id": "string",
                   "delay_hours": "float64"}
+FLAG_READ = {"platform": "string", "account": "string", "post_id": "string", "title": "string", "check": "string",
+             "level": "string", "message": "string"}
 LEDGER = {"period": "string", "operator": "string", "kind": "string", "item": "string", "points": "float64",
           "detail": "string"}
 
@@ -77,21 +81,6 @@ def _read(folder, name: str, columns: dict, warnings: list[str], what: str, only
     return df
 
 
-def active_people(roster: pd.DataFrame, p: Period) -> list[str]:
-    """Names with at least one roster row whose 负责开始/结束日期 overlap the period (blank dates = open)."""
-    if roster.empty:
-        return []
-    start = pd.to_datetime(roster["start_date"], errors="coerce") if "start_date" in roster.columns else None
-    end = pd.to_datetime(roster["end_date"], errors="coerce") if "end_date" in roster.columns else None
-    ok = pd.Series(True, index=roster.index)
-    if start is not None:
-        ok &= ~(start >= p.end.tz_localize(None)).fillna(False)
-    if end is not None:
-        ok &= ~(end < p.start.tz_localize(None)).fillna(False)
-    names = roster.loc[ok, "name"].dropna().astype(str)
-    return list(dict.fromkeys(names))
-
-
 def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> tuple[Inputs, list[str]]:
     """Everything scoring reads for one period, from data/processed/<period>/ and earlier processed months."""
     p = period if isinstance(period, Period) else Period.parse(period)
@@ -100,6 +89,8 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     posts = _read(folder, schema.FILES["posts_clean"], POST_READ, warnings, "清洗后的帖子", only=True)
     am = _read(folder, schema.FILES["account_month"], ACCOUNT_MONTH, warnings, "账号月度粉丝")
     cm = _read(folder, schema.FILES["calendar_match"], CALENDAR_MATCH, [], "排期匹配")
+    flags = _read(folder, schema.FILES["flags"], FLAG_READ, [], "数据质量标记", only=True) \
+        if (folder / schema.FILES["flags"]).is_file() else schema.empty(FLAG_READ)
     tables = {}
     for t in TEAM_TABLES:
         path = folder / schema.team_file(t)
@@ -110,7 +101,7 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
                                 warnings=warnings)
     hist_posts = hist_posts.drop(columns="history_month", errors="ignore")
     hist_am = earlier_tables(ws, p.text, schema.FILES["account_month"], cfg.baseline.months)
-    people = active_people(roster, p)
+    people = ownership.active_people(roster, p)
     left = sorted(set(roster["name"].dropna().astype(str)) - set(people))
     if left:
         warnings.append(f"花名册中{'、'.join(left)}的负责期间不在本期内（负责结束日期早于期初或开始日期晚于期末），本期不评分。")
@@ -142,17 +133,31 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
                             f"{'等' if len(stray) > 10 else ''}，这些行未计入评分。请核对姓名是否与花名册一致。")
     inp = Inputs(period=p, roster=roster, posts=posts, account_month=am, calendar_match=cm, tables=tables,
                  hist_posts=hist_posts.drop(columns="history_month", errors="ignore"),
-                 hist_account_month=hist_am.drop(columns="history_month", errors="ignore"), people=people)
+                 hist_account_month=hist_am.drop(columns="history_month", errors="ignore"), people=people,
+                 flags=flags)
     return inp, warnings
 
 
 # ----- adjustments: bonus, deductions, veto, a rollup's own review -----------------------------------------------
 
+def _reason(rows: pd.DataFrame, column: str) -> str | None:
+    """The reason written for a bonus or deduction: 加减分原因, else the rater's 评语, on the rows that carry it."""
+    hit = rows[pd.to_numeric(rows[column], errors="coerce").fillna(0) > 0] if column in rows.columns else rows.iloc[0:0]
+    for c in ("adjustment_reason", "comment"):
+        if c in hit.columns:
+            text = hit[c].dropna().astype(str).str.strip()
+            text = text[text != ""]
+            if len(text):
+                return "；".join(dict.fromkeys(text))
+    return None
+
+
 def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per person for the window: bonus, deduction, veto (and review_score for a rollup's own review); plus ledger rows.
 
     Bonus points and violations are facts recorded once per person: when several raters fill them in, the largest
-    value counts (not the sum)."""
+    value counts (not the sum). A discretionary bonus counts only with its reason (加减分原因 or 评语); a deduction
+    always counts (a missing reason never helps) and the ledger asks for the reason. Every row names its reason."""
     rv = inp.tables.get("qualitative_reviews", pd.DataFrame())
     rv = reviews_for(rv, win)
     posts = posts_in(inp.posts, win)
@@ -160,14 +165,19 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
     items = cfg.bonus.items
     for op in inp.people:
         mine = rv[rv["operator"] == op] if not rv.empty else rv
-        b_parts = []
+        b_parts, reasons = [], []
         it = items.get("review_points")
         if it is not None and it.enabled and not mine.empty:
             pts = pd.to_numeric(mine["bonus_points"], errors="coerce").max()
             if pd.notna(pts) and pts > 0:
                 pts = float(pts) if it.cap is None else min(float(pts), it.cap)
-                b_parts.append(pts)
-                ledger.append((op, "bonus", "评价加分", pts, f"{win.text}综合能力评价记录加分{pts:g}分"))
+                why = _reason(mine, "bonus_points")
+                if why:
+                    b_parts.append(pts)
+                    reasons.append(msg("bonus_reason", pts=f"{pts:g}", reason=why))
+                    ledger.append((op, "bonus", "评价加分", pts, msg("bonus_detail", win=win.text, pts=f"{pts:g}", reason=why)))
+                else:
+                    ledger.append((op, "bonus", "评价加分", 0.0, msg("bonus_no_reason", win=win.text, pts=f"{pts:g}")))
         it = items.get("viral_posts")
         # viral bonus per month only (a rollup averages its months' bonuses; counting the window again would double it)
         if it is not None and it.enabled and win.kind == "month" and not posts.empty and "viral" in posts.columns:
@@ -175,6 +185,7 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
             pts = float(bonus_fn(n, it.per_event, it.cap))
             if pts > 0:
                 b_parts.append(pts)
+                reasons.append(f"爆款{n}条加{pts:g}分")
                 ledger.append((op, "bonus", "爆款加分", pts, f"爆款{n}条×{it.per_event:g}分（上限{it.cap}）"))
         raw_bonus = sum(b_parts)
         bonus = min(raw_bonus, cfg.bonus.total_cap)
@@ -186,17 +197,24 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
             n = pd.to_numeric(mine["violations"], errors="coerce").max()
             if pd.notna(n) and n > 0:
                 ded = n * v.per_event if v.cap is None else min(n * v.per_event, v.cap)
-                ledger.append((op, "deduction", "违规扣分", -ded, f"{win.text}违规{int(n)}次×{v.per_event:g}分"))
+                why = _reason(mine, "violations") or msg("reason_missing")
+                reasons.append(msg("deduction_reason", pts=f"{ded:g}", reason=why))
+                ledger.append((op, "deduction", "违规扣分", -ded, f"{win.text}违规{int(n)}次×{v.per_event:g}分：{why}"))
         veto = bool(not mine.empty and mine["veto"].fillna(False).astype(bool).any())
         if veto:
-            ledger.append((op, "veto", "重大违规", 0.0, f"{win.text}评价记录重大违规：等级最高为{cfg.veto.grade_cap}"))
-        row = {"operator": op, "bonus": bonus, "deduction": float(ded), "veto": veto}
+            why = _reason(mine.assign(_v=mine["veto"].fillna(False).astype(int)), "_v") or msg("reason_missing")
+            reasons.append(f"重大违规：{why}")
+            ledger.append((op, "veto", "重大违规", 0.0,
+                           f"{win.text}评价记录重大违规：等级最高为{cfg.veto.grade_cap}（{why}）"))
+        row = {"operator": op, "bonus": bonus, "deduction": float(ded), "veto": veto,
+               "adjustment_reasons": "；".join(reasons) or None}
         if with_review:
             ratings = [review_mix(mine, c, cfg.rater_mix)[0] for c in CRITERIA.values()] if not mine.empty else []
             ratings = [r for r in ratings if pd.notna(r)]
             row["review_score"] = float(np.mean(ratings)) * 20 if ratings else np.nan
         rows.append(row)
-    adj = pd.DataFrame(rows, columns=["operator", "bonus", "deduction", "veto"] + (["review_score"] if with_review else []))
+    adj = pd.DataFrame(rows, columns=["operator", "bonus", "deduction", "veto", "adjustment_reasons"]
+                       + (["review_score"] if with_review else []))
     led = pd.DataFrame(ledger, columns=["operator", "kind", "item", "points", "detail"]).assign(period=win.text)
     return adj, led
 
@@ -213,7 +231,8 @@ def _from_disk(ws: Workspace, period: str, people: list[str]):
     except Exception:
         return None
     rows = rows[rows["operator"].isin(people)]
-    for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation"):
+    for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation", "status",
+                "reason", "scored_share", "missing_tables", "n_evidence"):
         if col not in rows.columns:
             rows[col] = pd.NA
     adj = card.reindex(columns=["operator", "bonus", "deduction", "veto"])
@@ -249,15 +268,31 @@ def period_rows(inp: Inputs, p: Period, cfg: AssessmentConfig, ws: Workspace | N
     recomputed = compute_indicators(inp, p, cfg, names=cfg.rollup.recompute)
     sub = pd.concat(sub_rows, ignore_index=True)
     sub = sub[sub["indicator"].isin(list(cfg.indicators))]  # earlier scores made with another config: today's plan
-    rows = rollup_rows(sub, recomputed, p.text)
-    rows = rows.assign(dimension=rows["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()}),
-                       core_aux=rows["indicator"].map({k: v.role for k, v in cfg.indicators.items()}),
-                       weight=rows["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()}))
+    sub = sub.assign(dimension=sub["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()}))
+    if p.kind == "quarter":  # months scored with another plan: today's weights (a year reuses its quarters' shares)
+        sub = sub.assign(weight=sub["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()}))
+    rows = rollup_rows(sub, recomputed, p.text, cfg)
+    rows = rows.assign(core_aux=rows["indicator"].map({k: v.role for k, v in cfg.indicators.items()}))
     own, own_led = adjustments(inp, p, cfg, with_review=True)
     share = (cfg.rollup.quarter if p.kind == "quarter" else cfg.rollup.year).review_share / 100
     adj = combine_adjustments(pd.concat(sub_adj, ignore_index=True), own, cfg.bonus.total_cap, share)
     led = pd.concat([*ledgers, own_led], ignore_index=True)
     return rows, adj, led, sources
+
+
+def flagged_posts(inp: Inputs, win: Period) -> pd.DataFrame:
+    """The window's published posts flagged as suspected fake engagement: operator, platform, account, title."""
+    posts = posts_in(inp.posts, win)
+    if posts.empty:
+        return pd.DataFrame(columns=["operator", "platform", "account", "title"])
+    posts = posts[~is_private(posts)]
+    hit = posts[fake_engagement(posts, inp.flags)]
+    cols = [c for c in ("operator", "platform", "account", "post_id", "title") if c in hit.columns]
+    out = hit[cols].copy()
+    if "title" not in out.columns:
+        out["title"] = out.get("post_id")
+    out["title"] = out["title"].fillna(out.get("post_id"))
+    return out.reset_index(drop=True)
 
 
 def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig, kind: str, period: str,
@@ -306,12 +341,28 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
             parts = ["本期没有任何维度有足够数据（每个维度适用权重都不足一半），无法评分；请检查此人的账号导出和团队表格"]
         notes.append("；".join(parts) if parts else "全部指标适用")
     card["reweight_note"] = notes
+    # the tables to fill in for missing inputs, per person (codes and their Chinese titles)
+    gaps = rows.loc[rows["missing_tables"].notna(), ["operator", "missing_tables"]] if "missing_tables" in rows else None
+    need = {}
+    if gaps is not None and len(gaps):
+        for op, t in zip(gaps["operator"], gaps["missing_tables"]):
+            need.setdefault(op, []).extend(x.strip() for x in str(t).split(",") if x.strip())
+    codes = [",".join(dict.fromkeys(need.get(op, []))) or None for op in card["operator"]]
+    card["missing_tables"] = pd.array(codes, dtype="string")
+    card["missing_note"] = pd.array([msg("fill_in", tables=table_titles(c)) if c else None for c in codes],
+                                    dtype="string")
+    if inp is not None:
+        fl = flagged_posts(inp, Period.parse(period))
+        by = fl.groupby("operator")["title"].agg(lambda t: "；".join(t.astype(str))) if len(fl) else pd.Series(dtype=object)
+        cnt = fl.groupby("operator").size() if len(fl) else pd.Series(dtype=int)
+        card["flagged_posts"] = card["operator"].map(cnt).fillna(0).astype("Int64").to_numpy()
+        card["flagged_titles"] = pd.array(card["operator"].map(by).to_numpy(dtype=object), dtype="string")
     cov = coverage.reindex(card["operator"])
     for d in dims:
         card[f"coverage_{DIMENSION_CODES[d]}"] = cov[d].to_numpy() if d in cov.columns else np.nan
     if adj is not None and len(adj):
         extra = adj.set_index("operator").reindex(card["operator"])
-        for c in ("bonus", "deduction", "veto", "review_score", "review_share"):
+        for c in ("bonus", "deduction", "veto", "review_score", "review_share", "adjustment_reasons"):
             if c in extra.columns:
                 card[c] = extra[c].to_numpy()
     for c, default in (("bonus", 0.0), ("deduction", 0.0), ("veto", False)):
@@ -338,9 +389,11 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     base = list(schema.SCORECARD_BASE)
     card = card[base + dims + [c for c in card.columns if c not in base + dims]]
     card = card.astype({k: v for k, v in schema.SCORECARD_BASE.items()})
-    extras = ["core_aux", "inputs", "reason_na", "effective_weight", "dimension_weight", "contribution"]
+    extras = ["core_aux", "inputs", "reason_na", "scored_share", "missing_tables", "n_evidence", "effective_weight",
+              "dimension_weight", "contribution"]
     rows = schema.conform(rows, schema.INDICATOR_SCORES,
-                          {"core_aux": "string", "inputs": "string", "reason_na": "string",
+                          {"core_aux": "string", "inputs": "string", "reason_na": "string", "scored_share": "float64",
+                           "missing_tables": "string", "n_evidence": "float64",
                            "effective_weight": "float64", "dimension_weight": "float64", "contribution": "float64"})
     rows = rows[list(schema.INDICATOR_SCORES) + [c for c in extras if c in rows.columns]]
     return card, rows, dist
@@ -352,6 +405,17 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     cfg.check_people(inp.people)
     rows, adj, led, sources = period_rows(inp, p, cfg, ws)
     card, rows, dist = build_scorecard(rows, adj, cfg, p.kind, p.text, inp)
+    extra = []
+    for op, codes in zip(card["operator"], card["missing_tables"]):
+        for code in ([] if pd.isna(codes) else str(codes).split(",")):
+            extra.append((op, "missing_input", table_titles(code), 0.0, msg("ledger_missing", table=table_titles(code))))
+    if "flagged_posts" in card.columns and p.kind == "month":
+        fl = flagged_posts(inp, p)
+        for op, title in zip(fl["operator"], fl["title"]):
+            extra.append((op, "flagged", "疑似刷量", 0.0, msg("ledger_flagged", title=str(title))))
+    if extra:
+        led = pd.concat([led, pd.DataFrame(extra, columns=["operator", "kind", "item", "points", "detail"])],
+                        ignore_index=True)
     ledger = schema.conform(led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text), LEDGER)
     if dist.get("forced"):
         extra = pd.DataFrame([{"period": p.text, "operator": o, "kind": "distribution", "item": "强制分布",

@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..periods import previous_months
-from .config import BaselineRule, Target
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import BaselineRule, Target
 
 
 def static_target(spec: Target, operator: str | None = None, platform: str | None = None,

@@ -1,0 +1,232 @@
+"""The 21 indicators of the assessment plan, one module per dimension, each registered once (base.indicator);
+this module builds a window's context and runs every configured indicator for every person.
+
+A window is a Period (a month, or the whole quarter/year for indicators recomputed over it).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...ownership import owner_on, person_days, whole_months
+from ...periods import Period
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import AssessmentConfig
+from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
+from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
+                   _missing, _na, _row, account_post_stats, baseline_index, growth_stats, in_window_dates,
+                   monthly_post_metric, monthly_post_stats, msg, norm_period, posts_in, reviews_for,
+                   rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
+from .collab import CRITERIA, review_mix, review_mix_all, role_of
+from .data import reports_window
+
+__all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
+           "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
+           "monthly_post_stats", "norm_period", "posts_in", "review_mix", "review_mix_all", "reviews_for",
+           "table_titles", "wis_rate", "_col"]
+
+# ----- window context and the driver -----------------------------------------------------------------------------
+
+def _date_window(df: pd.DataFrame, cols: list[str], win: Period) -> pd.DataFrame:
+    if df.empty:
+        return df
+    when = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    for c in cols:
+        if c in df.columns:
+            when = when.fillna(pd.to_datetime(df[c], errors="coerce"))
+    return df[in_window_dates(when, win)]
+
+
+def _calendar_with_operator(inp: Inputs) -> pd.DataFrame:
+    cm = inp.calendar_match
+    if cm.empty:
+        return cm
+    op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index, dtype="string")
+    return cm.assign(operator=op.fillna(owner_on(inp.roster, cm["platform"], cm["account"], cm["planned_at"])))
+
+
+class Context(dict):
+    """The window's tables by name; `mine(name, op)` gives one person's rows (split once per table)."""
+
+    def mine(self, name: str, op: str) -> pd.DataFrame:
+        splits = self.setdefault("_splits", {})
+        if name not in splits:
+            df = self[name]
+            splits[name] = ({k: g for k, g in df.groupby("operator", sort=False)}
+                            if not df.empty and "operator" in df.columns else {}, df.iloc[0:0])
+        groups, empty = splits[name]
+        return groups.get(op, empty)
+
+    def cached(self, key: str, build):
+        """A team-wide table built once per window (e.g. every person's review mix)."""
+        cache = self.setdefault("_cached", {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
+    def n_posts(self, op: str) -> int:
+        """The person's published posts of the window (flagged ones included)."""
+        return len(self.mine("posts_win", op))
+
+    def n_flagged(self, op: str) -> int:
+        """The person's posts of the window flagged as suspected fake engagement."""
+        return len(self.mine("flagged_win", op))
+
+    def flagged_followers(self, op: str) -> dict:
+        """{(platform, account): followers gained by the person's flagged posts of the window}."""
+        f = self.mine("flagged_win", op)
+        if f.empty:
+            return {}
+        return _col(f, "followers_gained").fillna(0).groupby([f["platform"], f["account"]]).sum().to_dict()
+
+    def prorate(self, target: float, op: str) -> tuple[float, str]:
+        """A count target pro-rated by the share of the window the person held their accounts, and the note."""
+        share = self["held_share"].get(op, 1.0)
+        if share >= 1 or pd.isna(target):
+            return target, ""
+        return target * share, msg("prorated", share=f"{share:.0%}")
+
+    def index(self, name: str) -> dict:
+        """A baseline table as a {(platform, account): row} dict (built once; see targets.baseline_index)."""
+        cache = self.setdefault("_indexes", {})
+        if name not in cache:
+            cache[name] = baseline_index(self[name])
+        return cache[name]
+
+
+PRIVATE_MARKERS = ("自见", "私密", "仅自己", "仅我可见", "private")
+
+
+def is_private(posts: pd.DataFrame) -> pd.Series:
+    """Private works (posts.visibility as exported: 自见/私密/仅自己可见 …): not published posts of the month.
+    02_clean leaves them out of the month's posts; this guard keeps them out of scoring whatever the input."""
+    if posts.empty or "visibility" not in posts.columns:
+        return pd.Series(False, index=posts.index)
+    v = posts["visibility"].astype("string").str.lower()
+    return v.str.contains("|".join(PRIVATE_MARKERS), regex=True).fillna(False).astype(bool)
+
+
+def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
+    """Posts 02_clean flagged as suspected fake engagement (flags.parquet checks starting with "fraud"), by
+    (platform, account, post_id)."""
+    if posts.empty or flags is None or flags.empty or "check" not in flags.columns:
+        return pd.Series(False, index=posts.index)
+    f = flags[flags["check"].astype("string").str.startswith("fraud").fillna(False)]
+    if f.empty:
+        return pd.Series(False, index=posts.index)
+    keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
+    hit = [(p, a, i) in keys for p, a, i in zip(posts["platform"].astype(str), posts["account"].astype(str),
+                                               posts["post_id"].astype(str))]
+    return pd.Series(hit, index=posts.index, dtype=bool)
+
+
+def exported_people(inp: Inputs, win: Period) -> set:
+    """People whose accounts appear in the period's exports (any post, whatever its date, or a follower row of the
+    window): for them no post in the window means nothing was published, not a missing export."""
+    seen = set()
+    for df in (inp.posts, inp.account_month):
+        if not df.empty and {"platform", "account"} <= set(df.columns):
+            seen |= set(zip(df["platform"].astype(str), df["account"].astype(str)))
+    acc = inp.accounts()
+    return {op for op, p, a in zip(acc["operator"], acc["platform"].astype(str), acc["account"].astype(str))
+            if (p, a) in seen}
+
+
+def held_shares(inp: Inputs, win: Period) -> dict[str, float]:
+    """Per person: the share of the window's days on which they held at least one account (ownership.person_days);
+    count targets are pro-rated by it. People not in the roster (no roster at all): the whole window."""
+    if inp.roster.empty:
+        return {}
+    d = person_days(inp.roster, win)
+    return {str(o): float(s) for o, s in zip(d["operator"], d["share"])}
+
+
+def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
+    t = inp.tables
+    rule = cfg.baseline
+    first = win.months[0]
+    allp = inp.all_posts()
+    posts_win = posts_in(inp.posts, win)
+    if "operator" in posts_win.columns and not posts_win.empty and not posts_win["operator"].isna().any():
+        posts_win = posts_win.reset_index(drop=True)  # what the merge below gives when every post has its operator
+    elif "operator" in posts_win.columns and not posts_win.empty:
+        posts_win = posts_win.reset_index(drop=True)
+        posts_win = posts_win.assign(operator=posts_win["operator"].fillna(
+            owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
+    before = allp
+    private = is_private(posts_win)
+    posts_win = posts_win[~private].reset_index(drop=True) if private.any() else posts_win
+    fake = fake_engagement(posts_win, inp.flags)
+    flagged_win = posts_win[fake]
+    counted = posts_win[~fake] if fake.any() else posts_win   # what interaction and viral counts read
+    posts_win = posts_win.assign(fake_engagement=fake)
+    am_all = inp.all_account_month()
+    am_acc = inp.monthly("account_whole_months", lambda: whole_months(am_all))  # baselines: whole months, any holder
+    hist_growth = am_acc.assign(value=pd.to_numeric(am_acc.get("growth_rate"), errors="coerce")) if not am_acc.empty \
+        else pd.DataFrame(columns=["platform", "account", "month", "value"])
+    cal = _calendar_with_operator(inp)
+    cal_win = cal[in_window_dates(cal["planned_at"], win)] if not cal.empty else cal
+    am_win = am_all[am_all["month"].isin(win.months)] if not am_all.empty else am_all
+    # account_month has one row per holder (clean, ownership.py): a null operator is a vacant or conflicting stretch
+    reviews = t.get("qualitative_reviews", pd.DataFrame())
+    reviews_win = reviews_for(reviews, win)
+    if not reviews_win.empty and "rater_role" in reviews_win.columns:
+        reviews_win = reviews_win.assign(_role=reviews_win["rater_role"].map(role_of))  # once, not per person
+    stats, op_wis = account_post_stats(counted)
+    monthly = inp.monthly("posts", lambda: monthly_post_stats(before))
+    return Context({
+        "accounts": inp.accounts(),
+        "posts_win": posts_win,
+        "posts_all": allp,
+        "flagged_win": flagged_win,
+        "wis_formula": wis_formula(),
+        "exported_ops": exported_people(inp, win),
+        "held_share": held_shares(inp, win),
+        "small_sample_k": cfg.small_sample.k,
+        "account_stats": stats,
+        "operator_wis": op_wis,
+        "growth_stats": growth_stats(am_win, ["operator", "platform", "account"]),
+        "base_completion": trailing_baseline(monthly["completion"], first, rule),
+        "base_wis": trailing_baseline(monthly["wis"], first, rule),
+        "base_growth": trailing_baseline(hist_growth, first, rule),
+        "base_net": trailing_baseline(am_acc.assign(value=pd.to_numeric(am_acc.get("net_growth"), errors="coerce"))
+                                      if not am_acc.empty else hist_growth, first, rule),
+        "calendar_win": cal_win,
+        "account_month_win": am_win,
+        "quality_reviews": _date_window(t.get("quality_reviews", pd.DataFrame()), ["review_date"], win),
+        "community_win": rows_for_month_table(t.get("community", pd.DataFrame()), win, inp.period),
+        "conversions_win": rows_for_month_table(t.get("conversions", pd.DataFrame()), win, inp.period),
+        "campaigns_win": _date_window(t.get("campaigns", pd.DataFrame()), ["end_date", "start_date"], win),
+        "partnerships_win": _date_window(t.get("partnerships", pd.DataFrame()), ["delivered_date", "due_date", "start_date"], win),
+        "data_reports_win": reports_window(t.get("data_reports", pd.DataFrame()), win),
+        "suggestions_win": _date_window(t.get("suggestions", pd.DataFrame()), ["submitted_date"], win),
+        "suggestions_all": t.get("suggestions", pd.DataFrame()),
+        "reviews_win": reviews_win,
+        "present": {k for k, v in t.items() if not v.empty},
+    })
+
+
+def compute_indicators(inp: Inputs, win: Period, cfg: AssessmentConfig, names: list[str] | None = None) -> pd.DataFrame:
+    """One row per person × indicator for the window (all configured indicators, or `names`)."""
+    ctx = window_context(inp, win, cfg)
+    rows = []
+    for name, ind in cfg.indicators.items():
+        if names is not None and name not in names:
+            continue
+        spec = spec_for(name, ind)
+        compute = REGISTRY[name].compute
+        for op in inp.people:
+            try:
+                rows.append(compute(inp, win, cfg, spec, op, ctx))
+            except Exception as exc:  # bad input never crashes the whole run: the indicator says why
+                rows.append(_missing(op, name, msg("error", error=f"{type(exc).__name__}: {exc}"),
+                                     ",".join(REGISTRY[name].inputs)))
+    out = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    out["period"] = win.text
+    out["dimension"] = out["indicator"].map({k: v.dimension for k, v in cfg.indicators.items()})
+    out["core_aux"] = out["indicator"].map({k: v.role for k, v in cfg.indicators.items()})
+    out["weight"] = out["indicator"].map({k: v.weight / 100 for k, v in cfg.indicators.items()})
+    return out

@@ -1,0 +1,163 @@
+"""用户运营: follower growth, activity, retention, conversion, core users."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import functions as F
+from ..targets import account_target, static_target
+from .base import (_missing, msg, Inputs, _col, _na, _row, _score, account_post_stats, growth_stats, indicator, in_window_dates,
+                   num, pct, sc, wlabel)
+
+
+# ----- 用户运营 --------------------------------------------------------------------------------------------------
+
+@indicator("粉丝增长率", "用户运营", inputs=("account_month", "posts"), params={"combine": 1})
+def follower_growth(inp, win, cfg, spec, op, ctx):
+    """Net new followers ÷ followers at the start, per account, against the account's target; combined over the
+    person's accounts weighted by each account's followers at the start (params.combine = 1; 0 = equal weights).
+    Followers gained by flagged posts (suspected fake engagement) are taken off the net."""
+    name = spec.name
+    am = ctx["account_month_win"]
+    mine = ctx.mine("account_month_win", op)
+    if mine.empty:
+        accs = ctx["accounts"]
+        keys = set(map(tuple, accs.loc[accs["operator"] == op, ["platform", "account"]].to_numpy()))
+        mine = am[[(p, a) in keys for p, a in zip(am["platform"], am["account"])]] if not am.empty else am
+        stats = growth_stats(mine, ["platform", "account"])
+    else:
+        stats = ctx.mine("growth_stats", op)  # the same per-account figures, computed once for the team
+    base_net, base_growth = ctx.index("base_net"), ctx.index("base_growth")
+    fake = ctx.flagged_followers(op)  # {(platform, account): followers gained by flagged posts}
+    parts, notes = [], []   # (score, weight or NaN)
+    for plat, acc, start, net, n_net in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
+                                            stats["n_net"]):
+        if n_net == 0:
+            continue
+        off = float(fake.get((plat, acc), 0.0))
+        net = float(net) - off
+        less = "；" + msg("flagged_followers", n=num(off)) if off else ""
+        if pd.isna(start) or start <= 0:
+            # No follower total in the exports (e.g. Douyin, XHS): the net new followers summed from the posts,
+            # against the account's own trailing median of the same figure; without enough history, not scored.
+            hit = base_net.get((plat, acc))
+            if hit is None or hit["n_months"] < cfg.baseline.min_months or hit["baseline"] <= 0:
+                continue
+            uplift = spec.target.baseline.uplift
+            tgt, held = ctx.prorate(float(hit["baseline"]) * len(win.months) * (1 + uplift), op)
+            s = float(F.linear(net, tgt, cap=cfg.scale.cap))
+            parts.append((s, np.nan))
+            notes.append(f"{acc}无期初粉丝总数，按作品涨粉计净增{num(net)}，目标{num(tgt)}"
+                         f"（近{int(hit['n_months'])}月中位数{num(hit['baseline'])}×{1 + uplift:g}{held}）{less}，{sc(s)}分")
+            continue
+        rate = net / start
+        tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base_growth, months=len(win.months))
+        tgt, held = ctx.prorate(tgt, op)
+        s = float(_score(spec, rate, tgt, cfg.scale.cap))
+        parts.append((s, float(start)))
+        notes.append(f"{acc}净增{num(net)}/期初{num(start)}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}{held}）{less}，{sc(s)}分")
+    if not parts:
+        why = ("账号粉丝表中没有期初粉丝总数（只有作品涨粉数），也没有足够的历史基线" if not mine.empty
+               else "无账号粉丝数据")
+        return _missing(op, name, f"{wlabel(win)}{why}", "account_daily", "account_month")
+    scores = np.array([x for x, _ in parts])
+    w = np.array([y for _, y in parts])
+    if spec.params["combine"] and len(parts) > 1:
+        known = w[~np.isnan(w)]
+        w = np.where(np.isnan(w), np.median(known) if len(known) else 1.0, w)
+        how = msg("growth_by_start")
+    else:
+        w = np.ones(len(parts))
+        how = msg("growth_equal")
+    score = float((scores * w).sum() / w.sum())
+    expl = "；".join(notes) + (f"；{len(parts)}个账号{how}，得分{sc(score)}" if len(parts) > 1 else "")
+    return _row(op, name, np.nan, np.nan, score, expl, "account_month", achievement=score / 100)
+
+
+def _community(ctx, op):
+    return ctx.mine("community_win", op)
+
+
+@indicator("用户活跃度", "用户运营", inputs=("community",))
+def activity(inp, win, cfg, spec, op, ctx):
+    name = spec.name
+    c = _community(ctx, op)
+    dau, members = _col(c, "avg_daily_active"), _col(c, "members_start")
+    ok = dau.notna() & (members > 0)
+    if not ok.any():
+        return _na(op, name, f"{wlabel(win)}无社群日活记录", "community")
+    rate = dau[ok].sum() / members[ok].sum()
+    tgt, _ = static_target(spec.target, op)
+    score = float(_score(spec, rate, tgt, cfg.scale.cap))
+    return _row(op, name, rate, tgt, score,
+                f"{wlabel(win)}{ok.sum()}个社群日均活跃{num(dau[ok].sum())}人/成员{num(members[ok].sum())}人，"
+                f"日活率{pct(rate)}，目标{pct(tgt)}，得分{sc(score)}", "community")
+
+
+@indicator("用户留存率", "用户运营", inputs=("community", "account_month"),
+           params={"threshold": 0.85, "stretch": 0.98, "follower_threshold": 0.97, "follower_target": 0.99,
+                   "follower_stretch": 0.998})
+def retention(inp, win, cfg, spec, op, ctx):
+    name = spec.name
+    p = spec.params
+    c = _community(ctx, op)
+    lost, start = _col(c, "members_lost"), _col(c, "members_start")
+    ok = lost.notna() & (start > 0)
+    if ok.any():
+        ret = 1 - lost[ok].sum() / start[ok].sum()
+        tgt, _ = static_target(spec.target, op)
+        score = float(_score(spec, ret, tgt, cfg.scale.cap))
+        return _row(op, name, ret, tgt, score,
+                    f"{wlabel(win)}社群流失{num(lost[ok].sum())}人/期初{num(start[ok].sum())}人，留存率{pct(ret)}，"
+                    f"目标{pct(tgt)}，得分{sc(score)}", "community")
+    mine = ctx.mine("account_month_win", op)
+    lost, start = _col(mine, "followers_lost"), _col(mine, "followers_start")
+    ok = lost.notna() & (start > 0)
+    if not ok.any():
+        return _na(op, name, f"{wlabel(win)}无社群流失记录，也无粉丝取关数据", "community, account_month")
+    ret = 1 - lost[ok].sum() / start[ok].sum()
+    t0, t1, t2 = p["follower_threshold"], p["follower_target"], p["follower_stretch"]
+    score = float(F.bands(ret, t0, t1, t2, cap=cfg.scale.cap))
+    return _row(op, name, ret, t1, score,
+                f"{wlabel(win)}无社群记录，按粉丝计：取关{num(lost[ok].sum())}/期初{num(start[ok].sum())}，留存率{pct(ret, 2)}，"
+                f"目标{pct(t1)}（门槛{pct(t0)}），得分{sc(score)}", "account_month")
+
+
+@indicator("用户转化率", "用户运营", inputs=("conversions",))
+def conversion(inp, win, cfg, spec, op, ctx):
+    name = spec.name
+    c = ctx.mine("conversions_win", op)
+    reached, conv = _col(c, "reached"), _col(c, "converted")
+    ok = reached > 0
+    if not ok.any():
+        return _na(op, name, f"{wlabel(win)}无用户转化记录", "conversions")
+    rate = conv[ok].sum() / reached[ok].sum()
+    tr = _col(c, "target_rate")[ok]
+    if tr.notna().any():
+        tgt = float((tr * reached[ok]).sum() / reached[ok][tr.notna()].sum())
+        src = "表内目标"
+    else:
+        tgt, src = static_target(spec.target, op)
+    score = float(_score(spec, rate, tgt, cfg.scale.cap))
+    paths = "、".join(c.loc[ok, "path"].dropna().astype(str).unique()[:3]) if "path" in c.columns else ""
+    return _row(op, name, rate, tgt, score,
+                f"{wlabel(win)}{paths}触达{num(reached[ok].sum())}人，转化{num(conv[ok].sum())}人，转化率{pct(rate, 2)}，"
+                f"目标{pct(tgt, 2)}（{src}），得分{sc(score)}", "conversions")
+
+
+@indicator("核心用户贡献度", "用户运营", inputs=("community",))
+def core_users(inp, win, cfg, spec, op, ctx):
+    name = spec.name
+    c = _community(ctx, op)
+    core, total = _col(c, "core_interactions"), _col(c, "total_interactions")
+    ok = core.notna() & (total > 0)
+    if not ok.any():
+        return _na(op, name, f"{wlabel(win)}社群记录中无核心用户互动数据", "community")
+    share = core[ok].sum() / total[ok].sum()
+    tgt, _ = static_target(spec.target, op)
+    score = float(_score(spec, share, tgt, cfg.scale.cap))
+    return _row(op, name, share, tgt, score,
+                f"{wlabel(win)}核心用户互动{num(core[ok].sum())}/总互动{num(total[ok].sum())}，占比{pct(share)}，"
+                f"目标{pct(tgt)}，得分{sc(score)}", "community")
