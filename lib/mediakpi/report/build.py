@@ -22,7 +22,7 @@ from ..paths import Workspace
 from ..periods import MONTH_RE, Period, PeriodError, month_shift
 from . import charts, excel, insights
 from .. import fmt
-from .html import Table, cell_text, col_label, href, render, table, tables_by, unique_filenames
+from .html import Table, cell_text, col_label, href, reader_text, render, table, tables_by, unique_filenames
 
 BASE_COLUMNS = set(schema.SCORECARD_BASE)
 SCORECARD_NOTES = ["note", "reweight_note", "fairness_note", "veto_reason"]  # plain-text scorecard extras shown as is
@@ -822,10 +822,8 @@ def indicator_rows(records: list[dict], dims: list[str], row: pd.Series, data: "
             prev = hist[-1][1] if hist and hist[-1][0] == data.previous_month else None
             scored = st == "scored"
             reason = _text(rec.get("explanation")) or _text(rec.get("reason_na"))
-            explanation = _text(rec.get("explanation")) if scored else \
-                lab[f"report.status.{st}"] + (f"：{reason}" if reason else "")
-            if st == "missing_input" and _text(rec.get("inputs")):
-                explanation += lab["report.missing_input.fill"].format(tables=_text(rec.get("inputs")))
+            explanation = reader_text(_text(rec.get("explanation")) if scored else
+                                      lab[f"report.status.{st}"] + (f"：{reason}" if reason else ""), lab)
             rows.append({
                 "indicator": ind, "status": st, "counted": counted and scored,
                 "actual": fmt.value(rec.get("actual"), unit) if scored else fmt.DASH,
@@ -869,8 +867,7 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
                 name=rec["indicator"], actual=fmt.value(rec.get("actual"), unit)
                 if fmt.num(rec.get("actual")) is not None else fmt.DASH, achievement=fmt.percent(rec.get("achievement"))))
         gaps = [insights.action(rec, facts.get(str(rec["indicator"]), {}), lab, month_label) for rec in worst]
-        missing_tables = sorted({_text(r.get("inputs")) or str(r.get("indicator")) for r, s in zip(records, statuses)
-                                 if s == "missing_input"})
+        missing_tables = [str(r.get("indicator")) for r, s in zip(records, statuses) if s == "missing_input"]
     ledger_table = _mine(data.ledger, name)
     best_posts = worst_posts = None
     posts_messages = []
@@ -903,7 +900,8 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
         "grade_status_label": lab[f"report.grade_status.{status}"],
         "grade_class": grade_class(grade) if status == "final" else "x",
         "coverage": lab["report.coverage"].format(coverage=fmt.percent(coverage, 0)) if coverage is not None else "",
-        "missing_tables": missing_tables,
+        "missing_indicators": missing_tables,
+        "missing_note": _text(row.get("missing_note")),
         "cutoffs": plan.cutoffs,
         "veto": bool(veto) if veto is not None and veto is not pd.NA else False,
         "rank": lab["report.card.rank_of"].format(rank=int(rank)) if rank is not None else fmt.DASH,

@@ -88,6 +88,12 @@ SCORE_COLUMNS = {"total", "score", "previous", "base", "mean_rating", "team_mean
 MAX_CELL = 300  # characters of one cell shown in a table (a 50,000-character title must not blow up a page)
 
 
+def reader_text(text: str, lab: dict[str, str]) -> str:
+    """Text written by a stage for people, with config file paths (meant for the analyst) named as "the
+    configuration" (配置文件): a reader's page shows no paths."""
+    return CONFIG_PATH.sub(lab["report.config_file"], text) if "config/" in text else text
+
+
 def column_unit(col: str, lab: dict[str, str]) -> str | None:
     """The unit of a column (`report.unit.<col>`), None when the column has none configured."""
     return lab.get(f"report.unit.{col}")
@@ -117,8 +123,8 @@ def cell_text(col: str, value: object, lab: dict[str, str], integral: bool = Fal
             return lab.get(f"report.value.{value}", lab.get(f"report.col.{value}", value))
         if col == "platforms":  # a list of platform codes joined by 、
             return "、".join(lab.get(f"platform.{x}", x) for x in value.split("、"))
-        if col in {"message", "note", "reason"} and "config/" in value:
-            value = CONFIG_PATH.sub(lab["report.config_file"], value)
+        if col in {"message", "note", "reason", "explanation", "detail"}:
+            value = reader_text(value, lab)
         return value if len(value) <= MAX_CELL else value[:MAX_CELL] + "…"
     if col.endswith(CHANGE_SUFFIXES):
         return change_text(col, value, lab)
@@ -164,8 +170,8 @@ def _integral(series: pd.Series) -> bool:
 
 
 def col_label(col: str, lab: dict[str, str]) -> str:
-    """A column's header: the report's label, else the content stage's, else the column name itself."""
-    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or col
+    """A column's header: the report's label, else the content stage's or the quality check's, else the name."""
+    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or lab.get(f"quality.col.{col}") or col
 
 
 def table(df: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, limit: int = 200,
