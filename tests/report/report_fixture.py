@@ -95,7 +95,7 @@ def posts(period: str, people: list[str], rng: np.random.Generator, per_person: 
             viral = value > 3 * base
             rows.append({
                 "platform": platform, "account": f"{person}的{PLATFORM_NAMES[platform]}号", "operator": person,
-                "post_id": f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
+                "post_id": f"https://mp.weixin.qq.com/s/fixture{i}x{k}" if platform == "wechat" else f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
                 "published_at": ts, "format": "视频" if platform != "wechat" else "图文",
                 "views": int(value), "likes": int(value * 0.03), "comments": int(value * 0.004),
                 "shares": int(value * 0.002), "saves": int(value * 0.01),

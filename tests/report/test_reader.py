@@ -140,3 +140,10 @@ def test_provisional_grade_shows_as_such(pages):
     result, _ = pages
     team = (result.out_dir / "team.html").read_text(encoding="utf-8")
     assert "（暂定）" in team
+
+
+def test_posts_are_cards_linked_to_the_post(pages):
+    result, people = pages
+    person = result.people[people[0]].read_text(encoding="utf-8")  # people[0] runs the WeChat account
+    assert '<li class="post"><p class="ptitle"><a href="https://mp.weixin.qq.com/s/fixture0x' in person
+    assert 'rel="noopener noreferrer"' in person and "按“相对基准”排序" in person

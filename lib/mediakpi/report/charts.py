@@ -32,11 +32,11 @@ def radar_svg(names: Sequence[str], values: Sequence[float], max_value: float = 
               ref: float = 100.0, size: int = 300, ref_label: str = "") -> Markup:
     """A dimension radar of the dimensions that counted (the caller leaves the others out: a dimension that did not
     count is not a zero), one axis each, a polygon of the scores, a dashed ring at `ref` (the target) labelled
-    `ref_label`. Text is 20 units in a 520-unit-wide drawing: at least 11 CSS px on a 390-px phone."""
+    `ref_label`. Text is 20 units in a 600-unit-wide drawing: at least 11 CSS px on a 390-px phone."""
     n = len(names)
     if n == 0:
         return Markup("")
-    pad = 110
+    pad = 150  # room for a seven-character dimension name at either side
     w = size + 2 * pad
     cx, cy, r = w / 2, size / 2 + 50, size / 2 - 10
     h = size + 100
@@ -117,11 +117,12 @@ def trend_svg(points: Sequence[tuple[str, float]], ref: float = 100.0, width: in
     for i, (lab, v) in enumerate(pts):
         x, y = xy(i, v)
         parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" fill="{ACCENT}"/>')
+        if (len(pts) - 1 - i) % step:  # the newest month always labelled, then every `step`-th: no overlaps
+            continue
         parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#223">{}</text>').format(
             _fmt(x), _fmt(y - 8), fmt.score(v))))
-        if (len(pts) - 1 - i) % step == 0:  # the newest month always labelled, then every `step`-th
-            parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#667">{}</text>').format(
-                _fmt(x), height - 12, lab)))
+        parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#667">{}</text>').format(
+            _fmt(x), height - 12, lab)))
     parts.append("</svg>")
     return Markup("".join(parts))
 
