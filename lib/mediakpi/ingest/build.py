@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..distinct import map_distinct
 from ..labels import label
 from ..ownership import owner_on
 from ..paths import Workspace
