@@ -955,6 +955,9 @@ def review_context(records: list[dict] | None, lab: dict[str, str]) -> list[dict
     return out
 
 
+EXCEL_FORMATS = {fmt.PERCENT: "0.0%", fmt.POINTS: "0.0", fmt.RATIO: "0.00", fmt.SECONDS: "0"}  # else a count
+
+
 def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dims: list[str], plan: PlanView,
                    inputs: Inputs, lab: dict[str, str]) -> tuple:
     """The sheets of scoreboard.xlsx (scores `0.0`, rates `0.0%`, 是/否) and its 说明 sheet (grade cut-offs,
@@ -973,12 +976,12 @@ def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dim
         frame = indicators[cols].copy()
         if "status" in frame.columns:
             frame["status"] = [lab.get(f"report.status.{x}", x) for x in frame["status"].astype(str)]
-        # actual and target keep their own units (a rate 0.0%, a count 0): one format per row is not possible in a
-        # column, so the unit is written next to them.
+        # actual and target are in each row's own unit (a rate 0.0%, a count #,##0), written next to them too.
         frame.insert(cols.index("target") + 1 if "target" in cols else len(cols), "unit",
                      [lab.get(f"indicator.{i}.unit", "") for i in frame["indicator"].astype(str)])
+        per_row = [EXCEL_FORMATS.get(u, "#,##0") if u else "0.00" for u in frame["unit"]]
         sheets.append((lab["report.excel.indicators"], frame, [col_label(c, lab) for c in frame.columns],
-                       {**score_fmt, **rate_fmt, "weight": "0.0"}))
+                       {**score_fmt, **rate_fmt, "weight": "0.0", "actual": per_row, "target": per_row}))
     cal = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
     raters = insights.rater_means(inputs.get("qualitative_reviews"))
     if raters is not None:

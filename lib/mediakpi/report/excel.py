@@ -50,7 +50,8 @@ def _write_sheet(ws, frame: pd.DataFrame, headers: list[str], formats: dict[str,
                  yes_no: tuple[str, str] = ("是", "否")) -> None:
     """Write one sheet of a write-only workbook: the layout (column widths, frozen header, autofilter) first, then the
     rows streamed (a normal openpyxl workbook keeps a Python object per cell; streaming is about twice as fast).
-    `formats`: Excel number formats by column name (`0.0` for scores, `0.0%` for rates); booleans become 是/否."""
+    `formats`: Excel number formats by column name (`0.0` for scores, `0.0%` for rates), or a list of one format per
+    row; booleans become 是/否."""
     formats = formats or {}
     for j, h in enumerate(headers, start=1):
         sample = [str(h)] + [str(x) for x in frame.iloc[:200, j - 1].tolist()] if len(frame.columns) >= j else [str(h)]
@@ -66,9 +67,11 @@ def _write_sheet(ws, frame: pd.DataFrame, headers: list[str], formats: dict[str,
         head.append(cell)
     ws.append(head)
     col_formats = [formats.get(str(c)) for c in frame.columns]
-    for rec in frame.itertuples(index=False, name=None):
+    for i, rec in enumerate(frame.itertuples(index=False, name=None)):
         row = []
         for value, number_format in zip(rec, col_formats):
+            if isinstance(number_format, list):  # one format per row (actual and target in each row's unit)
+                number_format = number_format[i]
             v = neutralise(value)
             if isinstance(v, bool):
                 v = yes_no[0] if v else yes_no[1]
