@@ -37,3 +37,15 @@ def test_png_charts_are_legible_on_a_phone():
     small = float(re.search(r"min-text-px=([0-9.]+)", img.info["Description"]).group(1))
     # shown PHONE_CONTENT_PX wide, the smallest text is at least 11 CSS px
     assert small * plotting.PHONE_CONTENT_PX / img.size[0] >= 10.9, (small, img.size)
+
+
+def test_post_card_shows_a_lower_bound_as_such():
+    from mediakpi.labels import labels
+    from mediakpi.report.build import post_cards
+
+    frame = pd.DataFrame({"title": ["微博热帖"], "platform": ["weibo"], "account": ["青禾茶事"], "views": [100000],
+                          "likes": [1753], "views_lower_bound": [True], "viral": [pd.NA], "vs_baseline": ["4.17×"],
+                          "post_id": ["h:2e2d"]})
+    card = post_cards(frame, labels("zh"))[0]
+    assert "阅读/播放 10万+次" in card["numbers"] and "点赞 1,753次" in card["numbers"]
+    assert card["where"].startswith("微博") and card["url"] is None and card["viral"] is None

@@ -21,6 +21,7 @@ SHOTS = Path(tempfile.gettempdir()) / "mediakpi-reader-screenshots"
 # What must never reach a reader: snake_case names, config paths, platform codes.
 LEAKS = [re.compile(r"\b[a-z]+_[a-z0-9_]+\b(?!\.[a-z]{2,4}\b)"),  # snake_case, not a file's name (tendency_1.xlsx)
          re.compile(r"config/|\.ya?ml\b|\.parquet\b"),
+         re.compile(r"(?<![A-Za-z])(team|platform|account|operator|person)(?![A-Za-z])"),  # level and scope codes
          re.compile(r"(?<![A-Za-z])(" + "|".join(PLATFORMS) + r")(?![A-Za-z])")]  # also next to Chinese text
 
 SCAN_JS = """() => {

@@ -25,7 +25,8 @@ from .. import fmt
 from .html import Table, cell_text, col_label, href, reader_text, render, table, tables_by, unique_filenames
 
 BASE_COLUMNS = set(schema.SCORECARD_BASE)
-SCORECARD_NOTES = ["note", "reweight_note", "fairness_note", "veto_reason"]  # plain-text scorecard extras shown as is
+SCORECARD_NOTES = ["note", "reweight_note", "veto_reason"]  # plain-text scorecard extras shown as is (the cohort
+# fairness note is statistics for HR, in the workbook, not a line for the person)
 MAX_ROWS = 200          # rows of a table shown in a page
 TOP_POSTS = 5           # best / weakest posts on a scorecard
 VIRAL_ROWS = 20
@@ -225,10 +226,20 @@ def _is_true(series: pd.Series) -> pd.Series:
 
 def _posts(inputs: Inputs) -> pd.DataFrame | None:
     """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean (only the
-    columns the report uses)."""
+    columns the report uses). The `views_lower_bound` flag (an export's 10万+) comes from posts_clean when the content
+    table does not carry it, so that such a count is shown as 10万+, never as an exact 100,000."""
     for key in ("content_posts", "posts_clean"):
         frame = inputs.get(key, POST_READ_COLUMNS)
         if frame is not None and {"title", "operator"} <= set(frame.columns):
+            if "views_lower_bound" not in frame.columns and key == "content_posts":
+                clean = inputs.get("posts_clean", POST_READ_COLUMNS)
+                ids = ["platform", "account", "post_id"]
+                if clean is not None and {*ids, "views_lower_bound"} <= set(clean.columns) and \
+                        set(ids) <= set(frame.columns):
+                    flagged = clean.loc[clean["views_lower_bound"].astype("boolean").fillna(False).to_numpy(), ids]
+                    keys = set(map(tuple, flagged.astype(str).to_numpy()))
+                    frame = frame.assign(views_lower_bound=[tuple(k) in keys for k in
+                                                            frame[ids].astype(str).to_numpy()] if keys else False)
             return frame
     return None
 
@@ -297,6 +308,11 @@ def ranked_posts(posts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame
     return _label_ratio(best), _label_ratio(worst)
 
 
+def _flag(value: object) -> bool:
+    """A boolean cell as True/False (null is False)."""
+    return False if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bool(value)
+
+
 CARD_NUMBERS = ["views", "likes", "comments", "shares", "saves"]
 
 
@@ -307,7 +323,9 @@ def post_cards(frame: pd.DataFrame, lab: dict[str, str]) -> list[dict]:
     for rec in frame.to_dict("records"):
         title = _text(rec.get("title")) or lab["report.post.untitled"]
         pid = _text(rec.get("post_id"))
-        numbers = [f"{lab['report.col.' + c]} {fmt.value(rec.get(c), lab.get('report.unit.' + c, ''))}"
+        bound = _flag(rec.get("views_lower_bound"))
+        numbers = [lab[f"report.col.{c}"] + " " + fmt.value(rec.get(c), lab.get(f"report.unit.{c}", ""),
+                                                            lower_bound=bound and c == "views")
                    for c in CARD_NUMBERS if fmt.num(rec.get(c)) is not None]
         er = fmt.num(rec.get("engagement_rate"))
         if er is not None:
@@ -321,7 +339,7 @@ def post_cards(frame: pd.DataFrame, lab: dict[str, str]) -> list[dict]:
                                              _text(rec.get("format")), when) if x and x != fmt.DASH),
             "numbers": " · ".join(numbers),
             "ratio": rec.get("vs_baseline") if rec.get("vs_baseline") not in (None, fmt.DASH) else None,
-            "viral": lab["report.post.viral"] if bool(rec.get("viral")) is True else None,
+            "viral": lab["report.post.viral"] if _flag(rec.get("viral")) else None,
         })
     return cards
 
@@ -362,6 +380,7 @@ FORMAT_COLUMNS = ["platform", "format", "posts", "metric", "metric_median", "med
 BEST_TIME_COLUMNS = ["platform", "weekday_name", "slot", "posts", "metric", "median_value"]
 # Every post column the report reads (content_posts / posts_clean are read with only these).
 POST_READ_COLUMNS = {"operator", "in_period", "engagement_rate", "primary_value", "baseline_median", "post_id",
+                     "views_lower_bound",
                      "views", "likes", "comments", "shares", "saves", "mature", "viral", "published_at", *POST_COLUMNS}
 TOPIC_COLUMNS = ["topic", "posts", "platforms", "metric", "metric_median", "median_ratio", "views_median",
                  "viral_posts"]
@@ -965,6 +984,8 @@ def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dim
     score_fmt = {c: "0.0" for c in ["total", "score", *dims]}
     rate_fmt = {c: "0.0%" for c in ["coverage", "achievement", "share"]}
     board = scoreboard_frame(scorecard, dims)
+    if "fairness_note" in scorecard.columns:  # the cohort context HR weighs; not shown on a person's page
+        board = board.merge(scorecard[["operator", "fairness_note"]], on="operator", how="left")
     if "grade_status" in board.columns:
         board["grade_status"] = [lab.get(f"report.grade_status.{x}", x) for x in board["grade_status"].astype(str)]
     if "period" in scorecard.columns:

@@ -118,7 +118,7 @@ def cell_text(col: str, value: object, lab: dict[str, str], integral: bool = Fal
         if col == "platform":
             return lab.get(f"platform.{value}", value)
         if col in {"status", "level"}:
-            return lab.get(f"report.status.{value}", value)
+            return lab.get(f"report.status.{value}", lab.get(f"report.value.{value}", value))
         if col in CODED_COLUMNS:
             return lab.get(f"report.value.{value}", lab.get(f"report.col.{value}", value))
         if col == "platforms":  # a list of platform codes joined by 、
@@ -171,7 +171,8 @@ def _integral(series: pd.Series) -> bool:
 
 def col_label(col: str, lab: dict[str, str]) -> str:
     """A column's header: the report's label, else the content stage's or the quality check's, else the name."""
-    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or lab.get(f"quality.col.{col}") or col
+    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or lab.get(f"quality.col.{col}") or \
+        lab.get(f"score.col.{col}") or col
 
 
 def table(df: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, limit: int = 200,
