@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab setup bench bench-quick templates clean-generated
+.PHONY: demo test test-fast lab setup bench bench-quick templates clean-generated
 
 ## demo: create .venv, write the demo team if data/raw has no month yet, run the latest month, print the index path
 demo: setup
@@ -16,6 +16,10 @@ demo: setup
 test: setup
 	@bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest
+
+## test-fast: unit tests only (no demo-month stages, notebooks, kernels or browser): the edit loop, about a minute
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" -q tests
 
 ## lab: JupyterLab on the project with the project's kernel ("Python (mediakpi)")
 lab: setup

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import catalog
 from .paths import PROJECT_ROOT, Workspace
 
 FLOOR_SOURCE = """import pandas as pd
@@ -60,16 +61,16 @@ def _row(name: str, seconds: float, note: str = "") -> str:
 
 def bench_floor_vs_demo(work: Path, echo=print) -> dict:
     """Demo month end to end vs the five-kernel floor, through the same runner."""
-    from .cli import main as cli_main
     from .demo import write_demo
     from .runner import STAGES, run_period
+    from .stages import backfill
 
     data, reports = work / "demo-data", work / "demo-reports"
     if not Workspace.of(data).raw_months():
         write_demo(data / "raw")
     month = Workspace.of(data).raw_months()[-1]
     # as `make demo` does: earlier months processed first (baselines, trends); not part of the timed run
-    cli_main(["backfill", "--period", month, "--data-dir", str(data)])
+    backfill(Workspace.of(data), month)
     floor_dir = floor_notebooks(work / "floor-notebooks", STAGES)
     # warm-up (imports in the OS page cache), then one measured run each
     run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False,
@@ -117,7 +118,7 @@ def bench_scale(work: Path, posts: int, accounts: int, operators: int, echo=prin
         people = out.get("people") or people
     total = sum(stage_times.values())
     ref_csv = work / "reference.csv"
-    posts_df = pd.read_parquet(ws.processed(month) / "posts.parquet")
+    posts_df = catalog.load(ws.processed(month), "posts")
     posts_df.drop(columns=["published_at"]).astype(str).to_csv(ref_csv, index=False)
     del posts_df
     t = time.perf_counter()

@@ -36,19 +36,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_backfill(args: argparse.Namespace) -> int:
     """Earlier months processed in-process by the same library calls the notebooks make (no kernels, no reports),
     so that baselines and trends have history."""
-    from .periods import Period, previous_months
-    from .stages import run_stage
+    from .stages import backfill
 
-    ws = Workspace.of(args.data_dir)
-    first = Period.parse(args.period).months[0]
-    months = [m for m in previous_months(first, args.months) if ws.raw(m).is_dir()]
-    for month in months:
-        if not args.force and (ws.processed(month) / "scorecard.parquet").is_file():
-            continue
-        started = time.perf_counter()
-        for stage in ("01_ingest", "02_clean", "03_score"):
-            run_stage(stage, ws, month)
-        print(f"历史月份 {month} 已处理（{time.perf_counter() - started:.1f}s）")
+    backfill(Workspace.of(args.data_dir), args.period, args.months, args.force)
     return 0
 
 

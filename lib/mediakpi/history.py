@@ -4,43 +4,38 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import catalog
+from .fastops import text_codes
 from .paths import Workspace
 from .periods import Period, previous_months
 
 
-def wanted_columns(columns, present: list[str]) -> list[str] | None:
-    """The columns to read from a file that has `present`: `columns` is None (all), a list (those of it present) or a
-    function of the present columns returning such a list."""
-    if columns is None:
-        return None
-    if callable(columns):
-        columns = columns(present)
-    have = set(present)
-    return [c for c in dict.fromkeys(columns) if c in have]
+def _dataset(name: str) -> str:
+    """A dataset name of the catalog (a file name such as "posts.parquet" is accepted too)."""
+    if name in catalog.datasets():
+        return name
+    return next(n for n, d in catalog.datasets().items() if d.file == name)
 
 
-def read_months(ws: Workspace, months: list[str], file_name: str, columns=None,
+def read_months(ws: Workspace, months: list[str], dataset: str, columns=None,
                 warnings: list[str] | None = None, tag: bool = False) -> pd.DataFrame:
-    """Concatenate `file_name` from the processed folders of `months` (those that exist), oldest first as given.
+    """Concatenate `dataset` (catalog name) from the processed folders of `months` (those that exist), oldest first.
 
-    `columns` (see wanted_columns) reads only those: twelve months of a 1M-post team do not fit in memory with all
+    `columns` (see catalog.load) reads only those: twelve months of a 1M-post team do not fit in memory with all
     columns. With a `warnings` list, an unreadable month is skipped with a Chinese line there instead of raising.
     `tag` adds a `history_month` column. Empty when no month exists.
     """
-    import pyarrow.parquet as pq
-
+    name = _dataset(dataset)
     frames = []
     for month in months:
-        path = ws.processed(month) / file_name
-        if not path.is_file():
-            continue
         try:
-            wanted = None if columns is None else wanted_columns(columns, pq.read_schema(path).names)
-            frame = pd.read_parquet(path, columns=wanted)
-        except Exception as exc:
+            frame = catalog.load(ws.processed(month), name, columns=columns)
+        except catalog.DatasetMissing:
+            continue
+        except catalog.DatasetError as exc:
             if warnings is None:
                 raise
-            warnings.append(f"无法读取 {path}（{exc}）：该月不计入历史，请重新运行该月的处理。")
+            warnings.append(f"{month}：{exc.message}该月不计入历史。")
             continue
         if tag:
             frame["history_month"] = month
@@ -48,11 +43,11 @@ def read_months(ws: Workspace, months: list[str], file_name: str, columns=None,
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def earlier_tables(ws: Workspace, period: str, file_name: str, months: int = 3, columns: list[str] | None = None,
+def earlier_tables(ws: Workspace, period: str, dataset: str, months: int = 3, columns: list[str] | None = None,
                    warnings: list[str] | None = None) -> pd.DataFrame:
-    """`file_name` of the `months` months before the period's first month (see read_months), with `history_month`."""
+    """`dataset` of the `months` months before the period's first month (see read_months), with `history_month`."""
     first = Period.parse(period).months[0]
-    return read_months(ws, previous_months(first, months), file_name, columns, warnings, tag=True)
+    return read_months(ws, previous_months(first, months), dataset, columns, warnings, tag=True)
 
 
 def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months: int = 3,
@@ -67,7 +62,7 @@ def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months
         wanted = set(columns)
         # a million current posts carry dozens of columns: select the few wanted ones before any row is copied
         current = current_posts[[c for c in current_posts.columns if c in wanted]]
-    earlier = earlier_tables(ws, period, "posts.parquet", months, columns=columns)
+    earlier = earlier_tables(ws, period, "posts", months, columns=columns)
     parts = [current[current["published_at"] < start]]
     if not earlier.empty:
         parts.append(earlier.drop(columns=["history_month"]))
@@ -91,7 +86,6 @@ def posts_before(ws: Workspace, period: str, current_posts: pd.DataFrame, months
 def row_keys(frame: pd.DataFrame, columns: list[str]) -> np.ndarray | None:
     """One int64 per row such that two rows get the same number exactly when they agree on all `columns` (a missing
     value equals a missing value, as in drop_duplicates); None when the combinations do not fit in int64."""
-    from .clean.fastops import text_codes   # late import: the clean package imports this module
 
     key = np.zeros(len(frame), dtype=np.int64)
     size = 1

@@ -29,6 +29,20 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 
+# While a run stages a period (staging.py), these name the period and its staging folder; notebook kernels inherit them.
+ENV_STAGED_PERIOD = "MEDIAKPI_STAGED_PERIOD"
+ENV_STAGED_FOLDER = "MEDIAKPI_STAGED_FOLDER"
+
+
+def staged_folder(processed_root: Path, period: str) -> Path | None:
+    """The staging folder standing in for `processed_root/period` in this process, if any."""
+    folder = os.environ.get(ENV_STAGED_FOLDER)
+    if not folder or os.environ.get(ENV_STAGED_PERIOD) != period:
+        return None
+    path = Path(folder)
+    return path if path.parent == Path(processed_root) else None
+
+
 def resolve(path: str | os.PathLike, base: Path = PROJECT_ROOT) -> Path:
     """A path as given on the command line or in a notebook parameter, made absolute against the project root."""
     p = Path(path).expanduser()
@@ -58,6 +72,11 @@ class Workspace:
         return self.raw_root / month
 
     def processed(self, period: str) -> Path:
+        """data/processed/<period>/, or the run's staging folder while a run stages that period (staging.py)."""
+        return staged_folder(self.processed_root, period) or self.processed_root / period
+
+    def published(self, period: str) -> Path:
+        """data/processed/<period>/ as published, whatever is being staged."""
         return self.processed_root / period
 
     def reports(self, period: str) -> Path:

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, Workspace
 from .periods import Period
+from .staging import exchange, staged
 
 STAGES = ["01_ingest", "02_clean", "03_score", "04_content", "05_report"]
 # 03_score and 04_content both read only what 02_clean wrote, so they run side by side (two kernels, two cores).
@@ -265,11 +266,11 @@ def run_record(period: str, params: dict[str, dict], timings: list[StageTiming],
     except Exception:
         pass
     inputs = []
-    manifest = ws.processed(period) / "ingest_manifest.json"
-    if manifest.is_file():
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        entries = data.get("files", data) if isinstance(data, dict) else data
-        inputs = [{"path": e.get("path"), "sha256": e.get("sha256")} for e in entries if isinstance(e, dict)]
+    from . import catalog
+
+    data = catalog.try_load(ws.processed(period), "manifest")
+    if data is not None:
+        inputs = [{"path": e.get("path"), "sha256": e.get("sha256")} for e in data.get("files", [])]
     return {
         "period": period,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -293,15 +294,9 @@ def stamp_notebooks(runs_dir: Path, record: dict) -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` with two renames (the old folder is removed afterwards)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Replace `target` with `staging` in one atomic exchange (staging.exchange); the old folder is removed after."""
+    exchange(staging, target)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -354,36 +349,37 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
         timings: list[StageTiming] = []
         all_params: dict[str, dict] = {}
         try:
-            done = 0
-            for group in stage_groups(stages, parallel):
-                for stage in group:
-                    all_params[stage] = stage_parameters(stage, p.text, ws, staging, lang, config)
-                    echo(f"[{done + 1 + group.index(stage)}/{len(stages)}] {stage} …")
+            with staged(ws, p.text, stages):  # data/processed/<period>/ is published only if every stage succeeded
+                done = 0
+                for group in stage_groups(stages, parallel):
+                    for stage in group:
+                        all_params[stage] = stage_parameters(stage, p.text, ws, staging, lang, config)
+                        echo(f"[{done + 1 + group.index(stage)}/{len(stages)}] {stage} …")
 
-                def one(stage: str) -> tuple[str, float, Exception | None]:
-                    started = time.perf_counter()
-                    try:
-                        execute_stage(stage, all_params[stage], runs / f"{stage}.ipynb", kernel, socket_dir, timeout,
-                                      progress and len(group) == 1, notebooks)
-                    except Exception as exc:  # reported below, in stage order
-                        return stage, time.perf_counter() - started, exc
-                    return stage, time.perf_counter() - started, None
+                    def one(stage: str) -> tuple[str, float, Exception | None]:
+                        started = time.perf_counter()
+                        try:
+                            execute_stage(stage, all_params[stage], runs / f"{stage}.ipynb", kernel, socket_dir,
+                                          timeout, progress and len(group) == 1, notebooks)
+                        except Exception as exc:  # reported below, in stage order
+                            return stage, time.perf_counter() - started, exc
+                        return stage, time.perf_counter() - started, None
 
-                if len(group) == 1:
-                    outcomes = [one(group[0])]
-                else:
-                    with ThreadPoolExecutor(max_workers=len(group)) as pool:
-                        outcomes = list(pool.map(one, group))
-                for stage, seconds, exc in outcomes:
-                    timings.append(StageTiming(stage, seconds, exc is None))
-                for stage, seconds, exc in outcomes:
-                    if exc is not None:
-                        raise _kept_failure(stage, exc, runs / f"{stage}.ipynb", ws, p.text) from None
-                    echo(f"      {stage} 完成，用时 {seconds:.1f} 秒")
-                done += len(group)
-            stamp_notebooks(runs, run_record(p.text, all_params, timings, ws))
-            if not (staging / "index.html").is_file():
-                raise RunError(f"阶段 05_report 没有生成 index.html（{staging}）：报告未发布。", 1)
+                    if len(group) == 1:
+                        outcomes = [one(group[0])]
+                    else:
+                        with ThreadPoolExecutor(max_workers=len(group)) as pool:
+                            outcomes = list(pool.map(one, group))
+                    for stage, seconds, exc in outcomes:
+                        timings.append(StageTiming(stage, seconds, exc is None))
+                    for stage, seconds, exc in outcomes:
+                        if exc is not None:
+                            raise _kept_failure(stage, exc, runs / f"{stage}.ipynb", ws, p.text) from None
+                        echo(f"      {stage} 完成，用时 {seconds:.1f} 秒")
+                    done += len(group)
+                stamp_notebooks(runs, run_record(p.text, all_params, timings, ws))
+                if not (staging / "index.html").is_file():
+                    raise RunError(f"阶段 05_report 没有生成 index.html（{staging}）：报告未发布。", 1)
             swap_in(staging, ws.reports(p.text))
         finally:
             shutil.rmtree(socket_dir, ignore_errors=True)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 
 from mediakpi.clean.calendar import normalise_title, normalise_titles
-from mediakpi.clean.fastops import group_searchsorted, range_kth, range_median
+from mediakpi.fastops import group_searchsorted, range_kth, range_median
 from mediakpi.clean.plausibility import modified_z, modified_z_by
 
 
@@ -71,7 +71,7 @@ def test_range_median_with_ties_and_negatives_matches_numpy():
 
 
 def test_dense_rank_and_text_codes():
-    from mediakpi.clean.fastops import dense_rank, text_codes
+    from mediakpi.fastops import dense_rank, text_codes
 
     v = np.array([3.0, 1.0, 2.0, 3.0, 1e300, -5.0])
     rank, distinct = dense_rank(v)
@@ -88,7 +88,7 @@ def test_dense_rank_and_text_codes():
 def test_group_order_and_searchsorted_any_time_resolution():
     """Whole-second times pack into one int64 key; nanosecond times over a long span take the fallback (dense time
     ranks); both give what lexsort / a per-group searchsorted give."""
-    from mediakpi.clean.fastops import _packed_keys, group_order
+    from mediakpi.fastops import _packed_keys, group_order
 
     rng = np.random.default_rng(5)
     for scale, extra, packs in ((1_000_000_000, 0, True), (1, 10**18, False), (1, 0, True)):

@@ -38,9 +38,19 @@ def test_snapshot_fallback_is_newest_post_in_same_file():
         {"published_at": "2026-10-20 10:00", "source_file": "a.xlsx"},
         {"published_at": "2026-10-05 10:00", "source_file": "b.xlsx", "snapshot_at": "2026-11-02 09:00"},
     ])
-    out = fill_snapshot(posts)
+    out = fill_snapshot(posts, "newest_post_in_file")
     assert out["snapshot_at"].iloc[0] == ts("2026-10-20 10:00")
     assert out["snapshot_rule"].tolist() == ["newest_post_in_file", "newest_post_in_file", "file"]
+
+
+def test_snapshot_fallback_none_leaves_undated_exports_undated():
+    posts = make_posts([
+        {"published_at": "2026-10-01 10:00", "source_file": "a.xlsx"},
+        {"published_at": "2026-10-05 10:00", "source_file": "b.xlsx", "snapshot_at": "2026-11-02 09:00"},
+    ])
+    out = fill_snapshot(posts, "none")
+    assert pd.isna(out["snapshot_at"].iloc[0]) and out["snapshot_at"].iloc[1] == ts("2026-11-02 09:00")
+    assert out["snapshot_rule"].isna().tolist() == [True, False] and out["snapshot_rule"].iloc[1] == "file"
 
 
 def test_maturity_wechat_d3_others_d7(cfg):

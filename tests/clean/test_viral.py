@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from mediakpi.clean import add_maturity
-from mediakpi.viral import flag_viral, trailing_median, viral_rate
+from mediakpi.clean.viral import flag_viral, trailing_median, viral_rate
 
 from .conftest import make_posts
 

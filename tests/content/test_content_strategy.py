@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy.stats import mannwhitneyu
 
-from mediakpi.content.settings import Strategy
+from mediakpi.content.settings import load_content_config
 from mediakpi.content.strategy import cliffs_delta, magnitude, platform_code, strategy_table
 from mediakpi.periods import TZ
 
@@ -35,7 +35,7 @@ def _suggestion(**kw):
 
 def test_clear_improvement_is_significant_with_large_effect():
     posts = _posts([0.01, 0.012, 0.011, 0.009, 0.013, 0.010], [0.05, 0.06, 0.055, 0.052, 0.058, 0.061])
-    out = strategy_table(_suggestion(), posts, "2026-10", Strategy(window_days=14)).iloc[0]
+    out = strategy_table(_suggestion(), posts, "2026-10", load_content_config().strategy.model_copy(update=dict(window_days=14))).iloc[0]
     assert out["status"] == "tested" and out["significant"]
     assert out["cliffs_delta"] == 1.0 and out["effect_size"] == "大"
     assert out["n_before"] == 6 and out["n_after"] == 6
@@ -45,7 +45,7 @@ def test_clear_improvement_is_significant_with_large_effect():
 
 def test_too_few_posts_says_insufficient_data():
     posts = _posts([0.01, 0.02], [0.05, 0.06, 0.07, 0.08, 0.09])
-    out = strategy_table(_suggestion(), posts, "2026-10", Strategy(min_posts_each_side=5)).iloc[0]
+    out = strategy_table(_suggestion(), posts, "2026-10", load_content_config().strategy.model_copy(update=dict(min_posts_each_side=5))).iloc[0]
     assert out["status"] == "insufficient" and out["verdict"].startswith("数据不足")
     assert np.isnan(out["p_value"]) and "实施前 2 篇" in out["verdict"]
 
@@ -56,7 +56,7 @@ def test_windows_are_equal_and_cut_at_the_period_end():
     posts = _posts([0.01] * 20, [0.02] * 20)
     posts["published_at"] = [eff.tz_localize(TZ) + pd.Timedelta(days=d, hours=1) for d in range(-20, 0)] + \
                             [eff.tz_localize(TZ) + pd.Timedelta(days=d, hours=1) for d in range(0, 20)]
-    out = strategy_table(_suggestion(effective_date=eff), posts, "2026-10", Strategy(window_days=28)).iloc[0]
+    out = strategy_table(_suggestion(effective_date=eff), posts, "2026-10", load_content_config().strategy.model_copy(update=dict(window_days=28))).iloc[0]
     assert out["window_days"] == 7 and out["n_before"] == 7 and out["n_after"] == 7
 
 

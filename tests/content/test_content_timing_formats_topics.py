@@ -4,12 +4,17 @@ import pandas as pd
 import pytest
 
 from mediakpi.content.formats import formats_table
-from mediakpi.content.settings import BestTime, Formats, Topics
+from mediakpi.content.settings import load_content_config
 from mediakpi.content.timing import best_slots, best_time_table, grid
 from mediakpi.content.topics import hashtags, keywords, topics_table
 from mediakpi.periods import TZ
 
 MONDAY = pd.Timestamp("2026-10-05", tz=TZ)  # a Monday
+
+
+def _cfg(section: str, **changes):
+    """A section of config/content.yaml (the only source of the settings) with `changes` applied."""
+    return getattr(load_content_config(), section).model_copy(update=changes)
 
 
 def _timed_posts(account, views, er_at_slot, n_per_cell=4, platform="weibo"):
@@ -30,7 +35,7 @@ def test_best_time_is_standardised_within_account():
     # a big account with a high rate everywhere and a small one with a low rate; both do better on Tuesday evening
     big = _timed_posts("大号", 100000, {(0, 8): 0.10, (1, 20): 0.12})
     small = _timed_posts("小号", 500, {(0, 8): 0.01, (1, 20): 0.03})
-    table = best_time_table(pd.concat([big, small], ignore_index=True), BestTime(min_posts_per_cell=3,
+    table = best_time_table(pd.concat([big, small], ignore_index=True), _cfg("best_time", min_posts_per_cell=3,
                                                                                  min_cells_per_account=2))
     best = best_slots(table, 1).iloc[0]
     assert (best["weekday_name"], best["slot"]) == ("周二", "20–22时")
@@ -43,12 +48,12 @@ def test_best_time_is_standardised_within_account():
 def test_cells_below_minimum_are_unusable_and_accounts_fall_back_to_pooled():
     posts = pd.concat([_timed_posts("多", 1000, {(0, 8): 0.05, (1, 20): 0.08}, n_per_cell=4),
                        _timed_posts("少", 1000, {(0, 8): 0.05, (1, 20): 0.08}, n_per_cell=2)], ignore_index=True)
-    table = best_time_table(posts, BestTime(min_posts_per_cell=3, min_cells_per_account=2))
+    table = best_time_table(posts, _cfg("best_time", min_posts_per_cell=3, min_cells_per_account=2))
     acc = table[table["scope"] == "account"]
     assert not acc.loc[acc["account"] == "少", "usable"].any()
     assert acc.loc[acc["account"] == "少", "account_uses_pooled"].all()
     assert not acc.loc[acc["account"] == "多", "account_uses_pooled"].any()
-    bins = BestTime().hour_bins
+    bins = _cfg("best_time").hour_bins
     _, scope_small = grid(table, bins, "weibo", "少")
     mat, scope_big = grid(table, bins, "weibo", "多")
     assert (scope_small, scope_big) == ("pooled", "account")
@@ -66,7 +71,7 @@ def test_formats_are_compared_by_median_with_counts():
                           "viral": [False, False, True, False, False]})
     for c in ("views", "likes", "comments", "shares"):
         posts[c] = posts[c].astype("Int64")
-    out = formats_table(posts, Formats(min_posts=2)).set_index("format")
+    out = formats_table(posts, _cfg("formats", min_posts=2)).set_index("format")
     assert out.loc["视频", "metric_median"] == pytest.approx(0.02)  # median, not the mean 0.11
     assert out.loc["视频", "posts"] == 3 and out.loc["视频", "viral_posts"] == 1
     assert out.loc["图文", "small_sample"] and "未标注" in out.index
@@ -84,7 +89,7 @@ def test_hashtags(title, tags):
 
 
 def test_jieba_keywords_are_quiet_and_skip_stopwords(capfd):
-    words = keywords("我们今天去深圳湾公园观鸟，分享观鸟攻略", Topics(stopwords=["我们", "分享", "今天"]))
+    words = keywords("我们今天去深圳湾公园观鸟，分享观鸟攻略", _cfg("topics", stopwords=["我们", "分享", "今天"]))
     out, err = capfd.readouterr()
     assert out == "" and "Building prefix dict" not in err and "Loading model" not in err
     assert "观鸟" in words and not {"我们", "分享", "今天"} & set(words)
@@ -98,7 +103,7 @@ def test_topics_table_engagement_by_topic_and_minimum_posts():
         "viral": [True, False, False, False]})
     for c in ("views", "likes", "comments", "shares"):
         posts[c] = posts[c].astype("Int64")
-    out = topics_table(posts, Topics(min_posts=2, stopwords=[])).set_index("topic")
+    out = topics_table(posts, _cfg("topics", min_posts=2, stopwords=[])).set_index("topic")
     assert list(out.index) == ["露营"]  # 读书 appears once only
     assert out.loc["露营", "posts"] == 2 and out.loc["露营", "source"] == "话题标签"
     assert out.loc["露营", "metric_median"] == pytest.approx(0.15)
@@ -109,16 +114,15 @@ def test_topics_table_engagement_by_topic_and_minimum_posts():
 def test_date_only_exports_are_left_out_of_best_time():
     timed = _timed_posts("有时间", 1000, {(0, 8): 0.05, (1, 20): 0.08})
     dated = _timed_posts("只有日期", 1000, {(0, 0): 0.05, (2, 0): 0.08})
-    table = best_time_table(pd.concat([timed, dated], ignore_index=True), BestTime(min_posts_per_cell=3))
+    table = best_time_table(pd.concat([timed, dated], ignore_index=True), _cfg("best_time", min_posts_per_cell=3))
     assert "只有日期" not in set(table["account"].dropna())
     assert table.loc[table["scope"] == "pooled", "posts"].sum() == len(timed)
 
 
 def test_topics_of_a_very_large_month_come_from_the_most_viewed_posts():
-    from mediakpi.content.settings import Topics
     from mediakpi.content.topics import topics_scope
 
     posts = pd.DataFrame({"title": [f"标题{i}" for i in range(10)], "views": [5, 1, 9, 3, None, 7, 2, 8, 6, 4]})
-    cfg = Topics(max_posts=3)
+    cfg = _cfg("topics", max_posts=3)
     assert topics_scope(posts, cfg)["views"].tolist() == [9, 8, 7]
-    assert len(topics_scope(posts, Topics(max_posts=100))) == 10
+    assert len(topics_scope(posts, _cfg("topics", max_posts=100))) == 10

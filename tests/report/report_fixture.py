@@ -141,23 +141,13 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "reason": ["2 篇爆款", "一次内容违规（已确认）"]}))
     po = posts(period, people, rng)
     write(folder, "posts_clean", po)
-    if with_content:
-        write(folder, "content_posts", po)
-        bt = pd.DataFrame([{"weekday": d, "hour": h, "n": int(rng.integers(1, 9)),
-                            "median_ratio": float(rng.uniform(0.5, 2))} for d in range(7) for h in (8, 12, 18, 21)])
-        write(folder, "content_best_time", bt)
-        write(folder, "content_formats", pd.DataFrame({
-            "platform": ["douyin", "douyin", "wechat"], "format": ["1-3min视频", "<1min视频", "图文"], "n": [12, 30, 8],
-            "median_ratio": [1.3, 0.9, 1.0], "viral_rate": [0.08, 0.03, 0.0]}))
-        write(folder, "content_topics", pd.DataFrame({
-            "topic": ["秋季新品", "护肤", EVIL_TITLE, "开箱"], "n": [14, 9, 5, 7], "median_ratio": [1.4, 1.1, 0.8, 1.2]}))
-        overview = pd.DataFrame({
-            "level": ["team", "platform", "platform"], "platform": [None, "douyin", "wechat"], "operator": None,
-            "posts": [50, 42, 8], "views": [1_316_000, 1_230_000, 86_000], "viral_posts": [3, 3, 0],
-            "engagement_rate": [0.031, 0.034, 0.012]})
-        mine = po.groupby("operator").agg(posts=("post_id", "size"), views=("views", "sum"),
-                                          viral_posts=("viral", "sum")).reset_index().assign(level="operator")
-        write(folder, "content_overview", pd.concat([overview, mine], ignore_index=True))
+    if with_content:  # the content stage's own tables, from these posts (the report renders what content wrote)
+        from mediakpi.content.analyse import analyse_posts, write_tables
+
+        result = analyse_posts(period, po)
+        hostile = result.topics.head(1).assign(topic=EVIL_TITLE)   # hostile text in the team report's topic table
+        result.topics = pd.concat([result.topics, hostile], ignore_index=True)
+        write_tables(ws, result)
     (folder / schema.FILES["score_meta"]).write_text(json.dumps({
         "period": period, "distribution": {"message": "团队不足 10 人：等级分布仅供参考。", "small_team": True},
         "warnings": ["内容质量评审缺少 1 人的记录：该指标记为不适用。"],

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog, schema
 from mediakpi.paths import Workspace
-from mediakpi.scoring.pipeline import ACCOUNT_MONTH, CALENDAR_MATCH, POST_COLUMNS
+from mediakpi.scoring.pipeline import POST_COLUMNS
+
+ACCOUNT_MONTH = catalog.columns("account_month")
+CALENDAR_MATCH = catalog.columns("calendar_match")
 
 TZ = "Asia/Shanghai"
 

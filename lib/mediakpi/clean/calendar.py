@@ -12,7 +12,7 @@ import pandas as pd
 from ..periods import Period
 from .config import QualityConfig
 from ..platforms import platform_code
-from .fastops import group_order, group_searchsorted
+from ..fastops import group_order, group_searchsorted
 from .period import is_date_only
 from .records import account_subject, note
 

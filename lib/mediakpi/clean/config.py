@@ -1,4 +1,7 @@
-"""config/quality.yaml, validated on load (pydantic) with messages a team lead understands."""
+"""config/quality.yaml, validated on load (pydantic) with messages a team lead understands.
+
+The YAML is the only source of the values: the models hold types and bounds, no defaults, so a key missing from the
+file is an error naming the key (never a silently different built-in value)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -26,26 +29,26 @@ def _check_platform_keys(value: dict, allow_default: bool = False) -> dict:
 
 
 class MediaType(_Strict):
-    video_platforms: list[str] = ["douyin", "bilibili", "kuaishou", "channels"]
-    video_keywords: list[str] = ["视频", "video"]
-    image_keywords: list[str] = ["图文", "图片", "文章", "笔记"]
-    default: Literal["image", "video"] = "image"
+    video_platforms: list[str]
+    video_keywords: list[str]
+    image_keywords: list[str]
+    default: Literal["image", "video"]
 
 
 class Calendar(_Strict):
-    match_window_hours: float = Field(72, gt=0)
-    on_time_tolerance_hours: float = Field(2, ge=0)
-    date_only_platforms: list[str] = ["wechat", "channels"]
-    min_prefix_chars: int = Field(8, ge=1)
+    match_window_hours: float = Field(gt=0)
+    on_time_tolerance_hours: float = Field(ge=0)
+    date_only_platforms: list[str]
+    min_prefix_chars: int = Field(ge=1)
 
 
 class Plausibility(_Strict):
-    count_columns: list[str] = ["views", "impressions", "likes", "comments", "shares", "saves", "followers_gained"]
-    allow_negative: list[str] = ["followers_gained"]
-    rate_columns: list[str] = ["completion_rate", "cover_ctr", "bounce_rate"]
-    rate_exempt: dict[str, list[str]] = {"bilibili": ["cover_ctr"]}
-    likes_le_views_platforms: list[str] = ["douyin", "xiaohongshu", "bilibili", "kuaishou", "channels"]
-    max_count: float = 1e10
+    count_columns: list[str]
+    allow_negative: list[str]
+    rate_columns: list[str]
+    rate_exempt: dict[str, list[str]]
+    likes_le_views_platforms: list[str]
+    max_count: float
 
     @field_validator("rate_exempt")
     @classmethod
@@ -54,22 +57,22 @@ class Plausibility(_Strict):
 
 
 class Fraud(_Strict):
-    modified_z_threshold: float = Field(3.5, gt=0)
-    min_posts: int = Field(8, ge=3)
-    min_fold: float = Field(3.0, ge=1)
-    interactions_per_view: bool = True
-    views_per_like: bool = True
+    modified_z_threshold: float = Field(gt=0)
+    min_posts: int = Field(ge=3)
+    min_fold: float = Field(ge=1)
+    interactions_per_view: bool
+    views_per_like: bool
     # enough evidence before a flag fires: a minimum of views, and the proportion's Wilson score interval (at this z)
     # clearing the account's baseline ratio by min_fold (0 switches the interval off)
-    min_views: int = Field(100, ge=0)
-    wilson_z: float = Field(2.576, ge=0)
+    min_views: int = Field(ge=0)
+    wilson_z: float = Field(ge=0)
 
 
 class Visibility(_Strict):
     """Which exported visibility values (posts.visibility, e.g. Douyin 审核状态) mean a private work: one that stays in
     the tables with its numbers but is not a published post of the month. Keywords, found anywhere in the value
     (NFKC, case-insensitive)."""
-    private_keywords: list[str] = ["自见", "私密", "仅自己可见", "仅我可见", "仅自己", "不公开", "未公开"]
+    private_keywords: list[str]
 
 
 class Floor(_Strict):
@@ -78,12 +81,12 @@ class Floor(_Strict):
 
 
 class Viral(_Strict):
-    primary_metric: dict[str, str] = {p: "views" for p in PLATFORMS} | {"xiaohongshu": "likes"}
-    floors: dict[str, Floor] = {}
-    multiplier: float = Field(3.0, gt=1)
-    baseline_days: int = Field(90, ge=7)
-    min_history_posts: int = Field(8, ge=1)
-    strong_z: float = Field(3.5, gt=0)
+    primary_metric: dict[str, str]
+    floors: dict[str, Floor]
+    multiplier: float = Field(gt=1)
+    baseline_days: int = Field(ge=7)
+    min_history_posts: int = Field(ge=1)
+    strong_z: float = Field(gt=0)
 
     @field_validator("primary_metric", "floors")
     @classmethod
@@ -92,15 +95,15 @@ class Viral(_Strict):
 
 
 class QualityConfig(_Strict):
-    version: int = 1
-    maturity_days: dict[str, float] = {"default": 7, "wechat": 3}
-    snapshot_fallback: Literal["newest_post_in_file"] = "newest_post_in_file"
-    media_type: MediaType = MediaType()
-    calendar: Calendar = Calendar()
-    plausibility: Plausibility = Plausibility()
-    fraud: Fraud = Fraud()
-    visibility: Visibility = Visibility()
-    viral: Viral = Viral()
+    version: int
+    maturity_days: dict[str, float]
+    snapshot_fallback: Literal["newest_post_in_file", "none"]
+    media_type: MediaType
+    calendar: Calendar
+    plausibility: Plausibility
+    fraud: Fraud
+    visibility: Visibility
+    viral: Viral
 
     @field_validator("maturity_days")
     @classmethod

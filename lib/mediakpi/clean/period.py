@@ -16,18 +16,23 @@ import pandas as pd
 from ..distinct import map_distinct
 from ..periods import TZ, Period
 from .config import QualityConfig
-from .fastops import text_codes
+from ..fastops import text_codes
 
 DAY = pd.Timedelta(days=1)
 
 
-def fill_snapshot(posts: pd.DataFrame) -> pd.DataFrame:
-    """Add `snapshot_at` where missing (newest post in the same file) and `snapshot_rule` (`file` / `newest_post_in_file`
-    / null when no rule applies)."""
+def fill_snapshot(posts: pd.DataFrame, fallback: str) -> pd.DataFrame:
+    """Add `snapshot_at` where missing and `snapshot_rule` (`file` / `newest_post_in_file` / null when no rule applies).
+
+    `fallback` is quality.yaml's `snapshot_fallback`: `newest_post_in_file` dates an export without its own date by
+    the newest post in the same file; `none` leaves it undated (its posts are then never mature)."""
     out = posts.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough
     if "snapshot_at" not in out.columns:
         out["snapshot_at"] = pd.Series(pd.NaT, index=out.index, dtype=f"datetime64[ns, {TZ}]")
     given = out["snapshot_at"].notna()
+    if fallback == "none":
+        out["snapshot_rule"] = pd.Series(pd.NA, index=out.index, dtype="string").mask(given, "file")
+        return out
     key = out["source_file"].astype("string").fillna("") if "source_file" in out.columns else pd.Series("", index=out.index)
     newest = out.groupby(key, dropna=False)["published_at"].transform("max")
     out["snapshot_at"] = out["snapshot_at"].where(given, newest)

@@ -3,33 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import catalog
 from ..labels import label
 from ..schema import BOOL, INT, PLATFORMS, STRING, empty
 from ..schema import conform as schema_conform
 
 LEVELS = ("error", "warn", "info")
 
-# flags.parquet: one row per (post, check) that fired.
-FLAGS: dict[str, str] = {
-    "platform": STRING,
-    "account": STRING,
-    "operator": STRING,
-    "post_id": STRING,
-    "title": STRING,
-    "source_file": STRING,
-    "source_row": INT,
-    "check": STRING,      # code, e.g. negative_count, fraud_interactions_per_view (label: quality.check.<code>)
-    "level": STRING,      # error / warn / info
-    "message": STRING,    # plain Chinese
-    "in_period": BOOL,
-}
-
-NOTES: dict[str, str] = {
-    "level": STRING,
-    "scope": STRING,      # period / file / roster / account / calendar / post / table
-    "subject": STRING,    # what the note is about: a file, an account (平台 / 账号), a roster row …
-    "message": STRING,
-}
+# the schemas of flags.parquet and data_quality_notes.parquet live in the catalog
+FLAGS = catalog.FLAGS
+NOTES = catalog.NOTES
 
 POST_KEY = ["platform", "account", "post_id"]
 

@@ -8,29 +8,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema
-from ..history import posts_before
+from .. import catalog, schema
+from ..history import posts_before, read_months
 from ..paths import Workspace
-from ..store import release_memory, write_parquet
-from ..periods import TZ, Period
+from ..store import release_memory
+from ..periods import TZ, Period, month_shift
 from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
 from .crosscheck import account_checks, assign_operators, conflict_notes, normalise_roster
 from .period import add_maturity, add_media_type, add_private, assign_period, fill_snapshot, private_mask
 from .plausibility import attach_flags, duplicate_flags, fraud_flags, plausibility_flags
-from .quality import account_month, account_notes, data_quality, read_manifest
+from .quality import account_month, account_notes, data_quality, prior_totals, read_manifest
 from .records import FLAGS, NOTES, concat_flags, conform, note, notes_frame
+from .viral import flag_viral, history_columns
 
-# Columns 02_clean adds to posts (data contract for posts_clean.parquet), in order.
-POSTS_CLEAN_ADDED: dict[str, str] = {
-    "snapshot_rule": "string", "month": "string", "private": "bool",
-    "in_period": "bool", "age_days": "float64", "mature": "bool", "media_type": "string",
-    "is_original": "boolean", "calendar_item": "string", "on_time": "boolean",
-    "viral": "bool", "viral_rule": "string", "viral_strong": "bool", "viral_pending": "bool",
-    "primary_metric": "string", "primary_value": "float64", "baseline_median": "float64", "baseline_posts": "Int64",
-    "viral_multiple": "float64", "viral_z": "float64",
-    "flagged": "bool", "flag_reasons": "string",
-}
+POSTS_CLEAN_ADDED = catalog.POSTS_CLEAN_ADDED   # the columns 02_clean adds to posts (schema in the catalog)
 
 
 @dataclass
@@ -88,16 +80,15 @@ def _safe_conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, st
     return out
 
 
-def _read_parquet(path: Path, table: str, notes: list[dict], required: bool) -> pd.DataFrame | None:
-    if not path.is_file():
-        if required:
-            notes.append(note("warn", "table", path.name, f"没有找到 {path.name}：按空表处理（01_ingest 是否已运行？）。"))
-        return None
+def _read_parquet(folder: Path, table: str, notes: list[dict], required: bool) -> pd.DataFrame | None:
     try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file must become a note
-        notes.append(note("error", "table", path.name, f"{path.name} 无法读取（{type(exc).__name__}: {exc}）：按空表处理，请重新运行 01_ingest。"))
-        return None
+        return catalog.load(folder, table)
+    except catalog.DatasetMissing as exc:
+        if required:
+            notes.append(note("warn", "table", exc.path.name, f"{exc.message}按空表处理。"))
+    except catalog.DatasetError as exc:
+        notes.append(note("error", "table", exc.path.name, f"{exc.message}（已按空表处理）"))
+    return None
 
 
 def _validate_hook(df: pd.DataFrame, table: str, notes: list[dict]) -> None:
@@ -133,23 +124,23 @@ def load_inputs(ws: Workspace, period: str, notes: list[dict]) -> dict:
     if not folder.is_dir():
         notes.append(note("error", "period", period,
                           f"没有找到 {folder}：本期尚未导入。请把导出文件放到 data/raw/<月份>/ 并先运行 01_ingest。"))
-    raw = _read_parquet(folder / schema.FILES["posts"], "posts", notes, required=True)
+    raw = _read_parquet(folder, "posts", notes, required=True)
     posts = _safe_conform(raw if raw is not None else schema.empty(schema.POSTS), schema.POSTS, schema.POSTS_EXTRA,
                           "posts", notes)
     _validate_hook(posts, "posts", notes)
-    raw = _read_parquet(folder / schema.FILES["account_daily"], "account_daily", notes, required=False)
+    raw = _read_parquet(folder, "account_daily", notes, required=False)
     daily = _safe_conform(raw if raw is not None else schema.empty(schema.ACCOUNT_DAILY), schema.ACCOUNT_DAILY, {},
                           "account_daily", notes)
     _validate_hook(daily, "account_daily", notes)
     team = {}
     for t in ("roster", "content_calendar"):
-        raw = _read_parquet(folder / schema.team_file(t), t, notes, required=False)
+        raw = _read_parquet(folder, t, notes, required=False)
         dtypes = schema.team_table_dtypes(t)
         team[t] = _safe_conform(raw if raw is not None else schema.empty(dtypes), dtypes, {}, t, notes)
         _validate_hook(team[t], t, notes)
-    raw = _read_parquet(folder / schema.FILES["quarantine"], "quarantine", notes, required=False)
+    raw = _read_parquet(folder, "quarantine", notes, required=False)
     quarantine = raw if raw is not None else schema.empty(schema.QUARANTINE)
-    manifest, m_notes = read_manifest(folder / schema.FILES["manifest"]) if folder.is_dir() else (pd.DataFrame(), [])
+    manifest, m_notes = read_manifest(folder) if folder.is_dir() else (pd.DataFrame(), [])
     notes.extend(m_notes)
     return {"posts": posts, "daily": daily, "roster": team["roster"], "calendar": team["content_calendar"],
             "quarantine": quarantine, "manifest": manifest}
@@ -159,10 +150,11 @@ def load_inputs(ws: Workspace, period: str, notes: list[dict]) -> dict:
 def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: pd.DataFrame,
                  calendar: pd.DataFrame, history: pd.DataFrame | None = None,
                  quarantine: pd.DataFrame | None = None, manifest: pd.DataFrame | None = None,
-                 cfg: QualityConfig | None = None, notes: list[dict] | None = None) -> CleanResult:
-    """Everything 02_clean does, on DataFrames (no I/O). `history`: earlier posts for the viral baselines."""
-    from ..viral import flag_viral  # late import: viral imports this package
-
+                 cfg: QualityConfig | None = None, notes: list[dict] | None = None,
+                 prior_daily: pd.DataFrame | None = None) -> CleanResult:
+    """Everything 02_clean does, on DataFrames (no I/O). `history`: earlier posts for the viral baselines;
+    `prior_daily`: the accounts' last follower totals before the period (quality.prior_totals), so that growth starts
+    from the previous day's total."""
     cfg = cfg or load_quality_config()
     p = Period.parse(period)
     notes = list(notes or [])
@@ -172,7 +164,7 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     roster_n, r_notes = normalise_roster(roster, cfg)
     notes += r_notes + conflict_notes(roster_n, p)
 
-    ps = fill_snapshot(posts)
+    ps = fill_snapshot(posts, cfg.snapshot_fallback)
     no_snap = ps["snapshot_rule"].eq("newest_post_in_file").fillna(False)
     if no_snap.any():
         notes.append(note("info", "period", p.text,
@@ -216,7 +208,8 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
         notes.append(note("warn", "period", p.text,
                           f"导出文件中有 {len(ps)} 条作品，但没有一条发布于 {p.text}：是否放错了月份文件夹？"))
 
-    am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]])
+    am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]], roster_n,
+                       prior_daily)
     dq = data_quality(accounts, ps, daily, flags, quarantine, manifest, p)
     notes += account_notes(dq)
     if not quarantine.empty:
@@ -288,7 +281,6 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     release_memory()
     months = max(1, math.ceil(cfg.viral.baseline_days / 28))
     try:
-        from ..viral import history_columns  # late import: viral imports this package
         wanted = history_columns(cfg) + ["visibility"]  # read and hold only what the baselines use (+ private works)
         hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
         hist = hist[[c for c in wanted if c in hist.columns]]
@@ -296,21 +288,19 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
         hist = inp["posts"].iloc[0:0]
+    prior = prior_totals(read_months(ws, [month_shift(p.months[0], -1)], "account_daily",
+                                     ["platform", "account", "date", "followers_total"], warnings=[]), p.start)
     res = clean_tables(p.text, inp["posts"], inp["daily"], inp["roster"], inp["calendar"], hist,
-                       inp["quarantine"], inp["manifest"], cfg, notes)
+                       inp["quarantine"], inp["manifest"], cfg, notes, prior)
     res.written = write_result(ws, res)
     return res
 
 
 def write_result(ws: Workspace, res: CleanResult) -> dict[str, Path]:
     folder = ws.processed(res.period)
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {"posts_clean": res.posts, "account_month": res.account_month, "calendar_match": res.calendar_match,
               "flags": res.flags, "data_quality": res.data_quality, "data_quality_notes": res.notes}
-    written = {}
-    for key, df in tables.items():
-        written[key] = write_parquet(df, folder / schema.FILES[key])
-    return written
+    return {key: catalog.save(folder, key, df) for key, df in tables.items()}
 
 
 __all__ = ["CleanResult", "clean_period", "clean_tables", "load_inputs", "write_result", "summary_lines",

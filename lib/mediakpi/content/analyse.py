@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
-from ..history import posts_before, read_months, wanted_columns
+from .. import catalog, schema
+from ..history import posts_before, read_months
 from ..indices import account_indices
 from ..labels import label
 from ..metrics import MetricDictionary, load_metrics
@@ -22,7 +22,7 @@ from .strategy import strategy_table
 from .timing import best_slots, best_time_table, date_only_accounts
 from .topics import topics_table
 
-# ContentResult attribute -> schema.FILES key
+# ContentResult attribute -> catalog dataset
 TABLES = {
     "posts": "content_posts",
     "overview": "content_overview",
@@ -56,25 +56,18 @@ class ContentResult:
     config: ContentConfig | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """{schema.FILES key: DataFrame} for every table written to data/processed/<period>/."""
+        """{catalog dataset: DataFrame} for every table written to data/processed/<period>/."""
         return {key: getattr(self, attr) for attr, key in TABLES.items()}
 
 
-def _read(folder: Path, key_or_name: str, notes: list[str], what: str, columns=None) -> pd.DataFrame | None:
-    name = schema.FILES.get(key_or_name, key_or_name)
-    path = folder / name
-    if not path.is_file():
-        notes.append(f"没有找到 {name}（{what}），相关分析跳过。")
-        return None
+def _read(folder: Path, name: str, notes: list[str], what: str, columns=None) -> pd.DataFrame | None:
     try:
-        if columns is not None:
-            import pyarrow.parquet as pq
-
-            columns = wanted_columns(columns, pq.read_schema(path).names)
-        return pd.read_parquet(path, columns=columns)
-    except Exception as exc:  # a broken file must not stop the other analyses
-        notes.append(f"{name}（{what}）无法读取：{exc}。请重新运行上一步。")
-        return None
+        return catalog.load(folder, name, columns=columns)
+    except catalog.DatasetMissing as exc:
+        notes.append(f"没有找到 {exc.path.name}（{what}），相关分析跳过。")
+    except catalog.DatasetError as exc:  # a broken file must not stop the other analyses
+        notes.append(f"{exc.message}（{what}）")
+    return None
 
 
 def strategy_columns(md: MetricDictionary) -> list[str]:
@@ -229,7 +222,7 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
 
 
 def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentResult:
-    """Read data/processed/<period>/, analyse, write the content tables (schema.FILES content_* keys) there."""
+    """Read data/processed/<period>/, analyse, write the content tables (the catalog's content_* datasets) there."""
     period = Period.parse(period).text
     cfg = load_content_config()
     md = load_metrics()
@@ -242,13 +235,13 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
         posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
     account_month = _read(folder, "account_month", notes, "账号月度粉丝")
     calendar_match = _read(folder, "calendar_match", notes, "排期匹配")
-    suggestions = _read(folder, schema.team_file("suggestions"), [], "优化建议记录")
+    suggestions = _read(folder, "suggestions", [], "优化建议记录")
     # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
     # components only from a file without an `interactions` column
     def decay_columns(present: list[str]) -> list[str]:
         return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
 
-    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), schema.FILES["posts"], decay_columns)
+    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), "posts", decay_columns)
     current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
     snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
     snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
@@ -263,15 +256,15 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     for suffix, wanted in (("mom", prev_months), ("yoy", yoy_months)):
         if suffix == "yoy" and months < 12:  # year-on-year needs 12 months of history
             continue
-        missing = [m for m in wanted if not (ws.processed(m) / schema.FILES["posts_clean"]).is_file()]
+        missing = [m for m in wanted if not catalog.path(ws.processed(m), "posts_clean").is_file()]
         if missing and len(missing) < len(wanted):  # a partial earlier period would compare unlike with like
             what = "上一期" if suffix == "mom" else "去年同期"
             notes.append(f"{what}数据不完整（缺 {'、'.join(missing)} 的处理结果），不计{'环比' if suffix == 'mom' else '同比'}。")
             continue
         # the wanted months that lie within `months_of_history` (oldest first, as history.earlier_tables orders them)
         within = [m for m in previous_months(Period.parse(period).months[0], months) if m in wanted]
-        prev_posts = read_months(ws, within, schema.FILES["posts_clean"], post_columns(md))
-        prev_am = read_months(ws, within, schema.FILES["account_month"])
+        prev_posts = read_months(ws, within, "posts_clean", post_columns(md))
+        prev_am = read_months(ws, within, "account_month")
         previous[suffix] = (prev_posts if not prev_posts.empty else None, prev_am if not prev_am.empty else None)
     history = None
     if _adopted(suggestions):  # earlier posts only serve the before/after comparison of adopted suggestions
@@ -294,12 +287,11 @@ def load_result(ws: Workspace, period: str) -> ContentResult | None:
     None when 04_content has not run. Summary lines and notes come back from content_overview's metadata."""
     period = Period.parse(period).text
     folder = ws.processed(period)
-    if not (folder / schema.FILES["content_overview"]).is_file():
+    if not catalog.path(folder, "content_overview").is_file():
         return None
     frames = {}
     for attr, key in TABLES.items():
-        path = folder / schema.FILES[key]
-        frames[attr] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+        frames[attr] = catalog.load(folder, key) if catalog.path(folder, key).is_file() else pd.DataFrame()
     attrs = frames["overview"].attrs
     return ContentResult(period=period, **frames, summary=list(attrs.get("summary", [])),
                          notes=list(attrs.get("notes", [])), config=load_content_config())
@@ -308,10 +300,8 @@ def load_result(ws: Workspace, period: str) -> ContentResult | None:
 def write_tables(ws: Workspace, result: ContentResult) -> list[Path]:
     """Write the content tables to data/processed/<period>/ (summary and notes ride in content_overview's metadata)."""
     folder = ws.processed(result.period)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for key, frame in result.tables().items():
-        path = folder / schema.FILES[key]
         frame = frame.copy(deep=False)  # copy-on-write: the conversions below never reach the result
         for col in frame.columns:  # parquet needs one type per column
             if frame[col].dtype == object:
@@ -323,6 +313,5 @@ def write_tables(ws: Workspace, result: ContentResult) -> list[Path]:
                 else:
                     frame[col] = frame[col].astype("string")
         frame.attrs = {"summary": list(result.summary), "notes": list(result.notes)} if key == "content_overview" else {}
-        frame.to_parquet(path, index=False)
-        written.append(path)
+        written.append(catalog.save(folder, key, frame))
     return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import MetricDictionary, interactions, load_metrics, metric_values
-from .settings import Formats
+from .settings import Formats, load_content_config
 
 COLUMNS = ["platform", "format", "media_type", "posts", "metric", "metric_n", "metric_median", "views_median",
            "interactions_median", "viral_posts", "small_sample"]
@@ -13,7 +13,7 @@ COLUMNS = ["platform", "format", "media_type", "posts", "metric", "metric_n", "m
 def formats_table(posts: pd.DataFrame, cfg: Formats | None = None, md: MetricDictionary | None = None) -> pd.DataFrame:
     """Per platform × format (as exported; missing format = '未标注'): posts, median metric with its n, median views and
     interactions, viral posts, and `small_sample` when fewer than cfg.min_posts posts."""
-    cfg = cfg or Formats()
+    cfg = cfg or load_content_config().formats
     md = md or load_metrics()
     if posts.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -1,4 +1,5 @@
-"""config/content.yaml, validated on load (Chinese messages through ConfigError)."""
+"""config/content.yaml, validated on load (Chinese messages through ConfigError). The YAML is the only source of
+the values: the models hold types and bounds, no defaults (a missing key is an error naming it)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,15 +19,15 @@ class _Strict(BaseModel):
 
 
 class Comparison(_Strict):
-    months_of_history: int = Field(12, ge=1, le=36)
+    months_of_history: int = Field(ge=1, le=36)
 
 
 class BestTime(_Strict):
-    metric: str = "engagement_rate"
-    hour_bins: list[int] = [0, 6, 9, 12, 14, 17, 20, 22, 24]
-    min_posts_per_cell: int = Field(3, ge=1)
-    min_cells_per_account: int = Field(3, ge=1)
-    date_only_share: float = Field(0.8, gt=0, le=1)
+    metric: str
+    hour_bins: list[int]
+    min_posts_per_cell: int = Field(ge=1)
+    min_cells_per_account: int = Field(ge=1)
+    date_only_share: float = Field(gt=0, le=1)
 
     @field_validator("hour_bins")
     @classmethod
@@ -37,26 +38,26 @@ class BestTime(_Strict):
 
 
 class Formats(_Strict):
-    metric: str = "engagement_rate"
-    min_posts: int = Field(2, ge=1)
+    metric: str
+    min_posts: int = Field(ge=1)
 
 
 class Topics(_Strict):
-    metric: str = "engagement_rate"
-    min_posts: int = Field(2, ge=1)
-    max_topics: int = Field(30, ge=1)
-    keywords_per_title: int = Field(3, ge=0)
-    min_keyword_length: int = Field(2, ge=1)
-    max_posts: int = Field(20000, ge=1)
-    stopwords: list[str] = []
+    metric: str
+    min_posts: int = Field(ge=1)
+    max_topics: int = Field(ge=1)
+    keywords_per_title: int = Field(ge=0)
+    min_keyword_length: int = Field(ge=1)
+    max_posts: int = Field(ge=1)
+    stopwords: list[str]
 
 
 class Strategy(_Strict):
-    window_days: int = Field(28, ge=1)
-    min_posts_each_side: int = Field(5, ge=2)
-    alpha: float = Field(0.05, gt=0, lt=1)
-    default_metric: str = "engagement_rate"
-    effect_size_bands: list[float] = [0.147, 0.33, 0.474]
+    window_days: int = Field(ge=1)
+    min_posts_each_side: int = Field(ge=2)
+    alpha: float = Field(gt=0, lt=1)
+    default_metric: str
+    effect_size_bands: list[float]
 
     @field_validator("effect_size_bands")
     @classmethod
@@ -67,18 +68,18 @@ class Strategy(_Strict):
 
 
 class Charts(_Strict):
-    max_bars: int = Field(15, ge=3)
+    max_bars: int = Field(ge=3)
 
 
 class ContentConfig(_Strict):
-    version: int = 1
-    top_n: int = Field(5, ge=1)
-    comparison: Comparison = Comparison()
-    best_time: BestTime = BestTime()
-    formats: Formats = Formats()
-    topics: Topics = Topics()
-    strategy: Strategy = Strategy()
-    charts: Charts = Charts()
+    version: int
+    top_n: int = Field(ge=1)
+    comparison: Comparison
+    best_time: BestTime
+    formats: Formats
+    topics: Topics
+    strategy: Strategy
+    charts: Charts
 
 
 @lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ from ..labels import label
 from ..metrics import MetricDictionary, load_metrics, metric_values
 from ..periods import TZ, Period
 from ..platforms import platform_code
-from .settings import Strategy
+from .settings import Strategy, load_content_config
 
 COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
            "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
@@ -75,7 +75,7 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
     platform: the author's accounts of that name). This is the one before/after test: 03_score's 策略迭代 indicator
     calls it too, so the team page and the scorecard cannot disagree about the same change.
     """
-    cfg = cfg or Strategy()
+    cfg = cfg or load_content_config().strategy
     md = md or load_metrics()
     if suggestions is None or suggestions.empty:
         return pd.DataFrame(columns=COLUMNS)

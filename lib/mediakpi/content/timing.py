@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import MetricDictionary, load_metrics, metric_values
-from .settings import BestTime
+from .settings import BestTime, load_content_config
 
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 COLUMNS = ["scope", "platform", "account", "weekday", "weekday_name", "slot", "posts", "median_value", "mean_z",
@@ -35,7 +35,7 @@ def date_only_accounts(posts: pd.DataFrame, share: float) -> list[tuple[str, str
 def best_time_table(posts: pd.DataFrame, cfg: BestTime | None = None,
                     md: MetricDictionary | None = None) -> pd.DataFrame:
     """Rows for the pooled grid (scope 'pooled') and for each account (scope 'account'); see module docstring."""
-    cfg = cfg or BestTime()
+    cfg = cfg or load_content_config().best_time
     md = md or load_metrics()
     if posts.empty or "published_at" not in posts.columns:
         return pd.DataFrame(columns=COLUMNS)

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..metrics import MetricDictionary, load_metrics, metric_values
-from .settings import Topics
+from .settings import Topics, load_content_config
 
 # "#话题#" (Weibo), "#话题[话题]#" (Xiaohongshu), "#话题" ended by a space, another # or punctuation (Douyin, XHS).
 HASHTAG_RE = re.compile(r"#([^#\s\[\]]{1,40})(?:\[话题\])?#|#([^#\s\[\]，。！？、,.!?;；:：@()（）]{1,40})")
@@ -54,7 +54,7 @@ def keywords(title: str | None, cfg: Topics) -> list[str]:
 def post_topics(posts: pd.DataFrame, cfg: Topics | None = None) -> pd.DataFrame:
     """One row per (post, topic): index of the post in `posts`, topic, source ('话题标签' or '标题关键词').
     Each distinct title is segmented once."""
-    cfg = cfg or Topics()
+    cfg = cfg or load_content_config().topics
     rows = []
     titles = posts["title"] if "title" in posts else pd.Series(dtype="string")
     seen: dict[str, list[tuple[str, str]]] = {}
@@ -83,7 +83,7 @@ def topics_table(posts: pd.DataFrame, cfg: Topics | None = None, md: MetricDicti
 
     Segmenting titles costs ~0.13 ms each, so a very large month is analysed on its `cfg.max_posts` most-viewed posts
     (see `topics_scope`); the share column is relative to the posts analysed."""
-    cfg = cfg or Topics()
+    cfg = cfg or load_content_config().topics
     md = md or load_metrics()
     posts = topics_scope(posts, cfg)
     if posts.empty:

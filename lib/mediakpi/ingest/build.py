@@ -17,14 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import catalog
 from ..distinct import map_distinct
 from ..labels import label
 from ..ownership import owner_on
 from ..paths import Workspace
 from ..periods import TZ, Period
-from ..schema import (ACCOUNT_DAILY, FILES, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
-                      team_file, team_table_dtypes, team_tables)
-from ..store import release_memory, write_parquet
+from ..schema import (ACCOUNT_DAILY, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING, TIMESTAMP, conform, empty,
+                      team_table_dtypes, team_tables)
+from ..store import release_memory
 from ..validate import validate
 from .dates import as_of_in_text, snapshot_from_name
 from .grid import read_grid
@@ -33,11 +34,7 @@ from .parse import id_text, parse_columns, stable_id, team_forms, title_day_key,
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
 
-MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read", "rows_kept",
-                    "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "snapshot_rule", "id_fallback", "duplicates_decided_by",
-                    "message"]
-# extra posts/account_daily columns a layout may feed beyond schema.POSTS/POSTS_EXTRA: dtype from the column's form
-_FORM_DTYPE = {"int": INT, "datetime": TIMESTAMP, "date": "datetime64[ns]", "text": STRING, "id": STRING, "url": STRING}
+MANIFEST_COLUMNS = catalog.MANIFEST_COLUMNS
 
 
 @dataclass
@@ -195,8 +192,8 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
 
     The tables' mapped columns are stacked into one frame, so each column is parsed once however many files there are
     (per-file pandas calls cost about as much as the parsing itself on small files). Per-file facts (source, snapshot,
-    priority, modification time) ride along as columns; counts go back to each file. -> (kept rows, reasons of the
-    rejected rows, target, quarantine frames tagged with the table's read order `_seq`)."""
+    priority, the newest date the table lists) ride along as columns; counts go back to each file. -> (kept rows,
+    reasons of the rejected rows, target, quarantine frames tagged with the table's read order `_seq`)."""
     first = items[0].table
     names = list(first.columns)
     blocks, files, rows, seqs, orders = [], [], [], [], []
@@ -821,7 +818,7 @@ def _extra_dtypes(df: pd.DataFrame, registry: Registry, base: dict) -> dict:
         for col, cs in lay.spec.columns.items():
             if col in base or col in extra or col not in df.columns:
                 continue
-            extra[col] = _FORM_DTYPE.get(cs.form, "float64")
+            extra[col] = catalog.form_dtype(cs.form)
     return extra
 
 
@@ -946,16 +943,15 @@ def _summary(per: Period, recs: list[FileRecord], totals: dict, roster: pd.DataF
 
 
 def write_outputs(out: Path, result: IngestResult) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    write_parquet(result.posts, out / FILES["posts"])
-    write_parquet(result.account_daily, out / FILES["account_daily"])
+    catalog.save(out, "posts", result.posts)
+    catalog.save(out, "account_daily", result.account_daily)
     for name, df in result.team.items():
-        write_parquet(df, out / team_file(name))
-    write_parquet(result.quarantine, out / FILES["quarantine"])
-    result.quarantine.to_csv(out / FILES["quarantine_csv"], index=False, encoding="utf-8-sig")
+        catalog.save(out, name, df)
+    catalog.save(out, "quarantine", result.quarantine)
+    catalog.save(out, "quarantine_csv", result.quarantine)
     doc = {"period": result.period, "totals": result.totals, "messages": result.messages,
            "files": json.loads(result.manifest.to_json(orient="records", force_ascii=False))}
-    (out / FILES["manifest"]).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    catalog.save(out, "manifest", doc)
     return out
 
 

@@ -8,7 +8,6 @@ Every input is optional: a missing or unreadable table becomes a Chinese notice 
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import plotting, schema
+from .. import catalog, plotting, schema
+from ..content.settings import load_content_config
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
 from ..periods import MONTH_RE, Period, PeriodError, month_shift
@@ -28,7 +28,7 @@ BASE_COLUMNS = set(schema.SCORECARD_BASE)
 SCORECARD_NOTES = ["note", "reweight_note", "veto_reason"]  # plain-text scorecard extras shown as is (the cohort
 # fairness note is statistics for HR, in the workbook, not a line for the person)
 MAX_ROWS = 200          # rows of a table shown in a page
-TOP_POSTS = 5           # best / weakest posts on a scorecard
+TOP_POSTS = load_content_config().top_n   # best / weakest posts on a scorecard: content.yaml top_n, the one home
 VIRAL_ROWS = 20
 TREND_MONTHS = 12       # months of history on a scorecard
 
@@ -73,58 +73,30 @@ class Inputs:
         return self.lab.get(f"report.what.{self.WHAT.get(key, key)}", key)
 
     def get(self, key: str, columns: set[str] | None = None) -> pd.DataFrame | None:
-        """A processed table by schema.FILES key (or a team-table name), None when missing, unreadable or empty.
+        """A processed table by catalog name, None when missing, unreadable or empty.
 
         `columns`: read only those of the file's columns (the post tables hold a million rows and dozens of columns
         the report never shows); the first call for a key decides what is cached."""
         if key in self._cache:
             return self._cache[key]
-        name = schema.FILES.get(key) or schema.team_file(key)
-        path = self.folder / name
+        name = catalog.file_name(key)
         frame: pd.DataFrame | None = None
-        if not path.is_file():
+        try:
+            data = catalog.load(self.folder, key, columns=columns)
+            frame = pd.DataFrame(data.get("files", [])) if key == "manifest" else data
+        except catalog.DatasetMissing:
             self.notices[key] = self.lab["report.missing"].format(what=self._what(key), file=name)
-        else:
-            try:
-                frame = self._read_json(path) if name.endswith(".json") else self._read_parquet(path, columns)
-            except Exception:  # noqa: BLE001 - any unreadable file becomes a notice, never a traceback
-                self.notices[key] = self.lab["report.unreadable"].format(file=name)
-                frame = None
+        except catalog.DatasetError:  # an unreadable file becomes a notice, never a traceback
+            self.notices[key] = self.lab["report.unreadable"].format(file=name)
         if frame is not None and frame.empty:
             self.notices[key] = self.lab["report.empty"].format(what=self._what(key))
             frame = None
         self._cache[key] = frame
         return frame
 
-    @staticmethod
-    def _read_parquet(path: Path, columns: set[str] | None) -> pd.DataFrame:
-        if columns is None:
-            return pd.read_parquet(path)
-        import pyarrow.parquet as pq
-
-        wanted = [c for c in pq.read_schema(path).names if c in columns]  # the file's own order
-        return pd.read_parquet(path, columns=wanted) if wanted else pd.read_parquet(path)
-
-    @staticmethod
-    def _read_json(path: Path) -> pd.DataFrame:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            for k in ("files", "entries", "items"):
-                if isinstance(data.get(k), list):
-                    data = data[k]
-                    break
-            else:
-                data = [dict(v, path=k) if isinstance(v, dict) else {"path": k, "message": str(v)}
-                        for k, v in data.items()]
-        return pd.DataFrame(list(data) if isinstance(data, list) else [])
-
     def meta(self) -> dict:
         """score_meta.json of the scoring stage ({} when absent or unreadable)."""
-        path = self.folder / schema.FILES["score_meta"]
-        try:
-            data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        except (OSError, ValueError):
-            data = {}
+        data = catalog.try_load(self.folder, "score_meta") or {}
         return data if isinstance(data, dict) else {}
 
     def notice(self, *keys: str) -> list[str]:
@@ -132,12 +104,8 @@ class Inputs:
 
 
 def _scorecard_of(ws: Workspace, period: str) -> pd.DataFrame | None:
-    path = ws.processed(period) / schema.FILES["scorecard"]
-    if not path.is_file():
-        return None
-    try:
-        frame = pd.read_parquet(path)
-    except Exception:  # noqa: BLE001
+    frame = catalog.try_load(ws.processed(period), "scorecard")
+    if frame is None:
         return None
     if frame.empty or not {"operator", "total"} <= set(frame.columns):
         return None
@@ -158,7 +126,8 @@ def monthly_scorecards(ws: Workspace, last_month: str, months: int = TREND_MONTH
     root = ws.processed_root
     if not root.is_dir():
         return {}
-    found = sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name) and p.name <= last_month)
+    found = sorted({p.name for p in root.iterdir() if p.is_dir() and MONTH_RE.fullmatch(p.name) and p.name <= last_month}
+                   | {last_month})  # the month being run may be staged, not yet published (staging.py)
     out = {}
     for month in found[-months:]:
         frame = _scorecard_of(ws, month)
@@ -604,37 +573,27 @@ def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
 
 def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = None) -> dict[str, str]:
     """Charts drawn by the content stage's own functions (mediakpi.content.charts) from its written tables, as data
-    URIs; {} when that module or its tables are absent, and any chart that fails is simply left out (the report then
-    draws its own simple version)."""
-    try:
-        from ..content import charts as content_charts
-        from ..content.analyse import load_result
+    URIs; {} when 04_content has not run for the period. A table that cannot be read or a chart that fails raises:
+    the report renders what content wrote and does not hide a broken stage behind a missing chart."""
+    from ..content import charts as content_charts
+    from ..content.analyse import load_result
 
-        result = load_result(ws, period)
-    except Exception:  # noqa: BLE001 - the content stage is optional for the report
-        return {}
+    result = load_result(ws, period)
     if result is None:
         return {}
-    import matplotlib.pyplot as plt
-
     out = {}
     for name in ("viral_chart", "heatmap", "formats_chart", "topics_chart"):
-        fn = getattr(content_charts, name, None)
-        if fn is None:
-            continue
-        try:
-            if name == "viral_chart":
-                top = content_charts.max_bars(result)
-                ov = result.overview
-                total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
-                note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
-                if total > top and note:
-                    out["viral_chart_note"] = note.format(n=top, total=total)
-                out[name] = plotting.to_data_uri(plotting.legible(fn(result, top=top, say_top=False)))
-            else:
-                out[name] = plotting.to_data_uri(plotting.legible(fn(result)))
-        except Exception:  # noqa: BLE001
-            plt.close("all")
+        fn = getattr(content_charts, name)
+        if name == "viral_chart":
+            top = content_charts.max_bars(result)
+            ov = result.overview
+            total = int((ov["level"] == "account").sum()) if ov is not None and "level" in ov.columns else 0
+            note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
+            if total > top and note:
+                out["viral_chart_note"] = note.format(n=top, total=total)
+            out[name] = plotting.to_data_uri(plotting.legible(fn(result, top=top, say_top=False)))
+        else:
+            out[name] = plotting.to_data_uri(plotting.legible(fn(result)))
     return out
 
 
@@ -785,12 +744,8 @@ def indicator_history(ws: Workspace, last_month: str, months: int) -> dict[tuple
     out: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for k in range(months - 1, -1, -1):
         month = month_shift(last_month, -k)
-        path = ws.processed(month) / schema.FILES["indicator_scores"]
-        if not path.is_file():
-            continue
-        try:
-            frame = pd.read_parquet(path)
-        except Exception:  # noqa: BLE001 - an unreadable old month is simply not in the trend
+        frame = catalog.try_load(ws.processed(month), "indicator_scores")  # an unreadable old month: not in the trend
+        if frame is None or frame.empty:
             continue
         if not {"operator", "indicator", "actual"} <= set(frame.columns):
             continue
@@ -1048,7 +1003,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     scorecard = inputs.get("scorecard")
     if scorecard is not None and not {"operator", "total"} <= set(scorecard.columns):
-        inputs.notices["scorecard"] = lab["report.unreadable"].format(file=schema.FILES["scorecard"])
+        inputs.notices["scorecard"] = lab["report.unreadable"].format(file=catalog.file_name("scorecard"))
         scorecard = None
     if scorecard is not None:
         scorecard = scorecard[scorecard["operator"].notna()].drop_duplicates("operator", keep="first")

@@ -1,14 +1,11 @@
 """score_period: read a period's processed tables, score every person, write the score files (I/O at the edges)."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
-
-from .. import ownership, schema
+from .. import catalog, ownership, schema
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
@@ -32,15 +29,9 @@ POST_READ = {c: t for c, t in POST_COLUMNS.items()
                       "mature", "visibility"}}
 # Earlier months' posts feed only the trailing baselines and the strategy uplift (Inputs.all_posts): fewer columns still
 HISTORY_READ = {c: t for c, t in POST_READ.items() if c in ALL_POSTS_COLUMNS}
-ACCOUNT_MONTH = {"platform": "string", "account": "string", "operator": "string", "month": "string",
-                 "followers_start": "Int64", "followers_end": "Int64", "followers_gained": "Int64",
-                 "followers_lost": "Int64", "net_growth": "Int64", "growth_rate": "float64", "source": "string"}
-CALENDAR_MATCH = {**schema.team_table_dtypes("content_calendar"), "status": "string", "post_id": "string",
-                  "delay_hours": "float64"}
 FLAG_READ = {"platform": "string", "account": "string", "post_id": "string", "title": "string", "check": "string",
              "level": "string", "message": "string"}
-LEDGER = {"period": "string", "operator": "string", "kind": "string", "item": "string", "points": "float64",
-          "detail": "string"}
+LEDGER = catalog.LEDGER
 
 
 @dataclass
@@ -55,25 +46,15 @@ class ScoreResult:
 
 # ----- reading ---------------------------------------------------------------------------------------------------
 
-def _present(path, columns: dict) -> list[str] | None:
-    """The wanted columns that the Parquet file has (None: read all, for an unreadable schema the read reports)."""
-    try:
-        names = set(pq.read_schema(path).names)
-    except Exception:
-        return None
-    return [c for c in columns if c in names]
-
-
 def _read(folder, name: str, columns: dict, warnings: list[str], what: str, only: bool = False) -> pd.DataFrame:
-    """A processed table, with `columns` added when absent; `only`: read just those columns."""
-    path = folder / name
-    if not path.is_file():
-        warnings.append(f"未找到 {path.name}（{what}）：依赖它的指标记为不适用。")
-        return schema.empty(columns)
+    """Dataset `name` (catalog), with `columns` added when absent; `only`: read just those columns."""
     try:
-        df = pd.read_parquet(path, columns=_present(path, columns) if only else None)
-    except Exception as exc:  # a broken file must not crash the run
-        warnings.append(f"无法读取 {path}（{exc}）：依赖它的指标记为不适用，请重新运行前面的步骤。")
+        df = catalog.load(folder, name, columns=list(columns) if only else None)
+    except catalog.DatasetMissing as exc:
+        warnings.append(f"未找到 {exc.path.name}（{what}）：依赖它的指标记为不适用。")
+        return schema.empty(columns)
+    except catalog.DatasetError as exc:  # a broken file must not crash the run
+        warnings.append(f"{exc.message}（{what}：依赖它的指标记为不适用）")
         return schema.empty(columns)
     for col, dtype in columns.items():
         if col not in df.columns:
@@ -86,21 +67,18 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     p = period if isinstance(period, Period) else Period.parse(period)
     folder = ws.processed(p.text)
     warnings: list[str] = []
-    posts = _read(folder, schema.FILES["posts_clean"], POST_READ, warnings, "清洗后的帖子", only=True)
-    am = _read(folder, schema.FILES["account_month"], ACCOUNT_MONTH, warnings, "账号月度粉丝")
-    cm = _read(folder, schema.FILES["calendar_match"], CALENDAR_MATCH, [], "排期匹配")
-    flags = _read(folder, schema.FILES["flags"], FLAG_READ, [], "数据质量标记", only=True) \
-        if (folder / schema.FILES["flags"]).is_file() else schema.empty(FLAG_READ)
+    posts = _read(folder, "posts_clean", POST_READ, warnings, "清洗后的帖子", only=True)
+    am = _read(folder, "account_month", catalog.columns("account_month"), warnings, "账号月度粉丝")
+    cm = _read(folder, "calendar_match", catalog.columns("calendar_match"), [], "排期匹配")
+    flags = _read(folder, "flags", FLAG_READ, [], "数据质量标记", only=True)
     tables = {}
     for t in TEAM_TABLES:
-        path = folder / schema.team_file(t)
-        cols = schema.team_table_dtypes(t)
-        tables[t] = _read(folder, schema.team_file(t), cols, [], t) if path.is_file() else schema.empty(cols)
+        tables[t] = _read(folder, t, catalog.columns(t), [], t)
     roster = tables["roster"]
-    hist_posts = earlier_tables(ws, p.text, schema.FILES["posts_clean"], cfg.baseline.months, columns=HISTORY_READ,
+    hist_posts = earlier_tables(ws, p.text, "posts_clean", cfg.baseline.months, columns=HISTORY_READ,
                                 warnings=warnings)
     hist_posts = hist_posts.drop(columns="history_month", errors="ignore")
-    hist_am = earlier_tables(ws, p.text, schema.FILES["account_month"], cfg.baseline.months)
+    hist_am = earlier_tables(ws, p.text, "account_month", cfg.baseline.months)
     people = ownership.active_people(roster, p)
     left = sorted(set(roster["name"].dropna().astype(str)) - set(people))
     if left:
@@ -111,12 +89,9 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
         people = sorted(str(x) for x in found)
     if not people and p.kind != "month":  # a rollup without its own tables: the people of its scored sub-periods
         for sub in (p.months if p.kind == "quarter" else p.quarters + p.months):
-            path = ws.processed(sub) / schema.FILES["scorecard"]
-            if path.is_file():
-                try:
-                    people += [str(x) for x in pd.read_parquet(path, columns=["operator"])["operator"].dropna()]
-                except Exception:
-                    continue
+            card = catalog.try_load(ws.processed(sub), "scorecard", columns=["operator"])
+            if card is not None and "operator" in card.columns:
+                people += [str(x) for x in card["operator"].dropna()]
         people = sorted(set(people))
     if no_roster:
         warnings.append("本期没有花名册（或花名册中无人在岗）：按导出数据和已评分的子周期中的负责人评分"
@@ -223,12 +198,8 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
 
 def _from_disk(ws: Workspace, period: str, people: list[str]):
     folder = ws.processed(period)
-    ip, cp = folder / schema.FILES["indicator_scores"], folder / schema.FILES["scorecard"]
-    if not ip.is_file() or not cp.is_file():
-        return None
-    try:
-        rows, card = pd.read_parquet(ip), pd.read_parquet(cp)
-    except Exception:
+    rows, card = catalog.try_load(folder, "indicator_scores"), catalog.try_load(folder, "scorecard")
+    if rows is None or card is None:
         return None
     rows = rows[rows["operator"].isin(people)]
     for col in ("actual", "target", "achievement", "core_aux", "inputs", "reason_na", "explanation", "status",
@@ -443,10 +414,8 @@ def score_period(ws: Workspace, period: str, config: AssessmentConfig | None = N
     res.warnings = warnings + res.warnings
     res.meta["warnings"] = res.warnings
     folder = ws.processed(p.text)
-    folder.mkdir(parents=True, exist_ok=True)
-    res.scorecard.to_parquet(folder / schema.FILES["scorecard"], index=False)
-    res.indicator_scores.to_parquet(folder / schema.FILES["indicator_scores"], index=False)
-    res.ledger.to_parquet(folder / schema.FILES["score_ledger"], index=False)
-    (folder / schema.FILES["score_meta"]).write_text(json.dumps(res.meta, ensure_ascii=False, indent=2, default=str),
-                                                     encoding="utf-8")
+    catalog.save(folder, "scorecard", res.scorecard)
+    catalog.save(folder, "indicator_scores", res.indicator_scores)
+    catalog.save(folder, "score_ledger", res.ledger)
+    catalog.save(folder, "score_meta", res.meta)
     return res

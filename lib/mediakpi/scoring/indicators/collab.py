@@ -6,10 +6,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from ... import catalog
+
 from functools import lru_cache
 
-from ...config import parse_yaml
-from ...paths import CONFIG_DIR
 from .. import functions as F
 from ..targets import account_target, static_target
 from .base import (_missing, msg, Inputs, _col, _na, _row, _score, account_post_stats, growth_stats, indicator, in_window_dates,
@@ -24,8 +24,7 @@ CRITERIA = {"专业能力": "professional", "职业素养": "conduct", "团队�
 @lru_cache(maxsize=1)
 def _roles() -> dict[str, str]:
     """Alias → role (manager / peer / self) from config/team_tables.yaml `rater_roles`."""
-    with open(CONFIG_DIR / "team_tables.yaml", encoding="utf-8") as fh:
-        raw = parse_yaml(fh).get("rater_roles", {})
+    raw = catalog.team_tables_config().rater_roles   # read once, validated, by the catalog
     return {str(a).strip().lower(): role for role, aliases in raw.items() for a in aliases}
 
 

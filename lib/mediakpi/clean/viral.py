@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from .clean.config import QualityConfig, Viral, load_quality_config
-from .clean.fastops import group_order, group_searchsorted, range_median
-from .clean.plausibility import robust_center_scale
-from .clean.records import fmt_num
+from .config import QualityConfig, Viral, load_quality_config
+from ..fastops import group_order, group_searchsorted, range_median
+from .plausibility import robust_center_scale
+from .records import fmt_num
 
 KEY = ["platform", "account", "post_id"]
 METRIC_NAMES = {"views": "阅读/播放", "likes": "点赞", "shares": "转发/分享", "comments": "评论", "saves": "收藏"}

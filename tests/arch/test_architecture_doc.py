@@ -1,0 +1,28 @@
+"""docs/architecture.md shows the catalog as it is: its generated block equals catalog.describe(), and every
+dataset of the catalog is listed there (and nothing else)."""
+from __future__ import annotations
+
+import re
+
+from mediakpi import catalog
+from mediakpi.paths import PROJECT_ROOT
+
+DOC = PROJECT_ROOT / "docs" / "architecture.md"
+
+
+def test_the_picture_is_generated_from_the_catalog():
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split(catalog.DOC_BEGIN, 1)[1].split(catalog.DOC_END, 1)[0].strip()
+    assert block == catalog.describe(), "docs/architecture.md is stale: run `python -m mediakpi.catalog`"
+
+
+def test_the_doc_lists_exactly_the_catalog_datasets():
+    text = DOC.read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z_]+)` \| `([^`]+)` \| (\d\d_[a-z]+) \|", text, flags=re.M)
+    assert listed == [(n, d.file, d.stage) for n, d in catalog.datasets().items()]
+
+
+def test_recipes_are_there():
+    text = DOC.read_text(encoding="utf-8")
+    for recipe in ("### Add a platform", "### Add an indicator", "### Add a table", "### Add a report section"):
+        assert recipe in text
