@@ -97,19 +97,30 @@ def _saved_width_px(fig) -> float:
 
 def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
     """Make every text of `fig` at least `min_px` CSS px tall when the saved image is shrunk to `phone_px` wide: the
-    figure is narrowed to MAX_WIDTH_IN at most, then any smaller font is raised (twice, as raising fonts can widen
-    the tight bounding box). The smallest text's size in image px is recorded for to_data_uri. Returns the figure."""
+    figure is narrowed to MAX_WIDTH_IN at most, any smaller font is raised for the figure's width, and the layout is
+    tightened so that the larger labels fit inside that width (not in a wider image that a phone would shrink more).
+    The smallest text's size in image px is recorded for to_data_uri. Returns the figure."""
+    import warnings as _w
+
     from matplotlib.text import Text
 
     w, h = fig.get_size_inches()
     if w > MAX_WIDTH_IN:
         fig.set_size_inches(MAX_WIDTH_IN, h * max(0.75, MAX_WIDTH_IN / w))
-    for _ in range(2):
-        width_px = max(_saved_width_px(fig), phone_px)
+    for _ in range(3):
+        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
         min_pt = min_px * (width_px / phone_px) * 72 / DPI
         for text in fig.findobj(Text):
             if text.get_text() and text.get_fontsize() < min_pt:
                 text.set_fontsize(min_pt)
+        with _w.catch_warnings():
+            _w.simplefilter("ignore")
+            try:
+                fig.tight_layout()
+            except Exception:  # noqa: BLE001 - a layout that cannot be tightened keeps its size; measured below
+                pass
+        if _saved_width_px(fig) <= width_px * 1.01:
+            break
     fig._mediakpi_min_text_px = min_text_px(fig)
     return fig
 
