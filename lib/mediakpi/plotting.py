@@ -107,6 +107,15 @@ def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX)
     w, h = fig.get_size_inches()
     if w > MAX_WIDTH_IN:
         fig.set_size_inches(MAX_WIDTH_IN, h * max(0.75, MAX_WIDTH_IN / w))
+    # Larger text needs more height too (seven weekday labels of a heatmap must not overlap): grow the height by the
+    # factor the smallest text is raised, at most twice.
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    if sizes:
+        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
+        need = min_px * (width_px / phone_px) * 72 / DPI
+        if need > min(sizes):
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(w, h * min(2.0, need / min(sizes)))
     for _ in range(3):
         width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
         min_pt = min_px * (width_px / phone_px) * 72 / DPI

@@ -82,7 +82,7 @@ WIDE_COLUMNS = {"title", "explanation", "message", "note", "reason", "values", "
                 "subject", "viral_rule", "flag_reasons", "account"}
 CONFIG_PATH = re.compile(r"config/[\w/.-]+\.ya?ml")  # an analyst's file, named to readers as "the configuration"
 NOWRAP_COLUMNS = {"published_at", "review_date", "month", "period", "platform", "format", "level", "status",
-                  "operator", "vs_baseline", "change"}
+                  "operator", "vs_baseline", "change", "metric", "weekday_name", "slot"}
 SCORE_COLUMNS = {"total", "score", "previous", "base", "mean_rating", "team_mean", "professional", "conduct",
                  "teamwork"}
 MAX_CELL = 300  # characters of one cell shown in a table (a 50,000-character title must not blow up a page)
