@@ -199,5 +199,5 @@ def test_skipped_link_is_a_note_in_clean(tmp_path):
     write_xlsx(month / "茶园日记" / "抖音作品列表.xlsx", [DOUYIN_HEAD, douyin_row()])
     (month / "茶园日记" / "passwd.csv").symlink_to("/etc/passwd")
     r = ingest_period(Workspace.of(tmp_path, tmp_path / "reports"), "2026-10", write=True)
-    _, notes = read_manifest(r.out_dir / "ingest_manifest.json")
+    _, notes = read_manifest(r.out_dir)
     assert any("passwd.csv" in n["message"] and "符号链接" in n["message"] for n in notes)
