@@ -75,6 +75,68 @@ def to_data_uri(fig, fmt: str = "png") -> str:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt)
+    # A chart made legible records its smallest text (px of the image) in the PNG, for the reader tests to check
+    # against the size the browser shows the image at.
+    small = getattr(fig, "_mediakpi_min_text_px", None)
+    meta = {"Description": f"min-text-px={small:.2f}"} if small and fmt == "png" else None
+    fig.savefig(buf, format=fmt, metadata=meta)
     plt.close(fig)
     return f"data:image/{fmt};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+PHONE_CONTENT_PX = 340   # the width a chart gets inside a page on a 390-px phone (page and section padding taken off)
+MIN_PHONE_PX = 11        # the smallest text a reader should get on that phone, in CSS px
+MAX_WIDTH_IN = 5.2       # wider report charts would need very large fonts to stay legible when shrunk to a phone
+
+
+def _saved_width_px(fig) -> float:
+    """The width in px of the image savefig will write (bbox "tight" may crop or grow the figure)."""
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width * DPI
+
+
+def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
+    """Make every text of `fig` at least `min_px` CSS px tall when the saved image is shrunk to `phone_px` wide: the
+    figure is narrowed to MAX_WIDTH_IN at most, any smaller font is raised for the figure's width, and the layout is
+    tightened so that the larger labels fit inside that width (not in a wider image that a phone would shrink more).
+    The smallest text's size in image px is recorded for to_data_uri. Returns the figure."""
+    import warnings as _w
+
+    from matplotlib.text import Text
+
+    w, h = fig.get_size_inches()
+    if w > MAX_WIDTH_IN:
+        fig.set_size_inches(MAX_WIDTH_IN, h * max(0.75, MAX_WIDTH_IN / w))
+    # Larger text needs more height too (seven weekday labels of a heatmap must not overlap): grow the height by the
+    # factor the smallest text is raised, at most twice.
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    if sizes:
+        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
+        need = min_px * (width_px / phone_px) * 72 / DPI
+        if need > min(sizes):
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(w, h * min(2.0, need / min(sizes)))
+    for _ in range(3):
+        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
+        min_pt = min_px * (width_px / phone_px) * 72 / DPI
+        for text in fig.findobj(Text):
+            if text.get_text() and text.get_fontsize() < min_pt:
+                text.set_fontsize(min_pt)
+        with _w.catch_warnings():
+            _w.simplefilter("ignore")
+            try:
+                fig.tight_layout()
+            except Exception:  # noqa: BLE001 - a layout that cannot be tightened keeps its size; measured below
+                pass
+        if _saved_width_px(fig) <= width_px * 1.01:
+            break
+    fig._mediakpi_min_text_px = min_text_px(fig)
+    return fig
+
+
+def min_text_px(fig) -> float:
+    """The smallest visible, non-empty text of `fig` in px of the saved image."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    return min(sizes) * DPI / 72 if sizes else 0.0

@@ -14,16 +14,18 @@ from mediakpi.paths import Workspace
 from mediakpi.periods import Period, previous_months
 
 DIMENSIONS = {
-    "内容运营": ["内容质量", "原创内容占比", "内容按时发布率", "爆款内容数量", "内容互动评分"],
+    "内容运营": ["内容质量", "内容原创比例", "内容按时发布率", "爆款内容数量", "内容互动情况"],
     "用户运营": ["粉丝增长率", "用户活跃度", "用户留存率", "用户转化率"],
-    "平台与活动运营": ["活动目标达成率", "活动ROI", "合作项目质量"],
-    "数据分析与优化": ["数据报告及时性", "数据报告质量", "优化建议数量与采纳率"],
+    "平台与活动运营": ["活动目标达成率", "活动ROI", "合作项目完成质量与效率"],
+    "数据分析与优化": ["数据报告及时性与质量", "优化建议数量及采纳率", "策略迭代后关键指标改善幅度"],
     "综合能力与协作": ["专业能力", "职业素养", "团队协作"],
 }
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁"
 PLATFORMS = ["wechat", "weibo", "douyin", "xiaohongshu", "bilibili", "channels", "kuaishou"]
 EVIL_TITLE = "<script>alert(1)</script>"
+PLATFORM_NAMES = {"wechat": "公众号", "weibo": "微博", "douyin": "抖音", "xiaohongshu": "小红书", "bilibili": "B站",
+                  "channels": "视频号", "kuaishou": "快手"}  # account names are Chinese, as a team names them
 EVIL_COMMENT = '=HYPERLINK("http://evil.example","点我")'
 
 
@@ -48,6 +50,8 @@ def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple
             scores, weights = [], []
             for k, ind in enumerate(inds):
                 applicable = applicable_dim and not (k == len(inds) - 1 and rng.random() < 0.2)
+                missing = applicable and d == "数据分析与优化" and k == 0 and person == people[0]
+                applicable = applicable and not missing
                 target = float(rng.choice([0.8, 0.98, 1.0, 3.0, 100.0]))
                 actual = float(target * rng.uniform(0.5, 1.3))
                 score = float(np.clip(100 * actual / target, 0, 120)) if applicable else np.nan
@@ -56,6 +60,9 @@ def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple
                                  "actual": actual if applicable else np.nan, "target": target if applicable else np.nan,
                                  "achievement": actual / target if applicable else np.nan, "score": score, "weight": w,
                                  "applicable": applicable,
+                                 "status": "scored" if applicable else ("missing_input" if missing else "not_applicable"),
+                                 "reason_na": None if applicable else ("没有数据报告记录" if missing else "本月没有活动记录"),
+                                 "inputs": "数据报告表" if missing else None,
                                  "explanation": (f"实际 {actual:.2f}，目标 {target:.2f}，按达成率线性计分（上限 120）"
                                                  if applicable else "本月没有活动记录，该指标不适用，权重已分给同维度其他指标")})
                 if applicable:
@@ -65,7 +72,10 @@ def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple
         vals = {d: v for d, v in dim_scores.items() if not np.isnan(v)}
         w = {"内容运营": 30, "用户运营": 25, "平台与活动运营": 15, "数据分析与优化": 15, "综合能力与协作": 15}
         total = sum(w[d] * v for d, v in vals.items()) / sum(w[d] for d in vals)
+        coverage = sum(w[d] for d in vals) / 100
+        status = "provisional" if person == people[1] or coverage < 0.6 else "final"
         card_rows.append({"period": period, "operator": person, "total": round(total, 2), "grade": grade(total),
+                          "grade_status": status, "coverage": coverage,
                           **dim_scores, "platforms": "、".join(rng.choice(PLATFORMS, 2, replace=False)),
                           "veto": False, "bonus": float(rng.choice([0, 3, 6]))})
     card = pd.DataFrame(card_rows)
@@ -84,8 +94,8 @@ def posts(period: str, people: list[str], rng: np.random.Generator, per_person: 
             value = float(base * rng.lognormal(0, 0.8))
             viral = value > 3 * base
             rows.append({
-                "platform": platform, "account": f"{person}的{platform}号", "operator": person,
-                "post_id": f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
+                "platform": platform, "account": f"{person}的{PLATFORM_NAMES[platform]}号", "operator": person,
+                "post_id": f"https://mp.weixin.qq.com/s/fixture{i}x{k}" if platform == "wechat" else f"{i}-{k}", "title": EVIL_TITLE if (i == 0 and k == 0) else f"{person}的第{k + 1}篇：秋季新品种草",
                 "published_at": ts, "format": "视频" if platform != "wechat" else "图文",
                 "views": int(value), "likes": int(value * 0.03), "comments": int(value * 0.004),
                 "shares": int(value * 0.002), "saves": int(value * 0.01),

@@ -72,6 +72,9 @@ def network_problems(dom: str) -> list[str]:
             continue
         for attr in ("src", "href", "srcset", "poster", "data", "xlink:href", "{http://www.w3.org/1999/xlink}href"):
             value = (el.get(attr) or "").strip().lower()
+            if (el.tag == "a" and attr == "href" and value.startswith(("http:", "https:"))
+                    and "noreferrer" in (el.get("rel") or "")):
+                continue  # a link the reader may follow to the post itself (issue 16): navigation, never a load
             if value.startswith(("http:", "https:", "//", "ftp:")):
                 problems.append(f"{el.tag} {attr}={value[:60]}")
         if el.tag == "img" and not (el.get("src") or "").startswith("data:image/"):

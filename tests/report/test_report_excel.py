@@ -71,3 +71,30 @@ def test_published_scoreboard(workspace, tmp_path):
     cells = [c.value for row in detail.iter_rows(min_row=2) for c in row]
     assert -12.5 in cells
     assert "'-10 分：两次未按时发布" in cells
+
+
+def test_hr_workbook_is_ready_to_read(published):
+    """Issue 16: number formats, 是/否, autofilter and frozen header on every sheet, a 说明 sheet with cut-offs,
+    weights and definitions."""
+    _, result, _ = published
+    wb = load_workbook(result.excel)
+    assert {"成绩总表", "指标明细", "说明"} <= set(wb.sheetnames)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref, ws.title
+    board = wb["成绩总表"]
+    head = [c.value for c in board[1]]
+    total = board.cell(row=2, column=head.index("总分") + 1)
+    assert isinstance(total.value, float) and total.number_format == "0.0"
+    ind = wb["指标明细"]
+    head = [c.value for c in ind[1]]
+    rows = list(ind.iter_rows(min_row=2))
+    ach = [r[head.index("达成率")] for r in rows if isinstance(r[head.index("达成率")].value, float)]
+    assert ach and all(c.number_format == "0.0%" for c in ach)
+    values = [c.value for r in rows for c in r]
+    assert "是" in values and "否" in values and not any(isinstance(v, bool) for v in values)
+    rate_rows = [r for r in rows if r[head.index("单位")].value == "%" and isinstance(r[head.index("实际值")].value, float)]
+    assert rate_rows and all(r[head.index("实际值")].number_format == "0.0%" for r in rate_rows)
+    about = [c.value for r in wb["说明"].iter_rows() for c in r if c.value is not None]
+    text = " ".join(str(v) for v in about)
+    for what in ("等级线", "维度权重", "指标定义", "内容按时发布率", "30%", "排期内容在计划时间"):
+        assert what in text, what

@@ -38,7 +38,10 @@ def test_pages_are_self_contained_and_small(published):
         text = page.read_text(encoding="utf-8")
         assert page.stat().st_size < MAX_PAGE, page
         assert "<script" not in text.lower(), page  # no script at all (escaped titles appear as &lt;script)
-        assert not re.search(r'''(?:src|href)\s*=\s*["']?\s*(?:https?:)?//''', text, re.I), page
+        # Issue 16: a post card links to the post itself (navigation the reader chooses, never a load); nothing else
+        # may point outside the page.
+        loads = re.sub(r'<a href="https://[^"]*" rel="noopener noreferrer">', "", text)
+        assert not re.search(r'''(?:src|href)\s*=\s*["']?\s*(?:https?:)?//''', loads, re.I), page
         assert "@import" not in text and "url(http" not in text, page
         for src in re.findall(r'<img[^>]+src="([^"]*)"', text):
             assert src.startswith("data:image/"), (page, src[:40])
@@ -118,10 +121,16 @@ def test_scoring_notes_and_own_content(published):
 
 
 def test_data_quality_comes_first_when_something_is_wrong(published):
+    """Issue 16: the data problems that change scores are one line with a count and a link on the first screen; the
+    table of notes stays on the quality page."""
     _, result, _ = published
     team = (result.out_dir / "team.html").read_text(encoding="utf-8")
-    assert "请先看：数据有问题" in team
-    assert team.index("请先看：数据有问题") < team.index("成绩总表")
+    line = "有 2 个数据问题可能影响得分。"  # the fixture's error and warning notes (the info note is not counted)
+    assert line in team and 'href="quality.html"' in team[team.index(line):team.index(line) + 300]
+    assert team.index(line) < team.index("本期排名") + 400 < team.index("成绩总表")
+    assert "文件无法打开：请重新下载" not in team
+    quality = (result.out_dir / "quality.html").read_text(encoding="utf-8")
+    assert "文件无法打开：请重新下载" in quality
 
 
 def test_archive_lists_published_periods(workspace, tmp_path):
@@ -195,7 +204,8 @@ def test_huge_title_does_not_blow_up_the_page(workspace, tmp_path):
     result = publish(workspace, "2026-10", tmp_path / "out")
     for page in _pages(result.out_dir):
         assert page.stat().st_size < 200_000, page
-    assert "长" * 300 + "…" in (result.out_dir / "team.html").read_text(encoding="utf-8")
+    team = (result.out_dir / "team.html").read_text(encoding="utf-8")
+    assert "长" * 120 + "…" in team and "长" * 121 not in team  # post cards show the title's first 120 characters
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -105,7 +105,10 @@ def test_workbook_layout_and_error_like_text(tmp_path):
     assert ws.column_dimensions["C"].width == 2 * 21 + 2 and ws.column_dimensions["B"].width == 8
 
 
-def test_ranked_posts_uses_the_content_stage_marks():
+def test_ranked_posts_are_ordered_by_the_ratio_they_show():
+    """Issue 16: "best" once listed posts at 0.43× their baseline above posts at 2.13× (sorted by engagement rate
+    without saying so). Best and weakest are now both ranked by the ratio to the account's baseline shown beside them,
+    whatever marks the content stage left."""
     from mediakpi.report.build import TOP_POSTS, ranked_posts
 
     rng = np.random.default_rng(4)
@@ -116,10 +119,12 @@ def test_ranked_posts_uses_the_content_stage_marks():
                           "position": pd.array(rng.choice(["top", "bottom", None, None], n), dtype="str")})
     best, worst = ranked_posts(posts)
     for op, g in posts.groupby("operator"):
-        top = g[g["position"] == "top"].sort_values("engagement_rate", ascending=False)
-        bottom = g[g["position"] == "bottom"].sort_values("engagement_rate")
-        assert list(best.loc[best["operator"] == op, "title"]) == list(top["title"].head(TOP_POSTS))
-        assert list(worst.loc[worst["operator"] == op, "title"]) == list(bottom["title"].head(TOP_POSTS))
+        ratio = (g["primary_value"] / 0.5).sort_values(ascending=False)
+        b = best.loc[best["operator"] == op, "_ratio"].tolist()
+        w = worst.loc[worst["operator"] == op, "_ratio"].tolist()
+        assert b == ratio.head(TOP_POSTS).tolist()
+        assert w == ratio.iloc[::-1].head(TOP_POSTS).tolist()
+        assert min(b) >= max(w)
     assert best["vs_baseline"].str.endswith("×").all()
 
 

@@ -107,6 +107,7 @@ def heatmap(result, platform: str | None = None, account: str | None = None) -> 
     ax.set_xlabel(label("content.chart.slot"))
     ax.set_ylabel(label("content.chart.weekday"))
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    plt.setp(ax.get_yticklabels(), rotation=0)  # weekday names read across, never stacked on each other
     fig.tight_layout()
     return fig
 

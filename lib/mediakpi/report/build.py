@@ -20,12 +20,13 @@ from ..content.settings import load_content_config
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
 from ..periods import MONTH_RE, Period, PeriodError, month_shift
-from . import charts, excel
-from .html import (Table, cell_text, col_label, fmt_num, fmt_pct, fmt_signed, href, render, table, tables_by,
-                   unique_filenames)
+from . import charts, excel, insights
+from .. import fmt
+from .html import Table, cell_text, col_label, href, reader_text, render, table, tables_by, unique_filenames
 
 BASE_COLUMNS = set(schema.SCORECARD_BASE)
-SCORECARD_NOTES = ["note", "reweight_note", "fairness_note", "veto_reason"]  # plain-text scorecard extras shown as is
+SCORECARD_NOTES = ["note", "reweight_note", "veto_reason"]  # plain-text scorecard extras shown as is (the cohort
+# fairness note is statistics for HR, in the workbook, not a line for the person)
 MAX_ROWS = 200          # rows of a table shown in a page
 TOP_POSTS = load_content_config().top_n   # best / weakest posts on a scorecard: content.yaml top_n, the one home
 VIRAL_ROWS = 20
@@ -192,25 +193,22 @@ def _is_true(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(bool)
 
 
-def _pick(frame: pd.DataFrame, candidates: list[str], numeric: bool) -> str | None:
-    for c in candidates:
-        if c in frame.columns:
-            return c
-    for c in frame.columns:
-        is_num = pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        if numeric and is_num and c not in {"n", "count", "posts", "weekday", "hour", "rank"}:
-            return c
-        if not numeric and not is_num and c not in {"platform", "account", "operator", "period"}:
-            return c
-    return None
-
-
 def _posts(inputs: Inputs) -> pd.DataFrame | None:
     """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean (only the
-    columns the report uses)."""
+    columns the report uses). The `views_lower_bound` flag (an export's 10万+) comes from posts_clean when the content
+    table does not carry it, so that such a count is shown as 10万+, never as an exact 100,000."""
     for key in ("content_posts", "posts_clean"):
         frame = inputs.get(key, POST_READ_COLUMNS)
         if frame is not None and {"title", "operator"} <= set(frame.columns):
+            if "views_lower_bound" not in frame.columns and key == "content_posts":
+                clean = inputs.get("posts_clean", POST_READ_COLUMNS)
+                ids = ["platform", "account", "post_id"]
+                if clean is not None and {*ids, "views_lower_bound"} <= set(clean.columns) and \
+                        set(ids) <= set(frame.columns):
+                    flagged = clean.loc[clean["views_lower_bound"].astype("boolean").fillna(False).to_numpy(), ids]
+                    keys = set(map(tuple, flagged.astype(str).to_numpy()))
+                    frame = frame.assign(views_lower_bound=[tuple(k) in keys for k in
+                                                            frame[ids].astype(str).to_numpy()] if keys else False)
             return frame
     return None
 
@@ -239,7 +237,7 @@ def _label_ratio(frame: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
     table shows; formatting a million rows in Python was a good part of the report's time); the rest get "—"."""
     has_base = "baseline_median" in frame.columns
     head = frame["_ratio"].iloc[:rows] if rows is not None else frame["_ratio"]
-    text = [("—" if pd.isna(r) else f"{r:.2f}×") if has_base else "—" for r in head.tolist()]
+    text = [fmt.ratio(r) if has_base else fmt.DASH for r in head.tolist()]
     return frame.assign(vs_baseline=text + ["—"] * (len(frame) - len(text)))
 
 
@@ -261,39 +259,72 @@ def records_by_operator(frame: pd.DataFrame | None) -> dict[str, list[dict]] | N
 
 
 def ranked_posts(posts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """For all operators, the best TOP_POSTS posts of the period and the weakest TOP_POSTS: the content stage's top/bottom
-    marks (`position`) when present, else ranked by value relative to the account's baseline median (the weakest
-    drawn from mature posts not among the best)."""
+    """For all operators, the best TOP_POSTS posts of the period and the weakest TOP_POSTS, both ranked by the post's
+    primary metric relative to its account's baseline median (the ratio the page shows next to each post, so "best"
+    never lists a post below its baseline above one above it). The weakest are drawn from mature posts not among the
+    best."""
     if posts is None or "operator" not in posts.columns:
         return None
     current = _with_ratio(_in_period(posts))
     current = current.assign(operator=current["operator"].astype(str))
-    if "position" in current.columns and current["position"].notna().any():
-        # The content stage already marked each account's top and bottom posts (by engagement rate): use its choice.
-        key = "engagement_rate" if "engagement_rate" in current.columns else "_ratio"
-        marked = current[current["position"].isin(["top", "bottom"])]  # a stable sort of the few marked rows only
-        ranked = marked.sort_values(["operator", key], ascending=[True, False], kind="stable", na_position="last")
-        best = ranked[ranked["position"] == "top"].groupby("operator", sort=False).head(TOP_POSTS)
-        worst = ranked[ranked["position"] == "bottom"].iloc[::-1].groupby("operator", sort=False).head(TOP_POSTS)
-    else:
-        ranked = current.dropna(subset=["_ratio"])
-        ranked = ranked.sort_values(["operator", "_ratio"], ascending=[True, False], kind="stable")
-        best = ranked.groupby("operator", sort=False).head(TOP_POSTS)
-        pool = ranked.drop(index=best.index)
-        if "mature" in pool.columns:
-            pool = pool[_is_true(pool["mature"])]
-        worst = pool.groupby("operator", sort=False).tail(TOP_POSTS).iloc[::-1]
+    ranked = current.dropna(subset=["_ratio"])
+    ranked = ranked.sort_values(["operator", "_ratio"], ascending=[True, False], kind="stable")
+    best = ranked.groupby("operator", sort=False).head(TOP_POSTS)
+    pool = ranked.drop(index=best.index)
+    if "mature" in pool.columns:
+        pool = pool[_is_true(pool["mature"])]
+    worst = pool.groupby("operator", sort=False).tail(TOP_POSTS).iloc[::-1]
     return _label_ratio(best), _label_ratio(worst)
 
 
-def ranked_post_tables(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[str, tuple] | None:
-    """Per operator with posts, the (best, weakest) display tables of ranked_posts (None for an empty side)."""
+def _flag(value: object) -> bool:
+    """A boolean cell as True/False (null is False)."""
+    return False if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bool(value)
+
+
+CARD_NUMBERS = ["views", "likes", "comments", "shares", "saves"]
+
+
+def post_cards(frame: pd.DataFrame, lab: dict[str, str]) -> list[dict]:
+    """Posts as cards: title first (linked when the export's id is the post's URL), then one line of numbers with
+    their units, the ratio to the account's baseline, and the viral rule in a few words."""
+    cards = []
+    for rec in frame.to_dict("records"):
+        title = _text(rec.get("title")) or lab["report.post.untitled"]
+        pid = _text(rec.get("post_id"))
+        bound = _flag(rec.get("views_lower_bound"))
+        numbers = [lab[f"report.col.{c}"] + " " + fmt.value(rec.get(c), lab.get(f"report.unit.{c}", ""),
+                                                            lower_bound=bound and c == "views")
+                   for c in CARD_NUMBERS if fmt.num(rec.get(c)) is not None]
+        er = fmt.num(rec.get("engagement_rate"))
+        if er is not None:
+            numbers.append(f"{lab['report.col.engagement_rate']} {fmt.percent(er)}")
+        ts = rec.get("published_at")
+        when = ts.strftime("%m-%d %H:%M") if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else ""
+        cards.append({
+            "title": title if len(title) <= 120 else title[:120] + "…",
+            "url": pid if pid.startswith(("https://", "http://")) else None,
+            "where": " · ".join(x for x in (cell_text("platform", rec.get("platform"), lab), _text(rec.get("account")),
+                                             _text(rec.get("format")), when) if x and x != fmt.DASH),
+            "numbers": " · ".join(numbers),
+            "ratio": rec.get("vs_baseline") if rec.get("vs_baseline") not in (None, fmt.DASH) else None,
+            "viral": lab["report.post.viral"] if _flag(rec.get("viral")) else None,
+        })
+    return cards
+
+
+def ranked_post_cards(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[str, tuple] | None:
+    """Per operator with posts, the (best, weakest) cards of ranked_posts (None for an empty side)."""
     ranked = ranked_posts(posts)
     if ranked is None:
         return None
-    best, worst = (tables_by(f, f["operator"], lab, PERSON_POST_COLUMNS) for f in ranked)
-    names = pd.unique(posts["operator"].dropna().astype(str))  # unique first: iterating a million names is slow
-    return {name: (best.get(name), worst.get(name)) for name in names}
+    out: dict[str, list] = {}
+    sides = []
+    for side in ranked:
+        groups = {str(k): post_cards(g, lab) for k, g in side.groupby("operator", sort=False)}
+        sides.append(groups)
+    names = pd.unique(posts["operator"].dropna().astype(str))
+    return {name: (sides[0].get(name), sides[1].get(name)) for name in names}
 
 
 def history_points(history: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, float]]]:
@@ -313,13 +344,27 @@ OVERVIEW_COLUMNS = ["level", "platform", "account", "posts", "views", "interacti
                     "original_ratio", "on_time_rate"]
 PERSON_OVERVIEW_COLUMNS = ["posts", "views", "interactions", "engagement_rate", "viral_posts", "viral_rate", "net_growth",
                            "growth_rate", "views_mom", "engagement_rate_mom", "original_ratio", "on_time_rate"]
-FORMAT_COLUMNS = ["platform", "format", "media_type", "posts", "n", "metric", "metric_median", "median_ratio",
-                  "views_median", "interactions_median", "viral_posts", "viral_rate"]
+FORMAT_COLUMNS = ["platform", "format", "posts", "metric", "metric_median", "median_ratio", "views_median",
+                  "interactions_median", "viral_posts", "viral_rate"]
+BEST_TIME_COLUMNS = ["platform", "weekday_name", "slot", "posts", "metric", "median_value"]
 # Every post column the report reads (content_posts / posts_clean are read with only these).
-POST_READ_COLUMNS = {"operator", "in_period", "position", "engagement_rate", "primary_value", "baseline_median",
-                     "views", "mature", "viral", "published_at", *POST_COLUMNS}
-TOPIC_COLUMNS = ["topic", "source", "posts", "n", "platforms", "metric_median", "median_ratio", "engagement_rate",
+POST_READ_COLUMNS = {"operator", "in_period", "engagement_rate", "primary_value", "baseline_median", "post_id",
+                     "views_lower_bound",
+                     "views", "likes", "comments", "shares", "saves", "mature", "viral", "published_at", *POST_COLUMNS}
+TOPIC_COLUMNS = ["topic", "posts", "platforms", "metric", "metric_median", "median_ratio", "views_median",
                  "viral_posts"]
+
+
+def metric_unit(name: object, lab: dict[str, str]) -> str:
+    """The unit of a metric named in a content table (its Chinese name or an alias, mediakpi.metrics): a ratio is a
+    percent, a per-post value takes its column's unit."""
+    from ..metrics import load_metrics
+
+    md = load_metrics()
+    for key, m in md.metrics.items():
+        if str(name) in {key, m.name, *m.aliases}:
+            return fmt.PERCENT if m.kind == "ratio" else lab.get(f"report.unit.{m.column}", "")
+    return ""
 
 
 # --------------------------------------------------------------------------------------------------- team parts
@@ -349,7 +394,7 @@ def quality_context(inputs: Inputs, lab: dict[str, str]) -> dict:
         imp = notes.assign(_o=levels.map(order).fillna(3)).sort_values("_o", kind="stable")
         imp = imp[imp["_o"] < 2]
         important = table(imp, lab, ["level", "scope", "subject", "message"], limit=10)
-    manifest_cols = ["path", "kind", "platform", "account", "layout", "rows_read", "rows_kept", "rows_quarantined",
+    manifest_cols = ["path", "kind", "platform", "account", "rows_read", "rows_kept", "rows_quarantined",
                      "duplicates_merged", "message"]
     if manifest is not None:
         manifest = manifest.rename(columns={c: "path" for c in ("relative_path", "file", "source_file")
@@ -357,21 +402,34 @@ def quality_context(inputs: Inputs, lab: dict[str, str]) -> dict:
         manifest = manifest.rename(columns={c: "kind" for c in ("recognised_as", "recognized_as", "type")
                                             if c in manifest.columns and "kind" not in manifest.columns})
     files = len(manifest) if manifest is not None else None
+    # Problems that can change a score: errors and warnings, except about files that were not exports at all.
+    not_exports = set()
+    if manifest is not None and {"path", "kind"} <= set(manifest.columns):
+        not_exports = set(manifest.loc[manifest["kind"].astype(str) == "unrecognised", "path"].astype(str))
+    score_problems = 0
+    if notes is not None:
+        subject = notes["subject"].astype(str) if "subject" in notes.columns else pd.Series("", index=notes.index)
+        score_problems = int((levels.isin(["error", "warn"]) & ~subject.isin(not_exports)).sum())
+    score_problems += int((status == "error").sum())
+    account_cols = ["platform", "account", "operator", "status", "files", "posts", "posts_in_period",
+                    "quarantined_rows", "flags", "missing_download", "note"]
+    if dq is not None:  # columns other stages add later (e.g. private works) show when they have a label
+        account_cols += [c for c in dq.columns if c not in account_cols and col_label(c, lab) != c]
     return {
+        "score_problems": score_problems,
         "problem": problem,
         "status": "error" if n_err else ("warn" if problem else "ok"),
         "summary": summary,
         "notes": important,
         "cards": [
-            {"label": lab["report.card.files"], "value": fmt_num(files)},
+            {"label": lab["report.card.files"], "value": fmt.count(files)},
             {"label": lab["report.card.errors"], "value": str(n_err)},
             {"label": lab["report.card.warnings"], "value": str(n_warn)},
             {"label": lab["report.card.quarantined"], "value": str(n_quarantined)},
         ],
         "notes_full": table(notes, lab, ["level", "scope", "subject", "message"], limit=MAX_ROWS),
         "notes_messages": inputs.notice("data_quality_notes"),
-        "accounts": table(dq, lab, ["platform", "account", "operator", "status", "files", "posts", "posts_in_period",
-                                    "quarantined_rows", "flags", "missing_download", "note"], limit=MAX_ROWS),
+        "accounts": table(dq, lab, account_cols, limit=MAX_ROWS),
         "accounts_messages": inputs.notice("data_quality"),
         "manifest": table(manifest, lab, manifest_cols, limit=MAX_ROWS),
         "manifest_messages": inputs.notice("manifest"),
@@ -381,23 +439,23 @@ def quality_context(inputs: Inputs, lab: dict[str, str]) -> dict:
 
 
 def summary_context(scorecard: pd.DataFrame | None, previous: pd.DataFrame | None, inputs: Inputs,
-                    lab: dict[str, str]) -> dict:
+                    lab: dict[str, str], plan: "PlanView") -> dict:
     if scorecard is None:
         return {"cards": [], "grades": [], "distribution": None, "movers": None,
                 "messages": inputs.notice("scorecard")}
     totals = pd.to_numeric(scorecard["total"], errors="coerce")
     cards = [
         {"label": lab["report.card.people"], "value": str(len(scorecard))},
-        {"label": lab["report.card.mean"], "value": fmt_num(totals.mean())},
-        {"label": lab["report.card.median"], "value": fmt_num(totals.median())},
-        {"label": lab["report.card.range"], "value": f"{fmt_num(totals.max())} / {fmt_num(totals.min())}"},
+        {"label": lab["report.card.mean"], "value": fmt.score(totals.mean())},
+        {"label": lab["report.card.median"], "value": fmt.score(totals.median())},
+        {"label": lab["report.card.range"], "value": f"{fmt.score(totals.max())} / {fmt.score(totals.min())}"},
     ]
     grades = []
     if "grade" in scorecard.columns:
         counts = scorecard["grade"].astype(str).value_counts()
         order = sorted(counts.index, key=lambda g: ("SABCD".find(g[:1]) if g[:1] in "SABCD" else 9, g))
         grades = [{"grade": g, "cls": grade_class(g), "count": int(counts[g]),
-                   "share": fmt_pct(counts[g] / len(scorecard), 0)} for g in order]
+                   "share": fmt.percent(counts[g] / len(scorecard), 0)} for g in order]
     movers = None
     if previous is not None:
         prev = previous[["operator", "total"]].rename(columns={"total": "previous"})
@@ -408,14 +466,103 @@ def summary_context(scorecard: pd.DataFrame | None, previous: pd.DataFrame | Non
             up = m[m["change"] > 0].nlargest(3, "change")
             down = m[m["change"] < 0].nsmallest(3, "change")
             both = pd.concat([up, down])
-            both["change"] = [fmt_signed(v) for v in both["change"]]
+            both["change"] = [fmt.signed(v) for v in both["change"]]
             movers = table(both, lab, ["operator", "previous", "total", "change"])
     return {"cards": cards, "grades": grades, "movers": movers, "messages": [],
-            "distribution": charts.score_distribution(totals, lab["report.chart.score"], lab["report.chart.people"])}
+            "distribution": charts.score_distribution(totals, lab["report.chart.score"], lab["report.chart.people"],
+                                                      plan.grades)}
+
+
+@dataclass
+class PlanView:
+    """What the reports show of the assessment plan the scores were made with (score_meta.json names its file)."""
+
+    grades: dict[str, float]
+    dimension_weights: dict[str, float]
+    max_top_share: float
+    cutoffs: str = ""
+
+    @classmethod
+    def of(cls, meta: dict, kind: str, lab: dict[str, str]) -> "PlanView":
+        from ..scoring import load_assessment
+
+        path = meta.get("config")
+        try:
+            plan = load_assessment(path if path and Path(path).is_file() else None)
+        except Exception:  # noqa: BLE001 - a broken plan file already stopped the scoring stage; show no cut-offs
+            return cls({}, dict(meta.get("dimension_weights") or {}), 0.3)
+        weights = meta.get("dimension_weights") or plan.weights_for(kind if kind in plan.dimension_weights else "month")
+        grades = {g: float(v) for g, v in plan.grades.items()}
+        return cls(grades, {str(k): float(v) for k, v in weights.items()}, float(plan.distribution.max_top_share),
+                   cutoffs(grades, lab))
+
+    @property
+    def bar(self) -> float:
+        """The B cut-off: "weak" in the team's weak-spot sentence means below it."""
+        return self.grades.get("B", 85.0)
+
+
+def ranking_rows(scorecard: pd.DataFrame, dims: list[str], previous: pd.DataFrame | None, stems: dict[str, str],
+                 lab: dict[str, str]) -> list[dict]:
+    """The team page's first table: rank, name (linked), total, grade (暂定 where provisional), change against last
+    period, strongest and weakest dimension."""
+    prev = {}
+    if previous is not None:
+        prev = dict(zip(previous["operator"].astype(str), pd.to_numeric(previous["total"], errors="coerce")))
+    frame = scoreboard_frame(scorecard, dims)
+    statuses = insights.grade_status(frame)
+    rows = []
+    for (_, r), st in zip(frame.iterrows(), statuses):
+        strong, weak = insights.extremes(r, dims)
+        name = str(r["operator"])
+        rank = _num(r.get("rank"))
+        rows.append({
+            "rank": str(int(rank)) if rank is not None else fmt.DASH, "name": name,
+            "href": href("people", stems[name] + ".html"), "total": fmt.score(r.get("total")),
+            "grade": insights.grade_text(r.get("grade"), str(st), lab), "status": str(st),
+            "grade_class": grade_class(r.get("grade")) if st == "final" else "x",
+            "change": fmt.signed(_num(r.get("total")) - prev[name])
+            if name in prev and _num(r.get("total")) is not None and not pd.isna(prev[name]) else fmt.DASH,
+            "strong": f"{strong} {fmt.score(r.get(strong))}" if strong else fmt.DASH,
+            "weak": f"{weak} {fmt.score(r.get(weak))}" if weak and weak != strong else fmt.DASH,
+        })
+    return rows
+
+
+def calibration_context(scorecard: pd.DataFrame, reviews: pd.DataFrame | None, plan: PlanView,
+                        lab: dict[str, str]) -> dict:
+    """For HR: each rater's mean rating against the team's, the grade distribution against the guideline, and whose
+    grade is provisional or withheld."""
+    raters = insights.rater_means(reviews)
+    rater_table = None
+    if raters is not None:
+        raters = raters.assign(difference=[fmt.signed(v) for v in raters["difference"]])
+        rater_table = table(raters, lab, ["rater", "rater_role", "people", "mean_rating", "team_mean", "difference"],
+                            limit=MAX_ROWS)
+    dist = insights.grade_distribution(scorecard, plan.max_top_share)
+    top, cap = dist.attrs["top_share"], dist.attrs["max_top_share"]
+    guide = lab["report.calibration.guideline"].format(
+        top=fmt.percent(top, 0) if top is not None else fmt.DASH, cap=fmt.percent(cap, 0),
+        verdict=lab["report.calibration.over" if top is not None and top > cap + 1e-9 else "report.calibration.within"])
+    statuses = insights.grade_status(scorecard)
+    pending = [{"name": n, "status": lab[f"report.grade_status.{st}"],
+                "coverage": fmt.percent(_num(c), 0) if _num(c) is not None else fmt.DASH}
+               for n, st, c in zip(scorecard["operator"], statuses,
+                                   scorecard["coverage"] if "coverage" in scorecard.columns else [None] * len(scorecard))
+               if st != "final"]
+    return {"raters": rater_table, "distribution": table(dist, lab, ["grade", "count", "share"]), "guideline": guide,
+            "pending": pending}
+
+
+def data_problem_line(quality: dict, lab: dict[str, str]) -> str | None:
+    """The team page's one line about data problems that change scores (details on quality.html)."""
+    n = quality["score_problems"]
+    return lab["report.quality.line"].format(n=n) if n else None
 
 
 def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    cols = [c for c in ["operator", "rank", "total", "grade"] if c in scorecard.columns] + dims
+    cols = [c for c in ["operator", "rank", "total", "grade", "grade_status", "coverage"] if c in scorecard.columns]
+    cols += dims
     frame = scorecard[cols].copy()
     if "rank" in frame.columns:
         frame = frame.sort_values(["rank", "operator"], na_position="last", kind="stable")
@@ -444,9 +591,9 @@ def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = Non
             note = (lab or {}).get("report.chart.top_accounts")  # said under the chart when accounts were left out
             if total > top and note:
                 out["viral_chart_note"] = note.format(n=top, total=total)
-            out[name] = plotting.to_data_uri(fn(result, top=top, say_top=False))
+            out[name] = plotting.to_data_uri(plotting.legible(fn(result, top=top, say_top=False)))
         else:
-            out[name] = plotting.to_data_uri(fn(result))
+            out[name] = plotting.to_data_uri(plotting.legible(fn(result)))
     return out
 
 
@@ -459,17 +606,24 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
     figures = figures or {}
     sections = []
     posts = _posts(inputs)
-    # Viral posts.
+    # Viral posts, as cards (title first), strongest against their account's baseline first.
     if posts is not None and "viral" in posts.columns:
         viral = _in_period(posts)
         viral = viral[_is_true(viral["viral"])]
-        viral = _label_ratio(_with_ratio(viral).sort_values("_ratio", ascending=False, na_position="last"), VIRAL_ROWS)
+        viral = _label_ratio(_with_ratio(viral).sort_values("_ratio", ascending=False, na_position="last")
+                             .head(VIRAL_ROWS))
+        cards = post_cards(viral, lab)
+        for card, op in zip(cards, viral["operator"].tolist() if "operator" in viral.columns else [None] * len(cards)):
+            card["where"] = " · ".join(x for x in (_text(op), card["where"]) if x)
         title = lab["report.section.viral"]
-        shown = table(viral, lab, ["operator", *POST_COLUMNS], limit=VIRAL_ROWS)
-        if shown is None:
+        if not cards:
             title += f"（{lab['report.empty'].format(what=lab['report.section.viral'])}）"
-        sections.append({"title": title, "chart": figures.get("viral_chart"), "table": shown,
-                         "note": figures.get("viral_chart_note") if figures.get("viral_chart") else None})
+        note = lab["report.post.viral_note"]
+        if len(posts) and _is_true(_in_period(posts)["viral"]).sum() > VIRAL_ROWS:
+            note += " " + lab["report.truncated"].format(n=VIRAL_ROWS, total=int(_is_true(_in_period(posts)["viral"]).sum()))
+        sections.append({"title": title, "chart": figures.get("viral_chart"), "table": None, "cards": cards,
+                         "note": " ".join(x for x in (figures.get("viral_chart_note") if figures.get("viral_chart")
+                                                      else None, note) if x)})
     # Platform overview.
     overview = inputs.get("content_overview")
     if overview is not None:
@@ -477,41 +631,26 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
             overview = overview[overview["level"].isin(["team", "platform"])]
         sections.append({"title": lab["report.section.overview"], "chart": None,
                          "table": table(overview, lab, _non_empty_columns(overview, OVERVIEW_COLUMNS), limit=30)})
-    # Best time.
+    # Best time: the content stage's heatmap; without it the table of its slots.
     best = inputs.get("content_best_time")
-    weekdays = [lab[f"report.weekday.{i}"] for i in range(7)]
-    chart = figures.get("heatmap")
-    if chart:
-        pass
-    elif best is not None and {"weekday", "hour"} <= set(best.columns):
-        value = _pick(best.drop(columns=["weekday", "hour"]), ["score", "lift", "index", "median_ratio", "median"], True)
-        if value:
-            chart = charts.best_time_heatmap(best, value, weekdays, lab["report.col.hour"])
-    elif posts is not None and "published_at" in posts.columns:
-        p = _with_ratio(_in_period(posts)).dropna(subset=["published_at", "_ratio"])
-        if len(p) >= 5:
-            ts = pd.to_datetime(p["published_at"])
-            chart = charts.best_time_heatmap(pd.DataFrame({"weekday": ts.dt.day_of_week, "hour": ts.dt.hour,
-                                                           "v": p["_ratio"].to_numpy()}), "v", weekdays,
-                                             lab["report.col.hour"])
-    if chart or best is not None:
-        sections.append({"title": lab["report.section.best_time"], "chart": chart,
-                         "table": table(best, lab, limit=12) if best is not None and chart is None else None})
-    # Formats and topics.
-    for key, title_key in (("content_formats", "report.section.formats"), ("content_topics", "report.section.topics")):
+    if figures.get("heatmap") or best is not None:
+        if best is not None and {"median_value", "metric"} <= set(best.columns):
+            best = best.assign(median_value=[fmt.value(v, metric_unit(m, lab))
+                                             for v, m in zip(best["median_value"], best["metric"])])
+        sections.append({"title": lab["report.section.best_time"], "chart": figures.get("heatmap"),
+                         "table": table(best, lab, BEST_TIME_COLUMNS, limit=12)
+                         if best is not None and not figures.get("heatmap") else None})
+    # Formats and topics: the content stage's charts and tables (each median in its metric's unit).
+    for key, title_key, chart_key, preferred in (
+            ("content_formats", "report.section.formats", "formats_chart", FORMAT_COLUMNS),
+            ("content_topics", "report.section.topics", "topics_chart", TOPIC_COLUMNS)):
         frame = inputs.get(key)
         if frame is None:
             continue
-        label_col = _pick(frame, ["format", "media_type", "topic", "keyword"], numeric=False)
-        value_col = _pick(frame, ["median_ratio", "lift", "metric_median", "median", "median_value", "score"],
-                          numeric=True)
-        chart = figures.get("formats_chart" if key == "content_formats" else "topics_chart")
-        if chart is None and label_col and value_col:
-            labels_ = [f"{cell_text('platform', pl, lab)} · {x}" if "platform" in frame.columns and key == "content_formats"
-                       else str(x) for pl, x in zip(frame.get("platform", frame[label_col]), frame[label_col])]
-            chart = charts.bar_chart(labels_, frame[value_col].tolist(), col_label(value_col, lab))
-        preferred = FORMAT_COLUMNS if key == "content_formats" else TOPIC_COLUMNS
-        sections.append({"title": lab[title_key], "chart": chart,
+        if "metric_median" in frame.columns and "metric" in frame.columns:
+            frame = frame.assign(metric_median=[fmt.value(v, metric_unit(m, lab))
+                                                for v, m in zip(frame["metric_median"], frame["metric"])])
+        sections.append({"title": lab[title_key], "chart": figures.get(chart_key),
                          "table": table(frame, lab, _non_empty_columns(frame, preferred), limit=30)})
     messages = []
     if not sections:
@@ -520,7 +659,7 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
     return {"sections": sections, "messages": messages}
 
 
-def trend_context(ws: Workspace, period: Period, lab: dict[str, str]) -> dict | None:
+def trend_context(ws: Workspace, period: Period, lab: dict[str, str], plan: "PlanView") -> dict | None:
     if period.kind == "month":
         return None
     rows = []
@@ -533,16 +672,15 @@ def trend_context(ws: Workspace, period: Period, lab: dict[str, str]) -> dict | 
                 "messages": [lab["report.empty"].format(what=lab["report.what.history"])]}
     frame = pd.concat(rows, ignore_index=True)
     summary = frame.groupby("month")["total"].agg(count="count", mean="mean", median="median").reset_index()
-    return {"chart": charts.team_trend(frame, lab["report.chart.month"], lab["report.chart.score"]),
-            "table": table(summary, lab), "messages": []}
+    return {"chart": charts.team_trend(frame, lab["report.chart.month"], lab["report.chart.score"], plan.grades,
+                                       lab["report.chart.mean_line"], lab["report.chart.range_band"]),
+            "table": table(summary, lab, ["month", "count", "mean", "median"]), "messages": []}
 
 
 # ------------------------------------------------------------------------------------------------- person parts
 
 LEDGER_HEADERS = {"kind": "report.col.ledger_kind", "detail": "report.col.explanation"}
-REVIEW_SCORE_COLUMNS = ["rater_role", "professional", "conduct", "teamwork"]
 QUALITY_REVIEW_COLUMNS = ["review_date", "title", "score"]
-PERSON_POST_COLUMNS = [c for c in POST_COLUMNS if c != "viral_rule"] + ["viral_rule"]
 
 
 def _tables(frame: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, **kw) -> dict | None:
@@ -559,17 +697,20 @@ class PeopleData:
 
     indicators: dict[str, list[dict]] | None
     ledger: dict[str, Table] | None
-    posts: dict[str, tuple[Table | None, Table | None]] | None  # (best, weakest), in period, ranked vs baseline
+    posts: dict[str, tuple[list[dict] | None, list[dict] | None]] | None  # (best, weakest) cards, vs baseline
     reviews: dict[str, list[dict]] | None      # qualitative review records
-    review_scores: dict[str, Table] | None
     quality: dict[str, Table] | None
     previous: dict[str, float]
     history: dict[str, list[tuple[str, float]]]
     overview: dict[str, Table] | None = None  # the content stage's per-operator overview rows
+    indicator_history: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=dict)
+    previous_month: str = ""
+    team_tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, inputs: Inputs, posts: pd.DataFrame | None, previous: pd.DataFrame | None,
-           history: dict[str, pd.DataFrame], lab: dict[str, str]) -> "PeopleData":
+           history: dict[str, pd.DataFrame], lab: dict[str, str], ws: Workspace | None = None,
+           period: str = "") -> "PeopleData":
         prev = {}
         if previous is not None:
             for name, total in zip(previous["operator"].astype(str), pd.to_numeric(previous["total"], errors="coerce")):
@@ -578,15 +719,43 @@ class PeopleData:
         ledger = inputs.get("score_ledger")
         qualitative = inputs.get("qualitative_reviews")
         overview = _operator_rows(inputs.get("content_overview"))
+        ind_hist, prev_month = {}, ""
+        if ws is not None and period and Period.parse(period).kind == "month":
+            prev_month = month_shift(period, -1)
+            ind_hist = indicator_history(ws, month_shift(period, -1), INDICATOR_TREND_MONTHS - 1)
         return cls(
             records_by_operator(inputs.get("indicator_scores")),
             _tables(ledger, lab, [c for c in ledger.columns if c not in {"operator", "period"}] if ledger is not None
                     else None, limit=50, headers={k: lab[v] for k, v in LEDGER_HEADERS.items()}),
-            ranked_post_tables(posts, lab),
-            records_by_operator(qualitative), _tables(qualitative, lab, REVIEW_SCORE_COLUMNS),
+            ranked_post_cards(posts, lab),
+            records_by_operator(qualitative),
             _tables(inputs.get("quality_reviews"), lab, QUALITY_REVIEW_COLUMNS), prev, history_points(history),
             _tables(overview, lab, [c for c in PERSON_OVERVIEW_COLUMNS if c in overview.columns] or None
-                    if overview is not None else None, drop_empty=True))
+                    if overview is not None else None, drop_empty=True),
+            ind_hist, prev_month, {k: inputs.get(k) for k in ("calendar_match", "data_reports")})
+
+
+INDICATOR_TREND_MONTHS = 6
+
+
+def indicator_history(ws: Workspace, last_month: str, months: int) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(operator, indicator) -> [(month, actual)] over the `months` processed months up to `last_month`, oldest
+    first; only scored rows (a month where the indicator was not scored is left out)."""
+    out: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for k in range(months - 1, -1, -1):
+        month = month_shift(last_month, -k)
+        frame = catalog.try_load(ws.processed(month), "indicator_scores")  # an unreadable old month: not in the trend
+        if frame is None or frame.empty:
+            continue
+        if not {"operator", "indicator", "actual"} <= set(frame.columns):
+            continue
+        scored = insights.indicator_status(frame) == "scored"
+        frame = frame[scored.to_numpy()]
+        for op, ind, actual in zip(frame["operator"].astype(str), frame["indicator"].astype(str),
+                                   pd.to_numeric(frame["actual"], errors="coerce")):
+            if not pd.isna(actual):
+                out.setdefault((op, ind), []).append((month, float(actual)))
+    return out
 
 
 def _mine(groups: dict | None, name: str):
@@ -594,109 +763,224 @@ def _mine(groups: dict | None, name: str):
     return None if groups is None else groups.get(name)
 
 
+def cutoffs(plan_grades: dict[str, float], lab: dict[str, str]) -> str:
+    """`S ≥ 110 · A ≥ 100 · B ≥ 85 · C ≥ 70 · D < 70` from the plan's grade bounds."""
+    order = sorted(plan_grades.items(), key=lambda kv: -kv[1])
+    if not order:
+        return ""
+    parts = [f"{g} ≥ {fmt.plain(v)}" for g, v in order] + [f"D < {fmt.plain(order[-1][1])}"]
+    return lab["report.cutoffs"].format(cutoffs=" · ".join(parts))
+
+
+def indicator_rows(records: list[dict], dims: list[str], row: pd.Series, data: "PeopleData", name: str,
+                   lab: dict[str, str]) -> list[dict]:
+    """The indicator tables of one person, grouped by dimension: actual and target in the indicator's unit, last
+    month and the change, a six-month sparkline, rows that were not scored greyed with their reason, and the
+    indicators of a dimension that did not count marked so."""
+    statuses = [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
+    by_dim: dict[str, list[tuple[dict, str]]] = {}
+    for rec, st in zip(records, statuses):
+        dim = rec.get("dimension")
+        by_dim.setdefault("" if dim is None or dim is pd.NA else str(dim), []).append((rec, st))
+    groups = []
+    for dim in dims + [d for d in by_dim if d not in dims]:
+        if dim not in by_dim:
+            continue
+        value = _num(row.get(dim)) if dim in row.index else None
+        counted = value is not None
+        rows = []
+        for rec, st in by_dim[dim]:
+            ind = str(rec.get("indicator", ""))
+            unit = insights.unit_of(ind, lab)
+            hist = data.indicator_history.get((name, ind), [])
+            prev = hist[-1][1] if hist and hist[-1][0] == data.previous_month else None
+            scored = st == "scored"
+            reason = _text(rec.get("explanation")) or _text(rec.get("reason_na"))
+            explanation = reader_text(_text(rec.get("explanation")) if scored else
+                                      lab[f"report.status.{st}"] + (f"：{reason}" if reason else ""), lab)
+            rows.append({
+                "indicator": ind, "status": st, "counted": counted and scored,
+                "actual": fmt.value(rec.get("actual"), unit) if scored else fmt.DASH,
+                "target": fmt.value(rec.get("target"), unit) if scored else fmt.DASH,
+                "achievement": fmt.percent(rec.get("achievement")) if scored else fmt.DASH,
+                "score": fmt.score(rec.get("score")) if scored else lab[f"report.status.{st}"],
+                "previous": fmt.value(prev, unit) if prev is not None else fmt.DASH,
+                "change": fmt.change(rec.get("actual"), prev, unit) if scored and prev is not None else "",
+                "spark": charts.sparkline_svg([v for _, v in hist[-5:]] + ([fmt.num(rec.get("actual"))] if scored
+                                                                           else [None])),
+                "explanation": explanation,
+            })
+        groups.append({"dimension": dim, "rows": rows, "counted": counted,
+                       "score": fmt.score(value) if counted else lab["report.dimension.not_counted"]})
+    return groups
+
+
 def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: Inputs, data: PeopleData,
-                   lab: dict[str, str]) -> dict:
+                   lab: dict[str, str], plan: "PlanView", month_label: str) -> dict:
     rank = _num(row.get("rank"))
     dim_values = [_num(row.get(d)) for d in dims]
+    status = str(insights.grade_status(row.to_frame().T).iloc[0])
     change = None
     if name in data.previous and _num(row.get("total")) is not None:
-        change = fmt_signed(float(row["total"]) - data.previous[name])
-    # Indicators, grouped by dimension.
+        change = fmt.signed(float(row["total"]) - data.previous[name])
     records = None if data.indicators is None else data.indicators.get(name, [])
-    groups, messages = [], inputs.notice("indicator_scores")
+    messages = inputs.notice("indicator_scores")
+    groups, strengths, gaps, missing_tables = [], [], [], []
     if records is not None:
         if not records:
             messages = [lab["report.empty"].format(what=lab["report.what.indicators"])]
-        by_dim: dict[str, list[dict]] = {}
-        for rec in records:
-            dim = rec.get("dimension")
-            by_dim.setdefault("" if dim is None or dim is pd.NA else str(dim), []).append(rec)
-        for dim in dims + [d for d in by_dim if d not in dims]:
-            if dim not in by_dim:
-                continue
-            rows = []
-            for rec in by_dim[dim]:
-                applicable = rec.get("applicable")
-                applicable = True if applicable is None or applicable is pd.NA else bool(applicable)
-                explanation = _text(rec.get("explanation"))
-                reason = _text(rec.get("reason_na"))  # the scoring stage's own words for "why not this period"
-                if not applicable and reason and reason not in explanation:
-                    explanation = f"{explanation} {reason}".strip()
-                rows.append({
-                    "indicator": rec.get("indicator", ""),
-                    "applicable": applicable,
-                    "actual": fmt_num(rec.get("actual"), 2) if applicable else "—",
-                    "target": fmt_num(rec.get("target"), 2) if applicable else "—",
-                    "achievement": fmt_pct(rec.get("achievement")) if applicable else "—",
-                    "score": fmt_num(rec.get("score")) if applicable else lab["report.na"],
-                    "weight": fmt_num(rec.get("weight"), 2),
-                    "explanation": explanation or ("" if applicable else lab["report.na.reason"]),
-                })
-            value = _num(row.get(dim)) if dim in row.index else None
-            groups.append({"dimension": dim, "rows": rows,
-                           "score": fmt_num(value) if value is not None else (lab["report.na"] if dim in dims else "")})
-    headers = [col_label(c, lab) for c in ("indicator", "actual", "target", "achievement", "score", "weight",
-                                           "explanation")]
-    # Bonus / deduction ledger.
+        groups = indicator_rows(records, dims, row, data, name, lab)
+        statuses = [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
+        # Strengths and gaps only among indicators of dimensions that counted.
+        counted = [(r, s) for r, s in zip(records, statuses) if _num(row.get(str(r.get("dimension")))) is not None]
+        best, worst = insights.strengths_and_gaps([r for r, _ in counted], [s for _, s in counted])
+        facts = insights.facts(name, data.team_tables)
+        for rec in best:
+            unit = insights.unit_of(str(rec["indicator"]), lab)
+            strengths.append(lab["report.insight.strength"].format(
+                name=rec["indicator"], actual=fmt.value(rec.get("actual"), unit)
+                if fmt.num(rec.get("actual")) is not None else fmt.DASH, achievement=fmt.percent(rec.get("achievement"))))
+        gaps = [insights.action(rec, facts.get(str(rec["indicator"]), {}), lab, month_label) for rec in worst]
+        missing_tables = [str(r.get("indicator")) for r, s in zip(records, statuses) if s == "missing_input"]
     ledger_table = _mine(data.ledger, name)
-    # Posts.
-    best = worst = None
+    best_posts = worst_posts = None
     posts_messages = []
     if data.posts is not None:
-        best, worst = data.posts.get(name, (None, None))
-        if best is None:
+        best_posts, worst_posts = data.posts.get(name, (None, None))
+        if best_posts is None:
             posts_messages = [lab["report.empty"].format(what=lab["report.what.posts"])]
     else:
         posts_messages = inputs.notice("posts_clean") or [lab["report.empty"].format(what=lab["report.what.posts"])]
-    content_overview = _mine(data.overview, name)
-    # Reviews (the rater's role only: a person's page names no one else).
-    reviews, review_messages = [], []
-    review_scores, quality_reviews = _mine(data.review_scores, name), _mine(data.quality, name)
-    mine = _mine(data.reviews, name)
-    if mine is not None:
-        for rec in mine:
-            comment = rec.get("comment")
-            if comment is not None and comment is not pd.NA and str(comment).strip():
-                role = rec.get("rater_role")
-                reviews.append({"comment": str(comment).strip()[:2000],
-                                "who": "" if role is None or role is pd.NA else f"— {role}"})
-    if not reviews and review_scores is None and quality_reviews is None:
-        review_messages = [lab["report.empty"].format(what=lab["report.what.reviews"])]
-    # Trend across past months.
+    review_groups = review_context(_mine(data.reviews, name), lab)
+    quality_reviews = _mine(data.quality, name)
+    review_messages = [] if review_groups or quality_reviews is not None else \
+        [lab["report.empty"].format(what=lab["report.what.reviews"])]
     points = data.history.get(name, [])
-    dims_frame = pd.DataFrame({"dimension": dims, "score": dim_values})
-    dims_table = table(dims_frame, lab)
-    if dims_table is not None:
-        dims_table.rows = [[d, fmt_num(v) if v is not None else lab["report.na"]] for d, v in zip(dims, dim_values)]
+    counted_dims = [(d, v) for d, v in zip(dims, dim_values) if v is not None]
+    dims_table = None
+    if dims:
+        dims_table = table(pd.DataFrame({"dimension": dims, "score": [0.0] * len(dims)}), lab)
+        dims_table.rows = [[d, fmt.score(v) if v is not None else lab["report.dimension.not_counted"]]
+                           for d, v in zip(dims, dim_values)]
     grade = row.get("grade")
     veto = row.get("veto") if "veto" in row.index else None
     notes = [t for t in (_text(row.get(c)) for c in SCORECARD_NOTES if c in row.index) if t]
+    coverage = _num(row.get("coverage"))
     return {
         "name": name,
-        "total": fmt_num(row.get("total")),
-        "grade": "—" if grade is None or grade is pd.NA else str(grade),
-        "grade_class": grade_class(grade),
+        "total": fmt.score(row.get("total")),
+        "grade": insights.grade_text(grade, status, lab),
+        "grade_status": status,
+        "grade_status_label": lab[f"report.grade_status.{status}"],
+        "grade_class": grade_class(grade) if status == "final" else "x",
+        "coverage": lab["report.coverage"].format(coverage=fmt.percent(coverage, 0)) if coverage is not None else "",
+        "missing_indicators": missing_tables,
+        "missing_note": _text(row.get("missing_note")),
+        "cutoffs": plan.cutoffs,
         "veto": bool(veto) if veto is not None and veto is not pd.NA else False,
-        "rank": lab["report.card.rank_of"].format(rank=int(rank)) if rank is not None else "—",
+        "rank": lab["report.card.rank_of"].format(rank=int(rank)) if rank is not None else fmt.DASH,
         "rank_label": lab["report.card.rank_among"].format(n=n),
         "change": change,
-        "radar": charts.radar_svg(dims, dim_values, na_label=lab["report.na"]) if dims else None,
+        "strengths": strengths,
+        "gaps": gaps,
+        "radar": charts.radar_svg([d for d, _ in counted_dims], [v for _, v in counted_dims],
+                                  ref_label=lab["report.chart.target_line"]) if len(counted_dims) >= 3 else None,
         "dimensions": dims_table,
-        "trend": charts.trend_svg(points) if len(points) >= 1 else None,
+        "trend": charts.trend_svg(points, ref_label=lab["report.chart.target_line"]) if points else None,
         "indicator_groups": groups,
-        "indicator_headers": headers,
+        "indicator_headers": [lab[f"report.col.{c}"] for c in INDICATOR_HEADERS],
         "indicator_messages": messages,
         "score_notes": notes,
         "ledger": ledger_table,
-        "content_overview": content_overview,
-        "best_posts": best,
-        "worst_posts": worst,
+        "content_overview": _mine(data.overview, name),
+        "best_posts": best_posts,
+        "worst_posts": worst_posts,
         "posts_messages": posts_messages,
-        "reviews": reviews,
-        "review_scores": review_scores,
+        "review_groups": review_groups,
         "quality_reviews": quality_reviews,
         "review_messages": review_messages,
     }
+
+
+INDICATOR_HEADERS = ["indicator", "actual", "target", "achievement", "score", "last_month", "trend6", "explanation"]
+PERIOD_KIND = {4: "year", 7: "month"}
+
+
+def review_context(records: list[dict] | None, lab: dict[str, str]) -> list[dict]:
+    """Reviews grouped by period (labelled 月度 / 季度 / 年度) and rater role; the rater's name is never shown."""
+    if not records:
+        return []
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for rec in records:
+        period = _text(rec.get("period"))
+        role = _text(rec.get("rater_role")) or lab["report.review.unknown_role"]
+        groups.setdefault((period, role), []).append(rec)
+    out = []
+    for (period, role), recs in sorted(groups.items(), key=lambda kv: (-len(kv[0][0]), kv[0][0], kv[0][1])):
+        try:
+            kind = Period.parse(period).kind if period else ""
+        except PeriodError:
+            kind = ""
+        scores = {c: fmt.score(pd.to_numeric(pd.Series([r.get(c) for r in recs]), errors="coerce").mean())
+                  for c in insights.RATING_COLUMNS if any(c in r for r in recs)}
+        out.append({"period": period, "kind": lab.get(f"period.{kind}", "") if kind else "", "role": role,
+                    "scores": [(lab[f"report.col.{c}"], v) for c, v in scores.items()],
+                    "comments": [_text(r.get("comment"))[:2000] for r in recs if _text(r.get("comment"))]})
+    return out
+
+
+EXCEL_FORMATS = {fmt.PERCENT: "0.0%", fmt.POINTS: "0.0", fmt.RATIO: "0.00", fmt.SECONDS: "0"}  # else a count
+
+
+def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dims: list[str], plan: PlanView,
+                   inputs: Inputs, lab: dict[str, str]) -> tuple:
+    """The sheets of scoreboard.xlsx (scores `0.0`, rates `0.0%`, 是/否) and its 说明 sheet (grade cut-offs,
+    dimension weights, each indicator's unit and definition, the formula-escaping note)."""
+    score_fmt = {c: "0.0" for c in ["total", "score", *dims]}
+    rate_fmt = {c: "0.0%" for c in ["coverage", "achievement", "share"]}
+    board = scoreboard_frame(scorecard, dims)
+    if "fairness_note" in scorecard.columns:  # the cohort context HR weighs; not shown on a person's page
+        board = board.merge(scorecard[["operator", "fairness_note"]], on="operator", how="left")
+    if "grade_status" in board.columns:
+        board["grade_status"] = [lab.get(f"report.grade_status.{x}", x) for x in board["grade_status"].astype(str)]
+    if "period" in scorecard.columns:
+        board.insert(0, "period", scorecard.set_index("operator").loc[board["operator"], "period"].to_numpy())
+    sheets = [(lab["report.excel.scoreboard"], board, [col_label(c, lab) for c in board.columns],
+               {**score_fmt, **rate_fmt})]
+    if indicators is not None:
+        cols = [c for c in [*schema.INDICATOR_SCORES, "status"] if c in indicators.columns]
+        frame = indicators[cols].copy()
+        if "status" in frame.columns:
+            frame["status"] = [lab.get(f"report.status.{x}", x) for x in frame["status"].astype(str)]
+        # actual and target are in each row's own unit (a rate 0.0%, a count #,##0), written next to them too.
+        frame.insert(cols.index("target") + 1 if "target" in cols else len(cols), "unit",
+                     [lab.get(f"indicator.{i}.unit", "") for i in frame["indicator"].astype(str)])
+        per_row = [EXCEL_FORMATS.get(u, "#,##0") if u else "0.00" for u in frame["unit"]]
+        sheets.append((lab["report.excel.indicators"], frame, [col_label(c, lab) for c in frame.columns],
+                       {**score_fmt, **rate_fmt, "weight": "0.0", "actual": per_row, "target": per_row}))
+    cal = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
+    raters = insights.rater_means(inputs.get("qualitative_reviews"))
+    if raters is not None:
+        sheets.append((lab["report.excel.calibration"], raters[["rater", "rater_role", "people", "mean_rating",
+                                                                  "team_mean", "difference"]],
+                       [col_label(c, lab) for c in ("rater", "rater_role", "people", "mean_rating", "team_mean",
+                                                    "difference")],
+                       {"mean_rating": "0.00", "team_mean": "0.00", "difference": "+0.00;-0.00;0.00"}))
+    cut = pd.DataFrame({"grade": list(plan.grades), "lower_bound": list(plan.grades.values()),
+                        "note": [cal["guideline"]] + [""] * (len(plan.grades) - 1)}) if plan.grades else pd.DataFrame()
+    weights = pd.DataFrame({"dimension": list(plan.dimension_weights),
+                            "weight": [f"{fmt.plain(v)}%" for v in plan.dimension_weights.values()]})
+    names = list(dict.fromkeys(indicators["indicator"].astype(str))) if indicators is not None else []
+    dim_of = dict(zip(indicators["indicator"].astype(str), indicators["dimension"].astype(str))) \
+        if indicators is not None and "dimension" in indicators.columns else {}
+    definitions = pd.DataFrame({"indicator": names, "dimension": [dim_of.get(n, "") for n in names],
+                                "definition": [f"{lab.get(f'indicator.{n}.definition', '')}"
+                                               f"（{col_label('unit', lab)}：{lab.get(f'indicator.{n}.unit', '') or '—'}）"
+                                               for n in names]})
+    blocks = [(lab["report.excel.cutoffs"], cut, [col_label(c, lab) for c in cut.columns]),
+              (lab["report.excel.weights"], weights, [col_label(c, lab) for c in weights.columns]),
+              (lab["report.excel.definitions"], definitions, [col_label(c, lab) for c in definitions.columns])]
+    return sheets, blocks
 
 
 # ------------------------------------------------------------------------------------------------------ publish
@@ -734,27 +1018,35 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     t_load = time.perf_counter()
 
     # Team-level pages.
+    meta = inputs.meta()
+    plan = PlanView.of(meta, p.kind, lab)
     quality = quality_context(inputs, lab)
-    summary = summary_context(scorecard, previous, inputs, lab)
-    board = None
+    summary = summary_context(scorecard, previous, inputs, lab, plan)
+    board = ranking = calibration = weak = None
     if scorecard is not None:
         frame = scoreboard_frame(scorecard, dims)
+        frame["grade"] = [insights.grade_text(g, str(st), lab)
+                          for g, st in zip(frame.get("grade", [None] * len(frame)), insights.grade_status(frame))]
         links = [href("people", stems[n] + ".html") for n in frame["operator"]]
         board = table(frame, lab, ["operator", "rank", "total", "grade", *dims], limit=len(frame), links=links)
         if board is not None:
-            for r in board.rows:  # a dimension that did not apply shows as such
+            for r in board.rows:  # a dimension that did not count shows as such
                 for j, c in enumerate(board.columns):
-                    if c in dims and r[j] == "—":
-                        r[j] = lab["report.na"]
-    meta = inputs.meta()
+                    if c in dims and r[j] == fmt.DASH:
+                        r[j] = lab["report.dimension.not_counted"]
+        ranking = ranking_rows(scorecard, dims, previous, stems, lab)
+        weak = insights.weak_spot(scorecard, dims, plan.bar, lab)
+        calibration = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
     dist = meta.get("distribution") if isinstance(meta.get("distribution"), dict) else {}
     if dist.get("message"):
         summary["messages"].append(str(dist["message"]))
     scoring_notes = [str(x) for x in (meta.get("warnings") or []) if x] if scorecard is not None else []
     scoring_sources = [str(x) for x in (meta.get("sources") or []) if x] if p.kind != "month" else []
-    team_ctx = dict(common, root="", quality=quality, summary=summary, scoreboard=board,
+    team_ctx = dict(common, root="", quality=quality, summary=summary, scoreboard=board, ranking=ranking,
+                    weak_spot=weak, cutoffs=plan.cutoffs, problem_line=data_problem_line(quality, lab),
+                    calibration=calibration, dims=dims,
                     scoring_notes=scoring_notes, scoring_sources=scoring_sources,
-                    scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab),
+                    scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab, plan),
                     content=content_context(inputs, lab, content_figures(ws, period, lab)), growth=table(inputs.get("account_month"), lab, [
                         "platform", "account", "operator", "month", "followers_start", "followers_end",
                         "followers_gained", "followers_lost", "net_growth", "growth_rate"], limit=MAX_ROWS))
@@ -764,11 +1056,12 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         ordered = scoreboard_frame(scorecard, [])
         names = list(ordered["operator"])
         grades = list(ordered["grade"]) if "grade" in ordered.columns else [None] * len(names)
+        statuses = [str(x) for x in insights.grade_status(ordered)]
     else:
-        grades = []
+        grades, statuses = [], []
     people = [{"name": n, "href": href("people", stems[n] + ".html"),
-               "grade": None if pd.isna(g) else str(g), "grade_class": grade_class(g)}
-              for n, g in zip(names, grades)]
+               "grade": insights.grade_text(g, st, lab), "grade_class": grade_class(g) if st == "final" else "x"}
+              for n, g, st in zip(names, grades, statuses)]
     _write(out_dir / "index.html", render("index.html", lang, **dict(
         common, root="", people=people, archive=archive(ws, period, lab), quality_status=quality["status"],
         team_line=" · ".join(f"{c['label']} {c['value']}" for c in summary["cards"][:2]) or lab["report.title.team"],
@@ -777,11 +1070,12 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     # One private page per person.
     if scorecard is not None:
-        data = PeopleData.of(inputs, _posts(inputs), previous, history, lab)
-        n = len(scorecard)
+        data = PeopleData.of(inputs, _posts(inputs), previous, history, lab, ws, period)
+        n = int(pd.to_numeric(scorecard["total"], errors="coerce").notna().sum())
+        month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
         for _, row in scorecard.iterrows():
             name = row["operator"]
-            ctx = person_context(name, row, n, dims, inputs, data, lab)
+            ctx = person_context(name, row, n, dims, inputs, data, lab, plan, month_label)
             path = out_dir / "people" / f"{stems[name]}.html"
             _write(path, render("person.html", lang, **dict(common, root="../", **ctx)), result)
             result.people[name] = path
@@ -794,15 +1088,10 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
 
     # The HR workbook.
     if scorecard is not None:
-        board_frame = scoreboard_frame(scorecard, dims)
-        if "period" in scorecard.columns:
-            period_col = scorecard.set_index("operator").loc[board_frame["operator"], "period"].to_numpy()
-            board_frame.insert(0, "period", period_col)
-        sheets = [(lab["report.excel.scoreboard"], board_frame, [col_label(c, lab) for c in board_frame.columns])]
-        if indicators is not None:
-            cols = [c for c in schema.INDICATOR_SCORES if c in indicators.columns]
-            sheets.append((lab["report.excel.indicators"], indicators[cols], [col_label(c, lab) for c in cols]))
-        result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, lab["report.excel.note"])
+        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab)
+        result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, note=lab["report.excel.note"],
+                                              note_title=lab["report.excel.about"], note_blocks=blocks,
+                                              yes_no=(lab["report.yes"], lab["report.no"]))
     t_excel = time.perf_counter()
 
     result.messages = list(dict.fromkeys(inputs.notices.values()))

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .. import plotting
+from .. import fmt, plotting
 
 SVG_FONT = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans CJK JP", '
             '"WenQuanYi Micro Hei", sans-serif')
 ACCENT = "#2f6db5"
 GRID = "#c9d2de"
-FIG_W = 6.4  # inches; with plotting.DPI (110) about 700 px wide
+FIG_W = 5.2  # inches; with plotting.DPI (110) about 570 px wide (plotting.legible keeps text readable on phones)
 
 
 def _fmt(x: float) -> str:
@@ -28,15 +28,15 @@ def _fmt(x: float) -> str:
 
 # ----------------------------------------------------------------------------------------------------- inline SVG
 
-def radar_svg(names: Sequence[str], values: Sequence[float | None], max_value: float = 120.0,
-              ref: float = 100.0, size: int = 300, na_label: str = "—") -> Markup:
-    """A dimension radar: one axis per dimension, a polygon of the scores, a dashed ring at `ref` (the target).
-
-    A value of None (dimension not applicable) is drawn at the centre and its label says so via the caller's name."""
+def radar_svg(names: Sequence[str], values: Sequence[float], max_value: float = 120.0,
+              ref: float = 100.0, size: int = 300, ref_label: str = "") -> Markup:
+    """A dimension radar of the dimensions that counted (the caller leaves the others out: a dimension that did not
+    count is not a zero), one axis each, a polygon of the scores, a dashed ring at `ref` (the target) labelled
+    `ref_label`. Text is 20 units in a 600-unit-wide drawing: at least 11 CSS px on a 390-px phone."""
     n = len(names)
     if n == 0:
         return Markup("")
-    pad = 130
+    pad = 150  # room for a seven-character dimension name at either side
     w = size + 2 * pad
     cx, cy, r = w / 2, size / 2 + 50, size / 2 - 10
     h = size + 100
@@ -47,7 +47,7 @@ def radar_svg(names: Sequence[str], values: Sequence[float | None], max_value: f
         return cx + rr * math.cos(ang), cy + rr * math.sin(ang)
 
     parts = [f'<svg class="chart radar" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
-             f'font-family=\'{SVG_FONT}\' font-size="17">']
+             f'font-family=\'{SVG_FONT}\' font-size="20">']
     for level in (30, 60, 90, 120):
         if level > max_value:
             continue
@@ -58,7 +58,7 @@ def radar_svg(names: Sequence[str], values: Sequence[float | None], max_value: f
     for i in range(n):
         x, y = point(i, max_value)
         parts.append(f'<line x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" stroke="{GRID}"/>')
-    vals = [float(v) if v is not None and not pd.isna(v) else 0.0 for v in values]
+    vals = [float(v) for v in values]
     poly = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v) for i, v in enumerate(vals)))
     parts.append(f'<polygon points="{poly}" fill="{ACCENT}" fill-opacity="0.25" stroke="{ACCENT}" stroke-width="2"/>')
     for i, v in enumerate(vals):
@@ -69,18 +69,21 @@ def radar_svg(names: Sequence[str], values: Sequence[float | None], max_value: f
         x, y = cx + (r + 14) * math.cos(ang), cy + (r + 14) * math.sin(ang)
         anchor = "middle" if abs(math.cos(ang)) < 0.3 else ("start" if math.cos(ang) > 0 else "end")
         dy = -6 if math.sin(ang) < -0.5 else (18 if math.sin(ang) > 0.5 else 5)
-        v = values[i]
-        score = na_label if v is None or pd.isna(v) else f"{float(v):.1f}"
-        top = y + dy - (18 if math.sin(ang) < -0.5 else 0)  # two lines: the name, then the score
+        top = y + dy - (20 if math.sin(ang) < -0.5 else 0)  # two lines: the name, then the score
         parts.append(str(Markup('<text x="{}" y="{}" text-anchor="{}" fill="#223">{}'
-                                '<tspan x="{}" dy="18" font-weight="600">{}</tspan></text>').format(
-            _fmt(x), _fmt(top), anchor, name, _fmt(x), score)))
+                                '<tspan x="{}" dy="20" font-weight="600">{}</tspan></text>').format(
+            _fmt(x), _fmt(top), anchor, name, _fmt(x), fmt.score(vals[i]))))
+    if ref_label:
+        parts.append(str(Markup('<text x="{}" y="{}" fill="#b35c00">- - {}</text>').format(8, h - 8, ref_label)))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def trend_svg(points: Sequence[tuple[str, float]], ref: float = 100.0, width: int = 480, height: int = 220) -> Markup:
-    """A small line chart of (label, score) pairs, oldest first, with a dashed line at `ref`."""
+def trend_svg(points: Sequence[tuple[str, float]], ref: float = 100.0, width: int = 440, height: int = 230,
+              ref_label: str = "") -> Markup:
+    """A small line chart of (label, score) pairs, oldest first, with a dashed line at `ref` labelled `ref_label`.
+    Month labels are thinned so that they never overlap (at most one per 70 units); text is 16 units in a 440-unit
+    drawing (at least 11 CSS px on a phone)."""
     pts = [(str(k), float(v)) for k, v in points if v is not None and not pd.isna(v)]
     if not pts:
         return Markup("")
@@ -97,7 +100,7 @@ def trend_svg(points: Sequence[tuple[str, float]], ref: float = 100.0, width: in
         return x, top + ph * (1 - (v - lo) / (hi - lo))
 
     parts = [f'<svg class="chart trend" viewBox="0 0 {width} {height}" role="img" '
-             f'font-family=\'{SVG_FONT}\' font-size="14">']
+             f'font-family=\'{SVG_FONT}\' font-size="16">']
     for tick in np.arange(lo, hi + 0.1, 10 if hi - lo <= 60 else 20):
         _, y = xy(0, tick)
         parts.append(f'<line x1="{left}" y1="{_fmt(y)}" x2="{width - right}" y2="{_fmt(y)}" stroke="{GRID}"/>'
@@ -105,19 +108,40 @@ def trend_svg(points: Sequence[tuple[str, float]], ref: float = 100.0, width: in
     _, yr = xy(0, ref)
     parts.append(f'<line x1="{left}" y1="{_fmt(yr)}" x2="{width - right}" y2="{_fmt(yr)}" stroke="#e08a2c" '
                  f'stroke-dasharray="5 4"/>')
+    if ref_label:
+        parts.append(str(Markup('<text x="{}" y="{}" text-anchor="end" fill="#b35c00">{}</text>').format(
+            width - right, _fmt(yr - 4), ref_label)))
     line = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (xy(i, v) for i, (_, v) in enumerate(pts)))
     parts.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
-    step = max(1, math.ceil(len(pts) / 8))
+    step = max(1, math.ceil(len(pts) / max(1, pw // 70)))
     for i, (lab, v) in enumerate(pts):
         x, y = xy(i, v)
         parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" fill="{ACCENT}"/>')
+        if (len(pts) - 1 - i) % step:  # the newest month always labelled, then every `step`-th: no overlaps
+            continue
         parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#223">{}</text>').format(
-            _fmt(x), _fmt(y - 8), f"{v:.1f}")))
-        if i % step == 0 or i == len(pts) - 1:
-            parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#667">{}</text>').format(
-                _fmt(x), height - 12, lab)))
+            _fmt(x), _fmt(y - 8), fmt.score(v))))
+        parts.append(str(Markup('<text x="{}" y="{}" text-anchor="middle" fill="#667">{}</text>').format(
+            _fmt(x), height - 12, lab)))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def sparkline_svg(values: Sequence[float | None], width: int = 84, height: int = 24) -> Markup:
+    """A tiny line of an indicator's last months (oldest first; None where it was not scored), the newest point
+    marked; empty when fewer than two values are known. Decorative: the numbers are in the table next to it."""
+    known = [(i, float(v)) for i, v in enumerate(values) if v is not None and not pd.isna(v)]
+    if len(known) < 2:
+        return Markup("")
+    lo, hi = min(v for _, v in known), max(v for _, v in known)
+    span = (hi - lo) or 1.0
+    n = max(len(values) - 1, 1)
+    pts = [(2 + (width - 4) * i / n, height - 3 - (height - 6) * (v - lo) / span) for i, v in known]
+    line = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in pts)
+    x, y = pts[-1]
+    return Markup(f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+                  f'aria-hidden="true"><polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="1.5"/>'
+                  f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="2.5" fill="{ACCENT}"/></svg>')
 
 
 # ------------------------------------------------------------------------------------------------ matplotlib PNGs
@@ -129,69 +153,45 @@ def _fig(height: float = 3.0):
     return plt.subplots(figsize=(FIG_W, height))
 
 
-def score_distribution(totals: pd.Series, xlabel: str, ylabel: str) -> str | None:
-    """Histogram of total scores with the grade-band edges; a data URI, or None when there is nothing to draw."""
+def score_distribution(totals: pd.Series, xlabel: str, ylabel: str, grades: dict[str, float]) -> str | None:
+    """Histogram of total scores with each grade's lower bound drawn and labelled (`A≥100`)."""
     vals = pd.to_numeric(totals, errors="coerce").dropna()
     if vals.empty:
         return None
     fig, ax = _fig(2.8)
     bins = np.arange(0, 125, 5)
     ax.hist(vals.clip(0, 120), bins=bins, color=ACCENT, edgecolor="white")
-    for edge in (70, 85, 100, 110):
+    lo = max(0, min(vals.min(), min(grades.values(), default=100)) - 10)
+    ax.set_xlim(lo, 121)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    top = ax.get_ylim()[1]
+    for g, edge in sorted(grades.items(), key=lambda kv: kv[1]):
         ax.axvline(edge, color="#e08a2c", linestyle="--", linewidth=1)
-    ax.set_xlim(max(0, vals.min() - 10), 121)
+        ax.text(edge, top, f"{g}≥{fmt.plain(edge)}", color="#b35c00", ha="center", va="bottom")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    return plotting.to_data_uri(fig)
+    return plotting.to_data_uri(plotting.legible(fig))
 
 
-def team_trend(frame: pd.DataFrame, xlabel: str, ylabel: str) -> str | None:
-    """Mean (and min–max band) of total score per month; frame has columns month, total."""
+def team_trend(frame: pd.DataFrame, xlabel: str, ylabel: str, grades: dict[str, float], mean_label: str,
+               band_label: str) -> str | None:
+    """Mean (and min–max band) of total score per month, with labelled grade lines and a legend; month labels
+    thinned so that they never overlap."""
     if frame.empty or frame["month"].nunique() < 1:
         return None
     g = frame.groupby("month")["total"].agg(["mean", "min", "max"]).sort_index()
     fig, ax = _fig(2.8)
     x = np.arange(len(g))
-    ax.fill_between(x, g["min"], g["max"], color=ACCENT, alpha=0.15)
-    ax.plot(x, g["mean"], marker="o", color=ACCENT)
-    ax.axhline(100, color="#e08a2c", linestyle="--", linewidth=1)
-    ax.set_xticks(x, list(g.index))
+    ax.fill_between(x, g["min"], g["max"], color=ACCENT, alpha=0.15, label=band_label)
+    ax.plot(x, g["mean"], marker="o", color=ACCENT, label=mean_label)
+    for grade, edge in grades.items():
+        if g["min"].min() - 10 <= edge <= g["max"].max() + 10:
+            ax.axhline(edge, color="#e08a2c", linestyle="--", linewidth=1)
+            ax.text(x[-1] + 0.4, edge, f"{grade}≥{fmt.plain(edge)}", color="#b35c00", va="center")
+    step = max(1, int(np.ceil(len(g) / 4)))
+    keep = x[::-1][::step][::-1]
+    ax.set_xticks(keep, [str(g.index[i]) for i in keep])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    return plotting.to_data_uri(fig)
-
-
-def best_time_heatmap(frame: pd.DataFrame, value: str, weekdays: list[str], xlabel: str) -> str | None:
-    """A weekday × hour heatmap of `value`; frame has columns weekday (0 = Monday) and hour."""
-    import seaborn as sns
-
-    if frame.empty or not {"weekday", "hour", value} <= set(frame.columns):
-        return None
-    f = frame.assign(weekday=pd.to_numeric(frame["weekday"], errors="coerce"),
-                     hour=pd.to_numeric(frame["hour"], errors="coerce"),
-                     v=pd.to_numeric(frame[value], errors="coerce")).dropna(subset=["weekday", "hour", "v"])
-    if f.empty:
-        return None
-    grid = f.pivot_table(index="weekday", columns="hour", values="v", aggfunc="mean")
-    grid = grid.reindex(index=range(7), columns=range(24))
-    fig, ax = _fig(2.9)
-    sns.heatmap(grid, ax=ax, cmap="Blues", cbar=True, linewidths=0.3, linecolor="white")
-    ax.set_yticks(np.arange(7) + 0.5, weekdays, rotation=0)
-    ax.set_xticks(np.arange(0, 24, 3) + 0.5, [str(h) for h in range(0, 24, 3)], rotation=0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("")
-    return plotting.to_data_uri(fig)
-
-
-def bar_chart(labels_: Sequence[str], values: Sequence[float], xlabel: str, top: int = 12) -> str | None:
-    """Horizontal bars, largest first (formats, topics)."""
-    s = pd.Series(pd.to_numeric(pd.Series(list(values)), errors="coerce").to_numpy(), index=[str(x) for x in labels_])
-    s = s.dropna().sort_values(ascending=False).head(top)
-    if s.empty:
-        return None
-    fig, ax = _fig(0.6 + 0.32 * len(s))
-    ax.barh(range(len(s)), s.to_numpy()[::-1], color=ACCENT)
-    ax.set_yticks(range(len(s)), [t[:18] for t in s.index[::-1]])
-    ax.set_xlabel(xlabel)
-    return plotting.to_data_uri(fig)
+    ax.legend(loc="lower left", frameon=False)
+    return plotting.to_data_uri(plotting.legible(fig))

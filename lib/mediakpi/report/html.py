@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from .. import fmt
 from ..labels import labels as _labels
 from ..paths import TEMPLATES_DIR
 
@@ -66,89 +67,75 @@ def href(*parts: str) -> str:
 
 # --------------------------------------------------------------------------------------------------- formatting
 
-def fmt_num(value: object, digits: int = 1) -> str:
-    if value is None or value is pd.NA:
-        return "—"
-    try:
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1000):
-        return f"{int(value):,}"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    try:
-        f = float(value)  # numpy scalars
-    except (TypeError, ValueError):
-        return str(value)
-    if f.is_integer():
-        return f"{int(f):,}"
-    return f"{f:,.{digits}f}"
+# Every number goes through mediakpi.fmt; a column's unit comes from `report.unit.<column>` in config/labels
+# (a rate column's unit is `%`, a count's its counting word). These thin names keep the templates' filters short.
+fmt_num = fmt.score
+fmt_pct = fmt.percent
+fmt_signed = fmt.signed
 
-
-def fmt_pct(value: object, digits: int = 1) -> str:
-    try:
-        if value is None or pd.isna(value):
-            return "—"
-        return f"{float(value) * 100:.{digits}f}%"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def fmt_signed(value: object, digits: int = 1) -> str:
-    try:
-        if value is None or pd.isna(value):
-            return "—"
-        return f"{float(value):+.{digits}f}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-PCT_COLUMNS = {"achievement", "growth_rate", "completion_rate", "viral_rate", "rate", "share", "on_time_rate",
-               "engagement_rate", "bounce_rate", "cover_ctr", "original_ratio", "share_of_posts"}
-RATIO_COLUMNS = {"median_ratio", "mean_ratio", "lift", "ratio", "vs_median"}
+# Columns that hold a change: `_mom`/`_yoy` of a rate is a difference of fractions (percentage points), of anything
+# else a relative change (a fraction shown as a signed percent).
+CHANGE_SUFFIXES = ("_mom", "_yoy")
 # Columns whose text values are codes with a label `report.value.<code>` (or `platform.<code>`).
-CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level"}
+CODED_COLUMNS = {"kind", "scope", "media_type", "primary_metric", "source", "layout", "status", "level", "table"}
 WIDE_COLUMNS = {"title", "explanation", "message", "note", "reason", "values", "comment", "path", "source_file",
                 "subject", "viral_rule", "flag_reasons", "account"}
+CONFIG_PATH = re.compile(r"config/[\w/.-]+\.ya?ml")  # an analyst's file, named to readers as "the configuration"
 NOWRAP_COLUMNS = {"published_at", "review_date", "month", "period", "platform", "format", "level", "status",
-                  "operator", "vs_baseline", "change"}
+                  "operator", "vs_baseline", "change", "metric", "weekday_name", "slot"}
+SCORE_COLUMNS = {"total", "score", "previous", "base", "mean_rating", "team_mean", "professional", "conduct",
+                 "teamwork"}
 MAX_CELL = 300  # characters of one cell shown in a table (a 50,000-character title must not blow up a page)
+
+
+def reader_text(text: str, lab: dict[str, str]) -> str:
+    """Text written by a stage for people, with config file paths (meant for the analyst) named as "the
+    configuration" (配置文件): a reader's page shows no paths."""
+    return CONFIG_PATH.sub(lab["report.config_file"], text) if "config/" in text else text
+
+
+def column_unit(col: str, lab: dict[str, str]) -> str | None:
+    """The unit of a column (`report.unit.<col>`), None when the column has none configured."""
+    return lab.get(f"report.unit.{col}")
+
+
+def change_text(col: str, value: object, lab: dict[str, str]) -> str:
+    """A `<base>_mom` / `<base>_yoy` cell: percentage points for a rate base, a signed relative percent otherwise."""
+    base = col.rsplit("_", 1)[0]
+    return fmt.signed_pp(value) if column_unit(base, lab) == fmt.PERCENT else fmt.signed_percent(value)
 
 
 def cell_text(col: str, value: object, lab: dict[str, str], integral: bool = False) -> str:
     if value is None or value is pd.NA:
-        return "—"
+        return fmt.DASH
     if isinstance(value, (bool,)) or str(type(value).__name__) == "bool_":
         return lab.get("report.yes" if value else "report.no", str(value))
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
-            return "—"
+            return fmt.DASH
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, str):
         if col == "platform":
             return lab.get(f"platform.{value}", value)
         if col in {"status", "level"}:
-            return lab.get(f"report.status.{value}", value)
+            return lab.get(f"report.status.{value}", lab.get(f"report.value.{value}", value))
         if col in CODED_COLUMNS:
             return lab.get(f"report.value.{value}", lab.get(f"report.col.{value}", value))
+        if col == "platforms":  # a list of platform codes joined by 、
+            return "、".join(lab.get(f"platform.{x}", x) for x in value.split("、"))
+        if col in {"message", "note", "reason", "explanation", "detail"}:
+            value = reader_text(value, lab)
         return value if len(value) <= MAX_CELL else value[:MAX_CELL] + "…"
-    if col in RATIO_COLUMNS:
-        try:
-            return "—" if pd.isna(value) else f"{float(value):.2f}×"
-        except (TypeError, ValueError):
-            return str(value)
-    if col in PCT_COLUMNS or col.endswith("_rate"):
-        return fmt_pct(value)
+    if col.endswith(CHANGE_SUFFIXES):
+        return change_text(col, value, lab)
+    if col in SCORE_COLUMNS or not col.isascii():  # totals, indicator scores and the (Chinese-named) dimensions
+        return fmt.score(value)
+    unit = column_unit(col, lab)
+    if unit is not None:
+        return fmt.value(value, unit)
     if integral:
-        try:
-            return "—" if pd.isna(value) else f"{int(value):,}"
-        except (TypeError, ValueError):
-            pass
-    return fmt_num(value)
+        return fmt.count(value)
+    return fmt.plain(value, 1)
 
 
 @dataclass
@@ -183,8 +170,9 @@ def _integral(series: pd.Series) -> bool:
 
 
 def col_label(col: str, lab: dict[str, str]) -> str:
-    """A column's header: the report's label, else the content stage's, else the column name itself."""
-    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or col
+    """A column's header: the report's label, else the content stage's or the quality check's, else the name."""
+    return lab.get(f"report.col.{col}") or lab.get(f"content.col.{col}") or lab.get(f"quality.col.{col}") or \
+        lab.get(f"score.col.{col}") or col
 
 
 def table(df: pd.DataFrame | None, lab: dict[str, str], columns: list[str] | None = None, limit: int = 200,
@@ -258,7 +246,7 @@ def environment(folder: str = str(TEMPLATES_DIR)) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=fmt_num, pct=fmt_pct, signed=fmt_signed)
+    env.filters.update(num=fmt.score, pct=fmt.percent, signed=fmt.signed, value=fmt.value)
     return env
 
 
