@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.clean import clean_period
 from mediakpi.clean.config import load_quality_config
 from mediakpi.clean.plausibility import fraud_flags
@@ -37,7 +37,7 @@ def main(work: Path) -> None:
     for month in summary.months:
         ingest_period(ws, month)
         clean_period(ws, month, cfg)
-        posts = pd.read_parquet(ws.processed(month) / schema.FILES["posts_clean"])
+        posts = catalog.load(ws.processed(month), "posts_clean")
         posts = posts[posts["in_period"]].reset_index(drop=True)
         for name, c in (("before", off), ("after", cfg)):
             f = fraud_flags(posts, c)

@@ -128,3 +128,21 @@ def test_whole_months_undo_the_split():
     assert len(w) == 1
     assert w.iloc[0][["followers_start", "followers_end", "net_growth", "followers_gained"]].tolist() == [1000, 1250, 250, 310]
     assert w.iloc[0]["growth_rate"] == pytest.approx(0.25)
+
+
+def test_account_level_readers_count_a_handover_months_start_once():
+    """content's growth table and the platform indices read account_month per account: a hand-over month's two holder
+    rows must not add the two starts (2,100) or take an earlier holder's end."""
+    from mediakpi.content.overview import _growth
+    from mediakpi.indices import _follower_inputs
+
+    am = pd.DataFrame({"platform": ["douyin"] * 2, "account": ["茶园日记"] * 2, "month": ["2026-10"] * 2,
+                       "operator": ["赵磊", "周婷"], "first_day": pd.to_datetime(["2026-10-01", "2026-10-16"]),
+                       "last_day": pd.to_datetime(["2026-10-15", "2026-10-31"]),
+                       "followers_start": [1000, 1100], "followers_end": [1100, 1250], "net_growth": [100, 150]})
+    acc = _growth(am, ["platform", "account"]).iloc[0]
+    assert (acc["followers_start"], acc["net_growth"]) == (1000, 250)
+    per_person = _growth(am, ["operator"]).set_index("operator")
+    assert per_person.loc["周婷", "net_growth"] == 150 and per_person.loc["周婷", "followers_start"] == 1100
+    f = _follower_inputs(am).iloc[0]
+    assert (f["followers"], f["follower_gain"]) == (1250, 250)

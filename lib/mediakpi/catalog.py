@@ -173,12 +173,12 @@ ACCOUNT_MONTH: dict[str, str] = {
     "source": STRING,          # account_daily / posts / none
     "days": INT,               # days with account_daily rows in the month (for this operator)
     "note": STRING,
+    "days_held": INT,          # days of the month the roster gives this operator (null operator: days nobody held it)
+    "first_day": "datetime64[ns]",  # first and last day with account_daily rows for this operator in the month
+    "last_day": "datetime64[ns]",
+    "ownership": STRING,       # held / vacant / conflict / not_in_roster (null without a roster)
 }
-ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {
-    "days_held": INT,          # days of the month the operator held the account (ownership.days_held)
-    "period_days": INT,
-    "share": FLOAT,            # days_held / period_days
-}
+ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {}
 
 # flags.parquet: one row per (post, check) that fired.
 FLAGS: dict[str, str] = {

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import MetricDictionary, load_metrics, views_for_index
+from .ownership import whole_months
 from .periods import Period
 
 # --- published weights -------------------------------------------------------------------------------------------
@@ -138,8 +139,8 @@ def _follower_inputs(account_month: pd.DataFrame | None) -> pd.DataFrame:
     am = account_month if account_month is not None else pd.DataFrame()
     if am.empty or not {"platform", "account"}.issubset(am.columns):
         return pd.DataFrame(columns=["platform", "account", "followers", "follower_gain"])
-    if "month" in am.columns:
-        am = am.sort_values("month", kind="stable")
+    if "month" in am.columns:   # the account's whole months, whoever held it (account_month has a row per holder)
+        am = whole_months(am).sort_values("month", kind="stable")
     frame = pd.DataFrame({"followers": _numeric(am, "followers_end"), "follower_gain": _numeric(am, "net_growth")})
     g = frame.groupby([am["platform"], am["account"]], sort=False)  # an account without a name matches no post
     return pd.DataFrame({"followers": g["followers"].last(), "follower_gain": g["follower_gain"].sum(min_count=1)}) \

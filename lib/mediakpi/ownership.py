@@ -37,6 +37,7 @@ Functions (all pure, DataFrame in, DataFrame out)
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -104,8 +105,10 @@ def _month_of_days(days: np.ndarray) -> np.ndarray:
 def prepare(roster: pd.DataFrame | None) -> pd.DataFrame:
     """The roster as this module reads it (idempotent): platform codes (any accepted spelling), trimmed account and
     name, `_key` (the account compared ignoring case, width and spaces), `_start` / `_end` day numbers (open ends as
-    OPEN_START / OPEN_END), `_rmonth` (the roster's month, NaN when unknown) and `_ref` (“file 第 N 行”). Rows without
-    a known platform or an account are left out (clean reports them)."""
+    OPEN_START / OPEN_END), `_rmonth` (the roster's month, NaN when unknown), `_ref` (“file 第 N 行”) and `_valid`
+    (a known platform and an account: only such rows can own an export or be in conflict; the others still keep the
+    person on the roster for active_people, and clean reports them). Rows with neither a name nor an account are
+    left out."""
     cols = ["name", "platform", "account", "start_date", "end_date", "source_file", "source_row"]
     if roster is None or roster.empty:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
@@ -199,7 +202,34 @@ def _account_segments(rows: list[_Row]) -> list[tuple[int, int, str, str | None,
     return segs
 
 
+_CACHE: dict[bytes, pd.DataFrame] = {}
+_CACHE_SIZE = 16
+
+
+def _fingerprint(roster: pd.DataFrame | None) -> bytes:
+    """A digest of the roster columns the rule reads (the same roster gives the same timeline)."""
+    if roster is None or roster.empty:
+        return b""
+    cols = [c for c in ["name", "platform", "account", "start_date", "end_date", "source_file", "source_row",
+                        "roster_month", "_month"] if c in roster.columns]
+    h = pd.util.hash_pandas_object(roster[cols].astype("string"), index=False).to_numpy()
+    return hashlib.blake2b(h.tobytes() + "|".join(cols).encode(), digest_size=16).digest()
+
+
 def timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
+    """See _timeline; computed once per distinct roster (a small cache keyed by the roster's content; callers never
+    modify the returned frame)."""
+    key = _fingerprint(roster)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _timeline(roster)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    return hit
+
+
+def _timeline(roster: pd.DataFrame | None) -> pd.DataFrame:
     """Per account (platform, account, `_key`), consecutive day segments `seg_start`..`seg_end` (inclusive day
     numbers; together they cover every day) with `status` held / vacant / conflict, `operator` (the holder, null
     otherwise), `holders` (the names covering the segment), `rows` (for a conflict: the positions in prepare(roster)
@@ -232,23 +262,37 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
     Returns `operator` (null unless `ownership` is held) and `ownership`: held / conflict (several people on that day,
     nothing attributed) / vacant (in the roster, nobody that day) / not_in_roster / no_date (the row has no date and
     the account had more than one holder, so the day cannot be told); `holders`: the names on the roster that day,
-    joined with 、 (several for a conflict)."""
+    joined with 、 (several for a conflict).
+
+    One searchsorted over the roster's segments for all rows; each distinct (platform, account) is looked up once
+    and the result columns are taken from the segments' own small arrays (a million posts in about a second)."""
     idx = platform.index
     n = len(idx)
-    op = np.full(n, None, dtype=object)
-    status = np.full(n, NOT_IN_ROSTER, dtype=object)
-    holders = np.full(n, None, dtype=object)
     seg = timeline(roster)
-    if n and not seg.empty:
+    s_n = len(seg)
+    # the answers: every segment, then "not in roster" and "no date"
+    vocab = {
+        "operator": pd.array([*seg["operator"].astype(object).where(seg["operator"].notna(), None), None, None],
+                             dtype="string"),
+        "ownership": pd.array([*seg["status"].astype(object), NOT_IN_ROSTER, NO_DATE], dtype="string"),
+        "holders": pd.array([*("、".join(h) or None for h in seg["holders"]), None, None], dtype="string"),
+    }
+    k = np.full(n, s_n, dtype="int64")                         # default: not in the roster
+    if n and s_n:
         accs = seg[["platform", "_key"]].drop_duplicates().reset_index(drop=True)
-        acc_id = {(p, k): i for i, (p, k) in enumerate(zip(accs["platform"].tolist(), accs["_key"].tolist()))}
-        pairs = pd.DataFrame({"p": platform.astype("string").to_numpy(), "a": account.astype("string").to_numpy()})
-        codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("\0")))
-        ids = np.array([acc_id.get((p, name_key(a)), -1) if p != "\0" and a != "\0" else -1 for p, a in uniq],
-                       dtype="int64")
-        row_acc = ids[codes] if len(codes) else np.zeros(0, dtype="int64")
+        acc_id = {(p, key): i for i, (p, key) in enumerate(zip(accs["platform"].tolist(), accs["_key"].tolist()))}
+        p_codes, p_uniq = pd.factorize(platform.astype("string"), use_na_sentinel=True)
+        a_codes, a_uniq = pd.factorize(account.astype("string"), use_na_sentinel=True)
+        pair = np.where((p_codes >= 0) & (a_codes >= 0), p_codes.astype("int64") * (len(a_uniq) + 1) + a_codes, -1)
+        pair_codes, pair_uniq = pd.factorize(pair)
+        p_list, a_list = list(p_uniq), list(a_uniq)
+        ids = np.array([-1 if v < 0 else acc_id.get((p_list[v // (len(a_uniq) + 1)],
+                                                      name_key(a_list[v % (len(a_uniq) + 1)])), -1)
+                        for v in pair_uniq.tolist()], dtype="int64")
+        row_acc = ids[pair_codes]
         day = day_numbers(when if isinstance(when, pd.Series) else pd.Series(when, index=idx))
-        seg_acc = seg[["platform", "_key"]].apply(tuple, axis=1).map(acc_id).to_numpy(dtype="int64")
+        seg_acc = np.array([acc_id[(p, key)] for p, key in zip(seg["platform"].tolist(), seg["_key"].tolist())],
+                           dtype="int64")
         span = np.int64(OPEN_END - OPEN_START + 2)
         seg_key = seg_acc * span + (seg["seg_start"].to_numpy() - OPEN_START)
         order = np.argsort(seg_key, kind="stable")
@@ -258,27 +302,24 @@ def owners(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series,
         q = np.where(known & dated, row_acc * span + (day - OPEN_START), -1)
         pos = np.searchsorted(seg_key, q, side="right") - 1
         hit = known & dated & (pos >= 0)
-        seg_ops = seg["operator"].astype(object).to_numpy()[order]
-        seg_st = seg["status"].astype(object).to_numpy()[order]
-        seg_hold = np.array(["、".join(h) or None for h in seg["holders"]], dtype=object)[order]
-        p_hit = pos[hit]
-        op[hit] = seg_ops[p_hit]
-        status[hit] = seg_st[p_hit]
-        holders[hit] = seg_hold[p_hit]
-        # no date: the account's only holder ever, else unknown
+        k[hit] = order[pos[hit]]
+        # no date: the account's only holder ever (any of its held segments answers), else "no date"
         undated = known & ~dated
         if undated.any():
-            held = seg[seg["status"] == HELD]
-            only = held.groupby(seg_acc[held.index.to_numpy()])["operator"].agg(lambda x: x.iloc[0] if x.nunique() == 1 else None)
-            conflicted = set(seg_acc[(seg["status"] == CONFLICT).to_numpy()].tolist())
-            for i in np.flatnonzero(undated):
-                a = int(row_acc[i])
-                name = only.get(a) if a not in conflicted else None
-                name = name if isinstance(name, str) else None
-                op[i] = name
-                status[i] = HELD if name is not None else NO_DATE
-    return pd.DataFrame({"operator": pd.array(op, dtype="string"), "ownership": pd.array(status, dtype="string"),
-                         "holders": pd.array(holders, dtype="string")}, index=idx)
+            st = seg["status"].to_numpy(dtype=object)
+            ops = seg["operator"].astype(object).to_numpy()
+            names: dict[int, set] = {}
+            first_held: dict[int, int] = {}
+            for i, (a, status) in enumerate(zip(seg_acc.tolist(), st.tolist())):
+                if status == HELD:
+                    names.setdefault(a, set()).add(ops[i])
+                    first_held.setdefault(a, i)
+                elif status == CONFLICT:
+                    names.setdefault(a, set()).update({None, "\0"})
+            answer = np.array([first_held[a] if len(names.get(a, ())) == 1 else s_n + 1 for a in range(len(accs))],
+                              dtype="int64")
+            k[undated] = answer[row_acc[undated]]
+    return pd.DataFrame({c: v.take(k) for c, v in vocab.items()}, index=idx)
 
 
 def owner_on(roster: pd.DataFrame | None, platform: pd.Series, account: pd.Series, when) -> pd.Series:
@@ -412,9 +453,9 @@ def conflicts(roster: pd.DataFrame | None, period: Period | str | None = None) -
 def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
     """account_month (one row per holder and month) folded back to one row per (platform, account, month), whoever
     held it: the account's own month for its baselines (trailing medians for targets and viral standards). Start is
-    the earliest stretch's start, end the latest stretch's end (by `first_day` where the table has it, else row
-    order), gained / lost summed, net = end − start when both are known (else the sum of the holders' nets), growth
-    rate = net ÷ start. Other columns are dropped."""
+    the earliest stretch's start (by `first_day`), end the end of the stretch that ends last (by `last_day`; row order
+    where the table has neither), gained / lost / net summed (each holder's stretch starts where the previous one
+    ended, so the nets add up to the month's end − start), growth rate = net ÷ start. Other columns are dropped."""
     keys = ["platform", "account", "month"]
     cols = keys + ["followers_start", "followers_end", "followers_gained", "followers_lost", "net_growth", "growth_rate"]
     if account_month is None or account_month.empty:
@@ -423,22 +464,22 @@ def whole_months(account_month: pd.DataFrame) -> pd.DataFrame:
     num = {c: pd.to_numeric(am[c], errors="coerce").astype("float64") if c in am.columns
            else pd.Series(np.nan, index=am.index) for c in cols[3:-1]}
     d = pd.DataFrame({**{k: am[k] for k in keys}, **num})
-    d["_o"] = pd.to_datetime(am["first_day"], errors="coerce") if "first_day" in am.columns else pd.NaT
     d["_i"] = np.arange(len(d))
-    d = d.sort_values(keys + ["_o", "_i"], kind="stable", na_position="last")
-    g = d.groupby(keys, sort=False, dropna=False)
+    d["_o"] = pd.to_datetime(am["first_day"], errors="coerce") if "first_day" in am.columns else pd.NaT
+    d["_z"] = pd.to_datetime(am["last_day"], errors="coerce") if "last_day" in am.columns else d["_o"]
+    g = d.sort_values(keys + ["_o", "_i"], kind="stable", na_position="last").groupby(keys, sort=False, dropna=False)
+    # the end: the holder row whose stretch ends last (a row of nobody's days may start first and end last)
+    last = d.sort_values(keys + ["_z", "_i"], kind="stable", na_position="first").groupby(keys, sort=False, dropna=False)
     out = pd.DataFrame({
         "followers_start": g["followers_start"].first(),  # first non-null in stretch order
-        "followers_end": g["followers_end"].last(),
+        "followers_end": last["followers_end"].last(),
         "followers_gained": g["followers_gained"].sum(min_count=1),
         "followers_lost": g["followers_lost"].sum(min_count=1),
-        "_net": g["net_growth"].sum(min_count=1),
+        "net_growth": g["net_growth"].sum(min_count=1),
     })
-    both = out["followers_start"].notna() & out["followers_end"].notna()
-    out["net_growth"] = (out["followers_end"] - out["followers_start"]).where(both, out["_net"])
     ok = out["net_growth"].notna() & (out["followers_start"] > 0)
     out["growth_rate"] = (out["net_growth"] / out["followers_start"]).where(ok)
-    return out.drop(columns="_net").reset_index()[cols]
+    return out.reset_index()[cols]
 
 
 __all__ = ["HELD", "CONFLICT", "VACANT", "NOT_IN_ROSTER", "NO_DATE", "OPEN_START", "OPEN_END", "day_numbers",

@@ -190,3 +190,14 @@ def test_private_works_keep_their_visibility(tmp_path):
     assert vis["公开视频"] == "公开" and vis["自见视频"] == "自见"
     assert r.posts.loc[r.posts["platform"] == "bilibili", "visibility"].isna().all()   # the export has none
     assert r.posts.set_index("title").loc["自见视频", "views"] == 0 and r.posts.set_index("title").loc["自见视频", "likes"] == 50
+
+
+def test_skipped_link_is_a_note_in_clean(tmp_path):
+    from mediakpi.clean.quality import read_manifest
+
+    month = tmp_path / "raw" / "2026-10"
+    write_xlsx(month / "茶园日记" / "抖音作品列表.xlsx", [DOUYIN_HEAD, douyin_row()])
+    (month / "茶园日记" / "passwd.csv").symlink_to("/etc/passwd")
+    r = ingest_period(Workspace.of(tmp_path, tmp_path / "reports"), "2026-10", write=True)
+    _, notes = read_manifest(r.out_dir / "ingest_manifest.json")
+    assert any("passwd.csv" in n["message"] and "符号链接" in n["message"] for n in notes)

@@ -253,3 +253,18 @@ def _(m):
 @case("roster_csv_gbk_with_fullwidth_platform", expect="ok")
 def _(m):
     write_csv(m / "花名册.csv", [["姓名", "平台", "账号"], ["张伟", "ＤＯＵＹＩＮ", "品牌号"]], encoding="gb18030"); good_douyin(m); return None
+
+@case("symlink_to_a_system_file")
+def _(m):
+    roster(m); good_douyin(m)
+    (m / "品牌号" / "passwd.csv").symlink_to("/etc/passwd"); return "品牌号/passwd.csv"
+
+@case("header_only_export")
+def _(m):
+    roster(m); write_xlsx(m / "品牌号" / "抖音作品列表.xlsx", [DOUYIN]); return "品牌号/抖音作品列表.xlsx"
+
+@case("private_work_zero_views_with_likes", expect="ok")
+def _(m):
+    roster(m)
+    write_xlsx(m / "品牌号" / "抖音作品列表.xlsx", [DOUYIN, douyin_row(), douyin_row("草稿", views="0", likes="5", 审核状态="自见")])
+    return "品牌号/抖音作品列表.xlsx"

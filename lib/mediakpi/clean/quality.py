@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog
+from .. import catalog, ownership
 from ..periods import Period
 from ..schema import BOOL, FLOAT, INT, STRING, empty
 from .period import day_text
@@ -20,41 +20,14 @@ DATA_QUALITY = catalog.DATA_QUALITY
 
 
 # ---------------------------------------------------------------- account_month
-def _daily_segment(seg: pd.DataFrame, before: pd.DataFrame) -> dict:
-    seg = seg.sort_values("date")
-    tot = pd.to_numeric(seg["followers_total"], errors="coerce")
-    gained = pd.to_numeric(seg["followers_gained"], errors="coerce")
-    lost = pd.to_numeric(seg["followers_lost"], errors="coerce")
-    start = np.nan
-    prior = pd.to_numeric(before["followers_total"], errors="coerce").dropna() if not before.empty else pd.Series(dtype=float)
-    if len(prior):
-        start = prior.iloc[-1]                              # the day before the segment
-    elif tot.notna().any():
-        first = tot.first_valid_index()
-        g0 = gained.get(first, np.nan)
-        l0 = lost.get(first, np.nan)
-        start = tot[first] - (0 if pd.isna(g0) else g0) + (0 if pd.isna(l0) else l0)   # total before that first day
-    end = tot.dropna().iloc[-1] if tot.notna().any() else np.nan
-    g = gained.sum(min_count=1)
-    lo = lost.sum(min_count=1)
-    if pd.notna(start) and pd.notna(end):
-        net = end - start
-    elif pd.notna(g):
-        net = g - (0 if pd.isna(lo) else lo)
-    else:
-        net = np.nan
-    rate = net / start if pd.notna(net) and pd.notna(start) and start > 0 else np.nan
-    return {"followers_start": start, "followers_end": end, "followers_gained": g, "followers_lost": lo,
-            "net_growth": net, "growth_rate": rate, "days": int(seg["date"].nunique())}
-
-
-def _daily_rows(d: pd.DataFrame, months: list[str]) -> list[dict]:
-    """account_month rows from account_daily (see account_month): one per account, month and consecutive run of the
-    same operator, with the numbers _daily_segment gives. Vectorised over all accounts at once (the former loop
-    sorted and filtered the table per account and per segment)."""
+def _daily_rows(d: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Stretches of account_daily: one per account, month and consecutive run of days with the same owner (operator
+    and ownership status), with start (the account's last total on an earlier day, from any file; else the first
+    day's total minus that day's net change), end (the last total), gained, lost, net (end − start, else gained −
+    lost), days with data, first and last day. Vectorised over all accounts at once."""
     d = d[d["platform"].notna() & d["account"].notna()]
     if d.empty:
-        return []
+        return pd.DataFrame()
     d = d.sort_values(ACCOUNT + ["date"], kind="stable").reset_index(drop=True)
     n = len(d)
     pos = np.arange(n)
@@ -72,17 +45,18 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> list[dict]:
 
     m = d["month"].isin(months).to_numpy()
     mp = pos[m]                                                     # rows in the period's months, in order
+    if not len(mp):
+        return pd.DataFrame()
     month = d["month"].to_numpy(dtype=object)[mp]
     op = d["operator"].astype(object).where(d["operator"].notna(), "\0").to_numpy(dtype=object)[mp]
+    own = d["ownership"].astype(object).fillna("").to_numpy(dtype=object)[mp]
     acc_m = acc[mp]
     new_am = np.r_[True, (acc_m[1:] != acc_m[:-1]) | (month[1:] != month[:-1])]
-    new_seg = new_am | np.r_[True, op[1:] != op[:-1]]              # consecutive runs of the same operator
+    new_seg = new_am | np.r_[True, (op[1:] != op[:-1]) | (own[1:] != own[:-1])]   # runs of the same owner
     seg = np.cumsum(new_seg) - 1
-    am_id = np.cumsum(new_am) - 1
-    n_runs = np.bincount(am_id, weights=new_seg.astype(float)).astype(int)[am_id[new_seg]]
 
-    f = mp[new_seg]                                                 # first row of each segment
-    # start: the last total on an earlier date of the account; else back out the first total of the segment
+    f = mp[new_seg]                                                 # first row of each stretch
+    # start: the last total on an earlier date of the account; else back out the first total of the stretch
     before = day_start[f] - 1
     lv = np.where(before >= acc_start[f], last_valid[np.maximum(before, 0)], -1)
     prior = np.where((lv >= acc_start[f]) & (lv >= 0), tot[np.maximum(lv, 0)], np.nan)
@@ -95,46 +69,124 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> list[dict]:
     grp = frame.groupby("seg", sort=True)
     g = grp["g"].sum(min_count=1).to_numpy()
     lo = grp["l"].sum(min_count=1).to_numpy()
-    days = grp["date"].nunique().to_numpy()
     net = np.where(~np.isnan(start) & ~np.isnan(last_v), last_v - start,
                    np.where(~np.isnan(g), g - np.nan_to_num(lo, nan=0.0), np.nan))
+    return pd.DataFrame({
+        "platform": d["platform"].to_numpy(dtype=object)[f], "account": d["account"].to_numpy(dtype=object)[f],
+        "operator": d["operator"].to_numpy(dtype=object)[f], "month": month[new_seg], "ownership": own[new_seg],
+        "followers_start": start, "followers_end": last_v, "followers_gained": g, "followers_lost": lo,
+        "net_growth": net, "days": grp["date"].nunique().to_numpy(), "first_day": grp["date"].min().to_numpy(),
+        "last_day": grp["date"].max().to_numpy()})
+
+
+def _per_holder(stretches: pd.DataFrame) -> pd.DataFrame:
+    """Stretches folded to one row per (platform, account, month, operator): start of the first stretch, end of the
+    last, gained / lost / net summed over the holder's stretches (so a holder who held the account twice in a month
+    is credited with each stretch's own growth, not with the other holder's days in between)."""
+    s = stretches.assign(_op=stretches["operator"].astype(object).where(stretches["operator"].notna(), "\0"))
+    s = s.sort_values(ACCOUNT + ["month", "first_day"], kind="stable")
+    g = s.groupby(ACCOUNT + ["month", "_op"], sort=False)
+    out = pd.DataFrame({
+        "operator": g["operator"].first(), "ownership": g["ownership"].agg(_ownership_of),
+        "followers_start": g["followers_start"].first(), "followers_end": g["followers_end"].last(),
+        "followers_gained": g["followers_gained"].sum(min_count=1), "followers_lost": g["followers_lost"].sum(min_count=1),
+        "net_growth": g["net_growth"].sum(min_count=1), "days": g["days"].sum(),
+        "first_day": g["first_day"].min(), "last_day": g["last_day"].max(), "_runs": g.size(),
+    }).reset_index().drop(columns="_op")
+    runs = out.groupby(ACCOUNT + ["month"])["_runs"].transform("sum")
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(~np.isnan(net) & ~np.isnan(start) & (start > 0), net / start, np.nan)
-    plat = d["platform"].to_numpy(dtype=object)[f]
-    account = d["account"].to_numpy(dtype=object)[f]
-    operator = d["operator"].to_numpy(dtype=object)[f]
-    rows = []
-    for i in range(len(f)):
-        dy = int(days[i])
-        rows.append({"platform": plat[i], "account": account[i], "operator": operator[i], "month": month[new_seg][i],
-                     "followers_start": start[i], "followers_end": last_v[i], "followers_gained": g[i],
-                     "followers_lost": lo[i], "net_growth": net[i], "growth_rate": rate[i], "days": dy,
-                     "source": "account_daily",
-                     "note": None if dy >= 20 or n_runs[i] > 1 else f"该月只有 {dy} 天的粉丝数据"})
-    return rows
+        ok = out["net_growth"].notna() & out["followers_start"].notna() & (out["followers_start"] > 0)
+        out["growth_rate"] = (out["net_growth"] / out["followers_start"]).where(ok)
+    out["source"] = "account_daily"
+    out["note"] = [None if dy >= 20 or r > 1 else f"该月只有 {dy} 天的粉丝数据" for dy, r in zip(out["days"], runs)]
+    return out.drop(columns="_runs")
+
+
+def _ownership_of(values: pd.Series) -> str:
+    """One word for a holder row's stretches: held, or for the nobody row conflict (if any day was) / vacant /
+    not_in_roster."""
+    v = set(values.dropna().tolist()) - {""}
+    for word in (ownership.HELD, ownership.CONFLICT, ownership.VACANT, ownership.NOT_IN_ROSTER, ownership.NO_DATE):
+        if word in v:
+            return word
+    return ""
+
+
+OWNERSHIP_NOTES = {
+    ownership.CONFLICT: "花名册在这些天把账号同时分给了多人：这些天的粉丝变化不计入任何人，请修正花名册",
+    ownership.VACANT: "花名册中这些天没有人负责该账号：这些天的粉丝变化不计入任何人",
+}
+
+
+def _holder_days(roster: pd.DataFrame | None, months: list[str]) -> pd.DataFrame:
+    """Per (platform, account, month, operator): days the roster gives that person (ownership.days_held), and for
+    operator null the days of the month nobody held it (vacant or in conflict)."""
+    parts = []
+    if roster is None or roster.empty:
+        return pd.DataFrame(columns=ACCOUNT + ["month", "operator", "days_held"])
+    for month in months:
+        held = ownership.days_held(roster, month)[ACCOUNT + ["operator", "days_held"]]
+        seg = ownership.clipped(roster, month)
+        nobody = seg[seg["status"] != ownership.HELD].groupby(ACCOUNT, sort=False)["days"].sum()
+        nobody = nobody[nobody > 0].rename("days_held").reset_index().assign(operator=pd.NA)
+        parts += [held.assign(month=month), nobody.assign(month=month)]
+    out = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) \
+        else pd.DataFrame(columns=ACCOUNT + ["month", "operator", "days_held"])
+    return out.astype({"platform": "string", "account": "string", "month": "string", "operator": "string"})
+
+
+def prior_totals(daily: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
+    """Each account's last followers_total on a day before `before` (a previous month's account_daily): the rows
+    account_month needs so that a month's growth starts from the previous day's total where any file has it."""
+    if daily is None or daily.empty or "followers_total" not in daily.columns:
+        return pd.DataFrame(columns=ACCOUNT + ["date", "followers_total"])
+    d = daily[ACCOUNT + ["date", "followers_total"]].copy()
+    d["date"] = pd.to_datetime(d["date"], errors="coerce")
+    cut = before.tz_localize(None) if before.tzinfo is not None else before
+    d = d[d["date"].notna() & (d["date"] < cut) & d["followers_total"].notna()]
+    return d.sort_values(ACCOUNT + ["date"], kind="stable").drop_duplicates(ACCOUNT, keep="last").reset_index(drop=True)
 
 
 def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period,
-                  accounts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Followers per account, month and operator: start/end of the month, gained, lost, net, growth rate.
+                  accounts: pd.DataFrame | None = None, roster: pd.DataFrame | None = None,
+                  prior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Followers per account, month and holder: one row per (platform, account, month, operator).
 
-    From `account_daily` where the account has rows in that month (`source` = account_daily; an account that changed
-    hands mid-month gets one row per operator, split by the daily rows' operator); otherwise from the posts published
-    in that month (`source` = posts: the sum of followers gained via posts, without start/end, so no growth rate);
-    accounts in `accounts` (e.g. the roster) with neither get a row with `source` = none.
+    With a `roster`, each account_daily day belongs to the person holding the account that day (ownership.owners);
+    days nobody held (vacant, or given to two people: a conflict) form a row with operator null, so that the rows of
+    an account-month add up to the account's month and nothing is lost. `days_held` is the roster's days for the
+    holder (for the null row: the days nobody held it), `days` the days with data, `first_day` / `last_day` the
+    holder's first and last day with data, `ownership` held / vacant / conflict / not_in_roster.
+
+    From `account_daily` where the account has rows in that month (`source` = account_daily): each holder's start is
+    the account's total at the end of the day before the holder's first day, from any file (this month's exports, or
+    `prior`: the previous month's last totals, see prior_totals); when no file has an earlier total, the first day's
+    total minus that day's net change. Gained / lost / net are over the holder's own days. Otherwise from the posts
+    published in that month (`source` = posts: the sum of followers gained via posts, by the posts' operator, without
+    start/end, so no growth rate); accounts in `accounts` (e.g. the roster) with neither get a row per holder with
+    `source` = none. An account's own whole month (for its baselines): ownership.whole_months.
     """
     p = period if isinstance(period, Period) else Period.parse(period)
-    rows = []
+    parts = []
     have: set = set()
     d = daily.copy() if daily is not None else empty({})
     if not d.empty:
+        if prior is not None and not prior.empty:
+            d = pd.concat([prior.assign(_prior=True), d], ignore_index=True)
         d["date"] = pd.to_datetime(d["date"], errors="coerce")
         d = d[d["date"].notna()]
         d["month"] = d["date"].dt.strftime("%Y-%m")
         if "operator" not in d.columns:
             d["operator"] = pd.NA
-        rows += _daily_rows(d, p.months)
-        have = {(r["platform"], r["account"], r["month"]) for r in rows}
+        if roster is not None and not roster.empty:
+            who = ownership.owners(roster, d["platform"], d["account"], d["date"])
+            d["operator"], d["ownership"] = who["operator"], who["ownership"]
+        else:
+            d["ownership"] = pd.NA
+        stretches = _daily_rows(d, p.months)
+        if not stretches.empty:
+            parts.append(_per_holder(stretches))
+            have = set(zip(stretches["platform"], stretches["account"], stretches["month"]))
     if posts is not None and not posts.empty:
         # only the columns used (a copy of every posts column was the costly part at scale)
         used = [c for c in ACCOUNT + ["operator", "published_at", "followers_gained", "followers_lost"]
@@ -144,39 +196,62 @@ def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period
         pm = pm[pm["month"].isin(p.months)]
         if "followers_lost" not in pm.columns:
             pm["followers_lost"] = pd.NA
-        # one grouped sum instead of a loop over (account, month, operator) sub-frames; same group order
         pm = pm.assign(_g=pd.to_numeric(pm["followers_gained"], errors="coerce"),
                        _l=pd.to_numeric(pm["followers_lost"], errors="coerce"))
-        sums = pm.groupby(ACCOUNT + ["month", "operator"], dropna=False)[["_g", "_l"]].sum(min_count=1)
-        for (plat, acc, month, op), g, lo in zip(sums.index, sums["_g"], sums["_l"]):
-            if (plat, acc, month) in have or pd.isna(plat):
-                continue
-            net = g - (0 if pd.isna(lo) else lo) if pd.notna(g) else np.nan
-            rows.append({"platform": plat, "account": acc, "operator": op, "month": month,
-                         "followers_start": np.nan, "followers_end": np.nan, "followers_gained": g,
-                         "followers_lost": lo, "net_growth": net, "growth_rate": np.nan, "days": 0,
-                         "source": "posts",
-                         "note": "没有账号粉丝日报，按作品的涨粉数汇总（不含未发作品带来的关注与取关），无法计算增长率"})
-    done = {(r["platform"], r["account"], r["month"]) for r in rows}
+        sums = pm.groupby(ACCOUNT + ["month", "operator"], dropna=False)[["_g", "_l"]].sum(min_count=1).reset_index()
+        sums = sums[sums["platform"].notna()]
+        sums = sums[[k not in have for k in zip(sums["platform"], sums["account"], sums["month"])]]
+        if not sums.empty:
+            parts.append(pd.DataFrame({
+                "platform": sums["platform"], "account": sums["account"], "operator": sums["operator"],
+                "month": sums["month"], "followers_gained": sums["_g"], "followers_lost": sums["_l"],
+                "net_growth": (sums["_g"] - sums["_l"].fillna(0)).where(sums["_g"].notna()), "days": 0,
+                "source": "posts",
+                "note": "没有账号粉丝日报，按作品的涨粉数汇总（不含未发作品带来的关注与取关），无法计算增长率"}))
+    done = set()
+    for part in parts:
+        done |= set(zip(part["platform"], part["account"], part["month"]))
+    held = _holder_days(roster, p.months)
     if accounts is not None and not accounts.empty:
-        for _, a in accounts.iterrows():
+        rows = []
+        by_acc = {k: g for k, g in held.groupby(ACCOUNT + ["month"], sort=False)} if not held.empty else {}
+        for plat, acc, op in zip(accounts["platform"], accounts["account"], accounts.get("operator", pd.Series(
+                pd.NA, index=accounts.index))):
             for month in p.months:
-                if (a["platform"], a["account"], month) in done:
+                if (plat, acc, month) in done:
                     continue
-                rows.append({"platform": a["platform"], "account": a["account"], "operator": a.get("operator"),
-                             "month": month, "days": 0, "source": "none",
-                             "note": "本月没有粉丝数据（既无账号粉丝日报，也无作品涨粉数）"})
-    if not rows:
+                g = by_acc.get((plat, acc, month))
+                ops = g["operator"].dropna().tolist() if g is not None else []
+                ops = ops or [op]
+                for o in ops:
+                    rows.append({"platform": plat, "account": acc, "operator": o, "month": month, "days": 0,
+                                 "source": "none", "note": "本月没有粉丝数据（既无账号粉丝日报，也无作品涨粉数）"})
+        if rows:
+            parts.append(pd.DataFrame(rows))
+    if not parts:
         return empty(ACCOUNT_MONTH)
-    out = pd.DataFrame(rows)
+    out = pd.concat(parts, ignore_index=True)
     for c in ACCOUNT_MONTH:
         if c not in out.columns:
             out[c] = pd.NA
+    out["operator"] = out["operator"].astype("string")
+    if not held.empty:
+        out = out.drop(columns="days_held").merge(held, on=ACCOUNT + ["month", "operator"], how="left")
+    held_own = out["ownership"].astype("string").replace("", pd.NA)
+    if roster is not None and not roster.empty:   # rows from posts or without data: from the roster's days
+        in_roster = pd.Series(list(zip(out["platform"], out["account"]))).isin(
+            set(zip(held["platform"], held["account"]))).to_numpy()
+        guess = np.where(out["operator"].notna() & (out["days_held"].fillna(0) > 0), ownership.HELD,
+                         np.where(in_roster, ownership.VACANT, ownership.NOT_IN_ROSTER))
+        held_own = held_own.fillna(pd.Series(guess, index=out.index, dtype="string"))
+    out["ownership"] = held_own
+    extra = held_own.map(OWNERSHIP_NOTES).astype("string")
+    out["note"] = out["note"].astype("string").where(extra.isna(), extra)
     for c in ["followers_start", "followers_end", "followers_gained", "followers_lost", "net_growth"]:
         out[c] = pd.to_numeric(out[c], errors="coerce").round()
     out["growth_rate"] = pd.to_numeric(out["growth_rate"], errors="coerce").astype("float64")
-    out["operator"] = out["operator"].replace("\0", pd.NA)
-    return out[list(ACCOUNT_MONTH)].astype(ACCOUNT_MONTH).sort_values(ACCOUNT + ["month"]).reset_index(drop=True)
+    out = out[list(ACCOUNT_MONTH)].astype(ACCOUNT_MONTH)
+    return out.sort_values(ACCOUNT + ["month", "first_day"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- manifest
@@ -191,7 +266,7 @@ _ALIASES = {
     "duplicates_merged": ["duplicates_merged", "duplicates"],
     "message": ["message", "reason", "note"],
 }
-PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown")
+PROBLEM_KINDS = ("unrecognised", "unrecognized", "unreadable", "rejected", "error", "failed", "unknown", "skipped")
 
 
 def read_manifest(folder: Path) -> tuple[pd.DataFrame, list[dict]]:

@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 from .. import catalog, schema
-from ..history import posts_before
+from ..history import posts_before, read_months
 from ..paths import Workspace
 from ..store import release_memory
-from ..periods import TZ, Period
+from ..periods import TZ, Period, month_shift
 from .calendar import match_calendar, normalise_titles
 from .config import QualityConfig, load_quality_config
 from .crosscheck import account_checks, assign_operators, conflict_notes, normalise_roster
 from .period import add_maturity, add_media_type, add_private, assign_period, fill_snapshot, private_mask
 from .plausibility import attach_flags, duplicate_flags, fraud_flags, plausibility_flags
-from .quality import account_month, account_notes, data_quality, read_manifest
+from .quality import account_month, account_notes, data_quality, prior_totals, read_manifest
 from .records import FLAGS, NOTES, concat_flags, conform, note, notes_frame
 from .viral import flag_viral, history_columns
 
@@ -150,8 +150,11 @@ def load_inputs(ws: Workspace, period: str, notes: list[dict]) -> dict:
 def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: pd.DataFrame,
                  calendar: pd.DataFrame, history: pd.DataFrame | None = None,
                  quarantine: pd.DataFrame | None = None, manifest: pd.DataFrame | None = None,
-                 cfg: QualityConfig | None = None, notes: list[dict] | None = None) -> CleanResult:
-    """Everything 02_clean does, on DataFrames (no I/O). `history`: earlier posts for the viral baselines."""
+                 cfg: QualityConfig | None = None, notes: list[dict] | None = None,
+                 prior_daily: pd.DataFrame | None = None) -> CleanResult:
+    """Everything 02_clean does, on DataFrames (no I/O). `history`: earlier posts for the viral baselines;
+    `prior_daily`: the accounts' last follower totals before the period (quality.prior_totals), so that growth starts
+    from the previous day's total."""
     cfg = cfg or load_quality_config()
     p = Period.parse(period)
     notes = list(notes or [])
@@ -205,7 +208,8 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
         notes.append(note("warn", "period", p.text,
                           f"导出文件中有 {len(ps)} 条作品，但没有一条发布于 {p.text}：是否放错了月份文件夹？"))
 
-    am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]])
+    am = account_month(ps, daily, p, accounts[accounts["in_roster"]][["platform", "account", "operator"]], roster_n,
+                       prior_daily)
     dq = data_quality(accounts, ps, daily, flags, quarantine, manifest, p)
     notes += account_notes(dq)
     if not quarantine.empty:
@@ -284,8 +288,10 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
         hist = inp["posts"].iloc[0:0]
+    prior = prior_totals(read_months(ws, [month_shift(p.months[0], -1)], "account_daily",
+                                     ["platform", "account", "date", "followers_total"], warnings=[]), p.start)
     res = clean_tables(p.text, inp["posts"], inp["daily"], inp["roster"], inp["calendar"], hist,
-                       inp["quarantine"], inp["manifest"], cfg, notes)
+                       inp["quarantine"], inp["manifest"], cfg, notes, prior)
     res.written = write_result(ws, res)
     return res
 

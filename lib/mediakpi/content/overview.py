@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import MetricDictionary, add_post_metrics, group_rate, load_metrics, ratio_parts
+from ..ownership import whole_months
 from ..periods import Period
 
 POST_COLUMNS = ["platform", "account", "operator", "post_id", "title", "published_at", "format", "media_type", "url",
@@ -107,7 +108,8 @@ def _growth(account_month: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame
     cols = [*keys, "net_growth", "followers_start", "growth_rate"]
     if account_month is None or account_month.empty or "net_growth" not in account_month.columns:
         return pd.DataFrame(columns=cols)
-    am = account_month.copy()
+    am = account_month.copy() if "operator" in keys or "month" not in account_month.columns \
+        else whole_months(account_month)   # an account's start once, not once per holder of a hand-over month
     am["_start"] = (pd.to_numeric(am["followers_start"], errors="coerce") if "followers_start" in am.columns
                     else np.nan)
     if "month" in am.columns:  # followers at the start of the period = the first month's start per account

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import catalog, schema
 from ..periods import Period, month_shift
 from . import layouts as L
 from . import team as T
@@ -389,8 +389,7 @@ def write_scaled_history(processed_root: Path, month: str, months: int = 12, ope
                 "snapshot_at": snap, "layout": _LAYOUT[plat], "views_lower_bound": False,
             }))
         out = schema.conform(pd.concat(parts, ignore_index=True), schema.POSTS, schema.POSTS_EXTRA)
-        path = Path(processed_root) / m / schema.FILES["posts"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        out.to_parquet(path, index=False)
-        written.append(path)
+        folder = Path(processed_root) / m
+        folder.mkdir(parents=True, exist_ok=True)
+        written.append(catalog.save(folder, "posts", out))
     return written

@@ -192,8 +192,8 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
 
     The tables' mapped columns are stacked into one frame, so each column is parsed once however many files there are
     (per-file pandas calls cost about as much as the parsing itself on small files). Per-file facts (source, snapshot,
-    priority, modification time) ride along as columns; counts go back to each file. -> (kept rows, reasons of the
-    rejected rows, target, quarantine frames tagged with the table's read order `_seq`)."""
+    priority, the newest date the table lists) ride along as columns; counts go back to each file. -> (kept rows,
+    reasons of the rejected rows, target, quarantine frames tagged with the table's read order `_seq`)."""
     first = items[0].table
     names = list(first.columns)
     blocks, files, rows, seqs, orders = [], [], [], [], []
