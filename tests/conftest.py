@@ -25,11 +25,19 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # every catalog.save in the suite (notebook kernels inherit it) fails on a column the catalog does not declare
 os.environ.setdefault("MEDIAKPI_STRICT_CATALOG", "1")
 
-# test modules that run stages on demo months, kernels, the CLI or a browser (paths relative to tests/)
+# Test modules that run a stage (or the CLI, kernels, a browser) on demo months or processed fixture folders, paths
+# relative to tests/. Chosen from `pytest --durations` (the rest of the suite takes well under a minute).
 SLOW_MODULES = {
-    "test_end_to_end.py", "test_runner.py", "test_bench.py", "report/test_browser.py", "report/test_report_scale.py",
-    "demo/test_demo.py", "demo/test_scaled.py", "reliability/test_reruns.py", "reliability/test_bad_inputs.py",
-    "ingest/test_batching.py", "ingest/test_real_exports.py", "content/test_content_scale.py",
+    "test_end_to_end.py", "test_runner.py", "test_bench.py",
+    "report/test_browser.py", "report/test_report_scale.py", "report/test_report_pages.py",
+    "report/test_report_excel.py",
+    "demo/test_demo.py", "demo/test_scaled.py",
+    "reliability/test_reruns.py", "reliability/test_bad_inputs.py", "reliability/test_bad_configs.py",
+    "ingest/test_batching.py", "ingest/test_real_exports.py", "ingest/test_checklist.py",
+    "ingest/test_accounts_and_tables.py",
+    "clean/test_run.py", "clean/test_ownership_split.py", "clean/test_private_works.py",
+    "scoring/test_month.py", "scoring/test_targets_rollup.py", "scoring/test_whatif_and_more.py",
+    "content/test_content_analyse.py", "content/test_content_charts.py", "content/test_content_scale.py",
     "arch/test_staging.py",
 }
 _NOTEBOOK_ROOT: Path | None = None

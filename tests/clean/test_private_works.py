@@ -4,7 +4,7 @@ data-quality table counts them."""
 import pandas as pd
 
 from mediakpi.clean import clean_period
-from mediakpi.clean.config import parse_quality_config
+from mediakpi.clean.config import load_quality_config
 from mediakpi.clean.period import private_mask
 
 from .conftest import make_calendar, make_posts, make_roster, write_processed
@@ -46,13 +46,14 @@ def test_without_the_rule_the_private_work_is_an_error(ws):
     """The same posts with no private keywords configured: the 自见 work is flagged 点赞多于播放 again (the rule is what
     keeps the account's data quality from "error")."""
     write_processed(ws, "2026-10", posts=_posts(), roster=make_roster(ROSTER))
-    cfg = parse_quality_config({"visibility": {"private_keywords": []}})
+    cfg = load_quality_config().model_copy(deep=True)   # quality.yaml (the only source), without the keywords
+    cfg.visibility.private_keywords = []
     res = clean_period(ws, "2026-10", cfg)
     assert "likes_above_views" in set(res.flags.loc[res.flags["post_id"] == "priv1", "check"])
     assert res.data_quality.set_index("account").loc["号A", "status"] == "error"
 
 
 def test_private_values_from_config():
-    cfg = parse_quality_config({})
+    cfg = load_quality_config()
     vis = pd.Series(["公开", "自见", "私密", "仅自己可见", "好友可见", None, "审核中"], dtype="string")
     assert private_mask(vis, cfg).tolist() == [False, True, True, True, False, False, False]
