@@ -39,6 +39,7 @@ SLOW_MODULES = {
     "scoring/test_month.py", "scoring/test_targets_rollup.py", "scoring/test_whatif_and_more.py",
     "content/test_content_analyse.py", "content/test_content_charts.py", "content/test_content_scale.py",
     "arch/test_staging.py",
+    "test_ownership_properties.py",   # Hypothesis properties: ~50 s here
 }
 _NOTEBOOK_ROOT: Path | None = None
 _SAVED_ROOT = os.environ.get("MEDIAKPI_ROOT")
