@@ -30,6 +30,7 @@ SLOW_MODULES = {
     "scoring/test_month.py", "scoring/test_targets_rollup.py", "scoring/test_whatif_and_more.py",
     "content/test_content_analyse.py", "content/test_content_charts.py", "content/test_content_scale.py",
     "arch/test_staging.py",
+    "lab/test_make_lab.py", "lab/test_lab_browser.py", "lab/test_stages.py", "lab/test_history.py",
     "test_ownership_properties.py",   # Hypothesis properties: ~50 s here
 }
 
