@@ -51,14 +51,14 @@ def test_each_stage_writes_exactly_its_datasets_with_the_declared_columns(demo_m
 
 def test_strict_save_refuses_an_undeclared_column_and_a_missing_one(tmp_path, monkeypatch):
     monkeypatch.setenv(catalog.STRICT_ENV, "1")
-    good = catalog.empty(catalog.columns("flags"))
+    good = catalog.conform(pd.DataFrame({"post_id": ["p1"], "source_row": [3]}), catalog.columns("flags"))
     catalog.save(tmp_path, "flags", good)
     with pytest.raises(catalog.SchemaMismatch, match="not in the catalog.*surprise"):
         catalog.save(tmp_path, "flags", good.assign(surprise=pd.Series(dtype="float64")))
     with pytest.raises(catalog.SchemaMismatch, match="declared columns missing.*message"):
         catalog.save(tmp_path, "flags", good.drop(columns=["message"]))
     with pytest.raises(catalog.SchemaMismatch, match="flags.source_row"):
-        catalog.save(tmp_path, "flags", good.astype({"source_row": "string"}))
+        catalog.save(tmp_path, "flags", good.assign(source_row=good["source_row"].astype("string")))
     monkeypatch.setenv(catalog.STRICT_ENV, "0")
     with pytest.warns(UserWarning, match="surprise"):
         catalog.save(tmp_path, "flags", good.assign(surprise=1.0))

@@ -14,6 +14,7 @@ from mediakpi.clean.config import QualityConfig, load_quality_config
 from mediakpi.config import ConfigError
 from mediakpi.content.settings import ContentConfig, load_content_config
 from mediakpi.paths import CONFIG_DIR
+from mediakpi.scoring.config import AssessmentConfig, load_assessment
 
 
 def model_keys(model: type[BaseModel], data: dict, prefix: tuple = ()) -> list[tuple]:
@@ -59,13 +60,19 @@ def test_the_models_hold_no_defaults():
     assert defaults(ContentConfig, set()) == []
 
 
+ASSESSMENT = yaml.safe_load((CONFIG_DIR / "assessment.yaml").read_text(encoding="utf-8"))
+# the plan-level keys of assessment.yaml (an indicator's optional target overrides mean "nothing configured")
+PLAN_KEYS = [p for p in model_keys(AssessmentConfig, ASSESSMENT) if p[0] != "indicators"
+             and not (p[0] == "bonus" and p[1:2] == ("items",))
+             and p[-1] not in ("months_share", "quarters_share")]   # one of the two is absent by design per level
 CASES = [("quality.yaml", load_quality_config, path) for path in model_keys(QualityConfig, QUALITY)] + \
-        [("content.yaml", load_content_config, path) for path in model_keys(ContentConfig, CONTENT)]
+        [("content.yaml", load_content_config, path) for path in model_keys(ContentConfig, CONTENT)] + \
+        [("assessment.yaml", load_assessment, path) for path in PLAN_KEYS]
 
 
 @pytest.mark.parametrize("file,loader,path", CASES, ids=[f"{f}:{'.'.join(p)}" for f, _, p in CASES])
 def test_a_key_missing_from_the_yaml_is_an_error_naming_it(tmp_path, file, loader, path):
-    data = {"quality.yaml": QUALITY, "content.yaml": CONTENT}[file]
+    data = {"quality.yaml": QUALITY, "content.yaml": CONTENT, "assessment.yaml": ASSESSMENT}[file]
     target = tmp_path / file
     target.write_text(yaml.safe_dump(without(data, path), allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError) as err:

@@ -24,10 +24,10 @@ def test_baseline_and_fallback():
     base = trailing_baseline(monthly, "2026-10", BaselineRule(months=3, min_months=2))
     assert base.loc[0, "baseline"] == pytest.approx(0.03) and base.loc[0, "n_months"] == 3
     t = Target(default=0.01, baseline={"enabled": True, "uplift": 0.05})
-    value, note = account_target(t, BaselineRule(), "x", "douyin", "a", base)
+    value, note = account_target(t, BaselineRule(months=3, min_months=2), "x", "douyin", "a", base)
     assert value == pytest.approx(0.0315) and "近3月中位数" in note
     short = trailing_baseline(monthly, "2026-06", BaselineRule(months=3, min_months=2))  # only May
-    value, note = account_target(t, BaselineRule(), "x", "douyin", "a", short)
+    value, note = account_target(t, BaselineRule(months=3, min_months=2), "x", "douyin", "a", short)
     assert value == 0.01 and "历史不足（1个月）" in note
 
 
@@ -152,9 +152,9 @@ def test_year_reuses_scored_quarter(ws):
 def test_baseline_scaled_for_per_month_targets():
     monthly = pd.DataFrame({"platform": "wechat", "account": "a", "month": ["2026-04", "2026-05", "2026-06"],
                             "value": [0.01, 0.02, 0.03]})
-    base = trailing_baseline(monthly, "2026-07", BaselineRule())
+    base = trailing_baseline(monthly, "2026-07", BaselineRule(months=3, min_months=2))
     t = Target(default=0.02, per_month=True, baseline={"enabled": True, "uplift": 0.05})
-    value, note = account_target(t, BaselineRule(), "x", "wechat", "a", base, months=3)
+    value, note = account_target(t, BaselineRule(months=3, min_months=2), "x", "wechat", "a", base, months=3)
     assert value == pytest.approx(0.02 * 3 * 1.05) and note == "近3月中位数2.00%×3个月×1.05"
 
 

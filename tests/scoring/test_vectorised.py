@@ -94,8 +94,8 @@ def test_account_target_with_a_baseline_index_equals_the_table():
     base = trailing_baseline(monthly, "2026-10", BaselineRule(months=3, min_months=2))
     t = Target(default=0.03, baseline={"enabled": True, "uplift": 0.1})
     for plat, acc in (("douyin", "a"), ("wechat", "b"), ("weibo", "c")):
-        assert account_target(t, BaselineRule(), "x", plat, acc, baseline_index(base)) == \
-            account_target(t, BaselineRule(), "x", plat, acc, base)
+        assert account_target(t, BaselineRule(months=3, min_months=2), "x", plat, acc, baseline_index(base)) == \
+            account_target(t, BaselineRule(months=3, min_months=2), "x", plat, acc, base)
 
 
 def test_all_posts_keeps_the_last_snapshot_like_drop_duplicates():

@@ -87,73 +87,73 @@ class BonusItem(_Model):
 
 
 class Bonus(_Model):
-    total_cap: float = 10
+    total_cap: float
     items: dict[Literal["review_points", "viral_posts"], BonusItem] = Field(default_factory=dict)
 
 
 class DeductionItem(_Model):
-    per_event: float = 5
+    per_event: float
     cap: float | None = None
 
 
 class Veto(_Model):
-    grade_cap: Literal["S", "A", "B", "C", "D"] = "C"
+    grade_cap: Literal["S", "A", "B", "C", "D"]
 
 
 class Distribution(_Model):
-    max_top_share: float = Field(0.30, ge=0, le=1)
-    small_team: int = 10
-    force: bool = False
+    max_top_share: float = Field(ge=0, le=1)
+    small_team: int
+    force: bool
 
 
 class RollupShares(_Model):
     months_share: float | None = None
     quarters_share: float | None = None
-    review_share: float = 10
+    review_share: float
 
 
 class Rollup(_Model):
-    quarter: RollupShares = Field(default_factory=lambda: RollupShares(months_share=90, review_share=10))
-    year: RollupShares = Field(default_factory=lambda: RollupShares(quarters_share=90, review_share=10))
-    recompute: list[str] = Field(default_factory=lambda: ["爆款内容数量", "粉丝增长率"])
+    quarter: RollupShares
+    year: RollupShares
+    recompute: list[str]
 
 
 class Scale(_Model):
-    cap: float = 120
-    floor: float = 0
+    cap: float
+    floor: float
 
 
 class BaselineRule(_Model):
-    months: int = Field(3, ge=1)
-    min_months: int = Field(2, ge=1)
+    months: int = Field(ge=1)
+    min_months: int = Field(ge=1)
 
 
 class Fairness(_Model):
-    min_cohort: int = 3
+    min_cohort: int
 
 
 class SmallSample(_Model):
-    k: float = Field(5, ge=0)   # a rate from n posts keeps n/(n+k) of its distance above the target
+    k: float = Field(ge=0)   # a rate from n posts keeps n/(n+k) of its distance above the target
 
 
 class AssessmentConfig(_Model):
-    version: int = 1
-    scale: Scale = Field(default_factory=Scale)
-    core_share: float = Field(75, ge=0, le=100)
-    min_dimension_coverage: float = Field(0.5, ge=0, le=1)
-    provisional_coverage: float = Field(0.6, ge=0, le=1)   # scored share of the plan's weight below this: 暂定
-    small_sample: SmallSample = Field(default_factory=SmallSample)
+    version: int
+    scale: Scale
+    core_share: float = Field(ge=0, le=100)
+    min_dimension_coverage: float = Field(ge=0, le=1)
+    provisional_coverage: float = Field(ge=0, le=1)   # scored share of the plan's weight below this: 暂定
+    small_sample: SmallSample
     dimension_weights: dict[Literal["month", "quarter", "year"], dict[str, float]]
-    baseline: BaselineRule = Field(default_factory=BaselineRule)
+    baseline: BaselineRule
     indicators: dict[str, Indicator]
     rater_mix: dict[Literal["manager", "peer", "self"], float]
-    bonus: Bonus = Field(default_factory=Bonus)
-    deductions: dict[Literal["violations"], DeductionItem] = Field(default_factory=dict)
-    veto: Veto = Field(default_factory=Veto)
+    bonus: Bonus
+    deductions: dict[Literal["violations"], DeductionItem]
+    veto: Veto
     grades: dict[Literal["S", "A", "B", "C"], float]
-    distribution: Distribution = Field(default_factory=Distribution)
-    rollup: Rollup = Field(default_factory=Rollup)
-    fairness: Fairness = Field(default_factory=Fairness)
+    distribution: Distribution
+    rollup: Rollup
+    fairness: Fairness
     source: str = ""   # the file it came from (set by load_assessment)
     digest: str = ""   # sha256 of the file's text, for score_meta.json
 
