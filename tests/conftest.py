@@ -31,7 +31,8 @@ SLOW_MODULES = {
     "content/test_content_analyse.py", "content/test_content_charts.py", "content/test_content_scale.py",
     "arch/test_staging.py",
     "lab/test_make_lab.py", "lab/test_lab_browser.py", "lab/test_stages.py", "lab/test_history.py",
-    "test_ownership_properties.py",   # Hypothesis properties: ~50 s here
+    "test_ownership_properties.py", "scoring/test_properties.py",   # Hypothesis properties: ~50 s each here
+    "report/test_reader.py",          # renders every page at phone width
 }
 
 
