@@ -144,8 +144,10 @@ def signed(diff: object, unit: str = "") -> str:
         return DASH
     if unit == PERCENT:
         return signed_pp(f)
-    if unit in ("", POINTS):
+    if unit == "":
         return _sign(f, f"{abs(f):.1f}")
+    if unit == POINTS:
+        return _sign(f, f"{abs(f):.1f}") + POINTS
     return _sign(f, value(abs(f), unit))
 
 

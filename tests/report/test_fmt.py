@@ -27,6 +27,7 @@ def test_changes():
     assert fmt.signed_pp(0.00482) == "+0.5个百分点"          # 互动率环比, not "0.0"
     assert fmt.signed_pp(0.00001) == "±0.0个百分点"
     assert fmt.signed(7.2) == "+7.2" and fmt.signed(-4.9) == "-4.9"
+    assert fmt.signed(7.2, fmt.POINTS) == "+7.2分" and fmt.signed(0.01, fmt.POINTS) == "±0.0分"
     assert fmt.change(0.87, 0.80, "%") == "+7.0个百分点"
     assert fmt.change(6, 4, "条") == "+50.0%"
     assert fmt.change(None, 4, "条") == "—"

@@ -466,7 +466,7 @@ def summary_context(scorecard: pd.DataFrame | None, previous: pd.DataFrame | Non
             up = m[m["change"] > 0].nlargest(3, "change")
             down = m[m["change"] < 0].nsmallest(3, "change")
             both = pd.concat([up, down])
-            both["change"] = [fmt.signed(v) for v in both["change"]]
+            both["change"] = [fmt.signed(v, fmt.POINTS) for v in both["change"]]
             movers = table(both, lab, ["operator", "previous", "total", "change"])
     return {"cards": cards, "grades": grades, "movers": movers, "messages": [],
             "distribution": charts.score_distribution(totals, lab["report.chart.score"], lab["report.chart.people"],
@@ -521,7 +521,7 @@ def ranking_rows(scorecard: pd.DataFrame, dims: list[str], previous: pd.DataFram
             "href": href("people", stems[name] + ".html"), "total": fmt.score(r.get("total")),
             "grade": insights.grade_text(r.get("grade"), str(st), lab), "status": str(st),
             "grade_class": grade_class(r.get("grade")) if st == "final" else "x",
-            "change": fmt.signed(_num(r.get("total")) - prev[name])
+            "change": fmt.signed(_num(r.get("total")) - prev[name], fmt.POINTS)
             if name in prev and _num(r.get("total")) is not None and not pd.isna(prev[name]) else fmt.DASH,
             "strong": f"{strong} {fmt.score(r.get(strong))}" if strong else fmt.DASH,
             "weak": f"{weak} {fmt.score(r.get(weak))}" if weak and weak != strong else fmt.DASH,
@@ -822,7 +822,7 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
     status = str(insights.grade_status(row.to_frame().T).iloc[0])
     change = None
     if name in data.previous and _num(row.get("total")) is not None:
-        change = fmt.signed(float(row["total"]) - data.previous[name])
+        change = fmt.signed(float(row["total"]) - data.previous[name], fmt.POINTS)
     records = None if data.indicators is None else data.indicators.get(name, [])
     messages = inputs.notice("indicator_scores")
     groups, strengths, gaps, missing_tables = [], [], [], []
