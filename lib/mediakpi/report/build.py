@@ -503,9 +503,10 @@ class PlanView:
 
 
 def ranking_rows(scorecard: pd.DataFrame, dims: list[str], previous: pd.DataFrame | None, stems: dict[str, str],
-                 lab: dict[str, str]) -> list[dict]:
+                 lab: dict[str, str], indicators: pd.DataFrame | None = None) -> list[dict]:
     """The team page's first table: rank, name (linked), total, grade (暂定 where provisional), change against last
-    period, strongest and weakest dimension."""
+    period, strongest and weakest dimension (among dimensions with at least one scored indicator)."""
+    evidence = insights.evidenced(scorecard, indicators, dims).set_index("operator")
     prev = {}
     if previous is not None:
         prev = dict(zip(previous["operator"].astype(str), pd.to_numeric(previous["total"], errors="coerce")))
@@ -513,13 +514,16 @@ def ranking_rows(scorecard: pd.DataFrame, dims: list[str], previous: pd.DataFram
     statuses = insights.grade_status(frame)
     rows = []
     for (_, r), st in zip(frame.iterrows(), statuses):
-        strong, weak = insights.extremes(r, dims)
         name = str(r["operator"])
+        strong, weak = insights.extremes(evidence.loc[name], dims)
         rank = _num(r.get("rank"))
         rows.append({
             "rank": str(int(rank)) if rank is not None else fmt.DASH, "name": name,
             "href": href("people", stems[name] + ".html"), "total": fmt.score(r.get("total")),
             "grade": insights.grade_text(r.get("grade"), str(st), lab), "status": str(st),
+            # on the ranking the letter and its status stack, so 暂定 does not widen the column on a phone
+            "grade_letter": _text(r.get("grade")) if st != "withheld" else fmt.DASH,
+            "grade_note": lab[f"report.grade_status.{st}"] if st in ("provisional", "withheld") else "",
             "grade_class": grade_class(r.get("grade")) if st == "final" else "x",
             "change": fmt.signed(_num(r.get("total")) - prev[name], fmt.POINTS)
             if name in prev and _num(r.get("total")) is not None and not pd.isna(prev[name]) else fmt.DASH,
@@ -1034,8 +1038,11 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
                 for j, c in enumerate(board.columns):
                     if c in dims and r[j] == fmt.DASH:
                         r[j] = lab["report.dimension.not_counted"]
-        ranking = ranking_rows(scorecard, dims, previous, stems, lab)
-        weak = insights.weak_spot(scorecard, dims, plan.bar, lab)
+        ranking = ranking_rows(scorecard, dims, previous, stems, lab, indicators)
+        # a team weakness is read from final results only: a provisional one is mostly a gap in the records
+        final = scorecard[(insights.grade_status(scorecard) == "final").to_numpy()]
+        weak = insights.weak_spot(insights.evidenced(final, indicators, dims), dims, plan.bar, lab) \
+            if len(final) else None
         calibration = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
     dist = meta.get("distribution") if isinstance(meta.get("distribution"), dict) else {}
     if dist.get("message"):

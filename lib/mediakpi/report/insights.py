@@ -93,6 +93,24 @@ def strengths_and_gaps(records: list[dict], statuses: list[str]) -> tuple[list[d
     return strengths, gaps
 
 
+def evidenced(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
+    """The scorecard with each person's dimension blanked where none of its indicators was scored (all missing input
+    or not applicable): such a dimension scores low for want of records, and naming it as the person's (or the
+    team's) weakest would blame the work for a gap in the data. For the strongest/weakest and weak-spot sentences
+    only; the scores shown stay as they are."""
+    if indicators is None or indicators.empty or not {"operator", "dimension"} <= set(indicators.columns):
+        return scorecard
+    scored = indicators.assign(_scored=(indicator_status(indicators) == "scored").to_numpy())
+    any_scored = scored.groupby(["operator", "dimension"])["_scored"].any()
+    out = scorecard.copy()
+    for d in dims:
+        if d not in out.columns:
+            continue
+        keep = [bool(any_scored.get((str(op), d), False)) for op in out["operator"]]
+        out[d] = pd.to_numeric(out[d], errors="coerce").where(keep)
+    return out
+
+
 def extremes(row: pd.Series, dims: list[str]) -> tuple[str | None, str | None]:
     """The strongest and the weakest dimension that counted (None when none did)."""
     vals = {d: fmt.num(row.get(d)) for d in dims}
