@@ -135,3 +135,15 @@ def score_histogram(scorecard: pd.DataFrame, bounds: dict[str, float] | None = N
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def readable(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """A frame as the reports show it, for the lab's widgets: Chinese headers and every cell through the one formatter
+    (units, percent, 是/否, platform names; report.html.table). Empty in, empty out."""
+    from .labels import labels
+    from .report.html import table
+
+    shown = table(frame, labels(), columns, limit=max(len(frame), 1))
+    if shown is None:
+        return pd.DataFrame()
+    return pd.DataFrame(shown.rows, columns=shown.headers, index=frame.index[: len(shown.rows)])

@@ -91,7 +91,7 @@ def column_values(page, column: str) -> list[str]:
 
 def shown_ranks(page) -> dict[str, str]:
     """operator -> rank as the what-if table in the widget's output area shows them."""
-    return dict(zip(column_values(page, "operator"), column_values(page, "rank")))
+    return dict(zip(column_values(page, _header("operator")), column_values(page, _header("rank"))))
 
 
 @contextlib.contextmanager
@@ -109,6 +109,7 @@ def notebook_ran(browser, lab_root: Path, store: Workspace, stage: str, done_tex
 def test_whatif_slider_reranks_in_jupyterlab(browser, lab_root, demo_store):
     from mediakpi.scoring import load_assessment
     from mediakpi.scoring.whatif import whatif_table
+    from mediakpi.views import readable
     import pandas as pd
 
     with notebook_ran(browser, lab_root, demo_store, "03_score", "人已评分", ".widget-slider") as page:
@@ -126,7 +127,8 @@ def test_whatif_slider_reranks_in_jupyterlab(browser, lab_root, demo_store):
         for dim in defaults:
             weights = {**defaults, dim: 60.0}
             table = whatif_table(ind, weights, plan, card, card)
-            ranks = {op: str(r) for op, r in zip(table["operator"], table["rank"])}
+            shown_table = readable(table)   # what the widget displays: labelled headers, formatted cells
+            ranks = dict(zip(shown_table[_header("operator")], shown_table[_header("rank")]))
             moved = sum(ranks[op] != before.get(op) for op in ranks)
             if best is None or moved > best[1]:
                 best, expected = (dim, moved), ranks
@@ -162,7 +164,7 @@ def test_content_filter_narrows_in_jupyterlab(browser, lab_root, demo_store):
         before = table.locator("tbody tr").count()
         page.screenshot(path=str(SCREENSHOTS / "04_content_before.png"))
 
-        shown_before = column_values(page, "platform")
+        shown_before = column_values(page, _header("platform"))
         assert len(set(shown_before)) > 1, shown_before
         posts = pd.read_parquet(demo_store.processed("2026-10") / "content_posts.parquet", columns=["platform", "account"])
         platform = posts.dropna().groupby("platform")["account"].nunique().idxmin()   # the fewest accounts
@@ -172,11 +174,19 @@ def test_content_filter_narrows_in_jupyterlab(browser, lab_root, demo_store):
             " return t && t.querySelectorAll('tbody tr').length !== n; }", arg=before, timeout=60_000)
         page.wait_for_timeout(1500)   # the charts below the tables are drawn after them
         page.screenshot(path=str(SCREENSHOTS / "04_content_after.png"))
-        shown = column_values(page, "platform")
-        assert shown and set(shown) == {platform}, (platform, shown)
+        shown = column_values(page, _header("platform"))
+        assert shown and set(shown) == {_platform_label(platform)}, (platform, shown)
         assert len(shown) < len(shown_before)
-        accounts = set(column_values(page, "account"))
+        accounts = set(column_values(page, _header("account")))
         assert accounts and accounts <= set(posts.loc[posts["platform"] == platform, "account"].dropna())
+
+
+def _header(column: str) -> str:
+    """A column's header as the widgets show it (views.readable: the reports' labels)."""
+    from mediakpi.labels import labels
+    from mediakpi.report.html import col_label
+
+    return col_label(column, labels())
 
 
 def _platform_label(code: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import label
+from ..views import readable
 
 
 # what the filter shows of the overview and of the ranked posts (the full tables are in result.overview / .posts)
@@ -48,9 +49,10 @@ def filter_widget(result, charts: tuple[str, ...] = ("trend_chart", "heatmap", "
             ov = result.overview
             acc = ov[(ov["level"] == "account")
                      & ov["account"].isin(sel["account"].dropna().unique())]
-            display(acc[[c for c in ACCOUNT_COLUMNS if c in acc.columns]])
+            display(readable(acc, ACCOUNT_COLUMNS))
             ranked = sel[sel["position"].notna()].sort_values(["account", "rank_in_account"])
-            display(ranked[[c for c in POST_COLUMNS if c in ranked.columns]])
+            display(readable(ranked.assign(position=[label(f"content.position.{p}") for p in ranked["position"]]),
+                             POST_COLUMNS))
             for name in charts:
                 fn = getattr(ch, name)
                 if name == "heatmap":

@@ -1,4 +1,5 @@
-"""Reports readers open: index, team report, data-quality page, private scorecards, the HR workbook."""
-from .build import PublishResult, publish
+"""Reports readers open: index, team report, data-quality page, private scorecards, the HR workbook.
 
-__all__ = ["PublishResult", "publish"]
+`report.build.publish` renders a period. This package file imports nothing, so that `report.html` (the table and
+cell formatting every page uses) can serve the lab's widgets (`views.readable`) without pulling in the stages.
+"""

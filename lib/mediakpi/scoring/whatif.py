@@ -14,11 +14,11 @@ def whatif_table(indicator_scores: pd.DataFrame, weights: dict[str, float], conf
     card = rescore(indicator_scores, weights, config, adjustments)
     if baseline is not None:
         old = baseline.set_index("operator")
-        card["原排名"] = card["operator"].map(old["rank"]).astype("Int64")
-        card["原总分"] = card["operator"].map(old["total"])
-        card["rank_change"] = (card["原排名"] - card["rank"]).astype("Int64")
+        card["base_rank"] = card["operator"].map(old["rank"]).astype("Int64")
+        card["base_total"] = card["operator"].map(old["total"])
+        card["rank_change"] = (card["base_rank"] - card["rank"]).astype("Int64")
     dims = [d for d in DIMENSIONS if d in card.columns]
-    cols = ["operator", "total", "grade", "rank"] + [c for c in ("原总分", "原排名", "rank_change") if c in card.columns] + dims
+    cols = ["operator", "total", "grade", "rank"] + [c for c in ("base_total", "base_rank", "rank_change") if c in card.columns] + dims
     return card[cols].sort_values("rank").reset_index(drop=True)
 
 
@@ -27,6 +27,7 @@ def whatif_widget(indicator_scores: pd.DataFrame, config: AssessmentConfig, adju
     from IPython.display import display
 
     from ..labels import label
+    from ..views import readable
 
     everyone = label("score.whatif.all")
 
@@ -55,11 +56,11 @@ def whatif_widget(indicator_scores: pd.DataFrame, config: AssessmentConfig, adju
         with out:
             if picker.value != everyone:
                 row = table[table["operator"] == picker.value]
-                display(row.style.format(precision=1, na_rep="不适用"))
+                display(readable(row))
                 rows = indicator_scores[indicator_scores["operator"] == picker.value]
-                display(rows[["dimension", "indicator", "score", "applicable", "explanation"]])
+                display(readable(rows, ["dimension", "indicator", "score", "status", "explanation"]))
             else:
-                display(table.style.format(precision=1, na_rep="不适用"))
+                display(readable(table))
 
     def do_reset(_):
         for d, s in sliders.items():
