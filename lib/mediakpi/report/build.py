@@ -841,9 +841,10 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
         facts = insights.facts(name, data.team_tables)
         for rec in best:
             unit = insights.unit_of(str(rec["indicator"]), lab)
-            strengths.append(lab["report.insight.strength"].format(
-                name=rec["indicator"], actual=fmt.value(rec.get("actual"), unit)
-                if fmt.num(rec.get("actual")) is not None else fmt.DASH, achievement=fmt.percent(rec.get("achievement"))))
+            has_actual = fmt.num(rec.get("actual")) is not None   # a combined indicator (growth over accounts) has none
+            strengths.append(lab["report.insight.strength" if has_actual else "report.insight.strength_no_actual"].format(
+                name=rec["indicator"], actual=fmt.value(rec.get("actual"), unit) if has_actual else "",
+                achievement=fmt.percent(rec.get("achievement"))))
         gaps = [insights.action(rec, facts.get(str(rec["indicator"]), {}), lab, month_label) for rec in worst]
         missing_tables = [str(r.get("indicator")) for r, s in zip(records, statuses) if s == "missing_input"]
     ledger_table = _mine(data.ledger, name)
