@@ -80,20 +80,27 @@ def _community(ctx, op):
     return ctx.mine("community_win", op)
 
 
+def _community_share(win, cfg, spec, op, ctx, part: str, whole: str, none: str, describe):
+    """Σ part ÷ Σ whole over the person's community rows (where part is known and whole > 0), scored against the
+    indicator's static target; not applicable with `none` when no row has both. `describe(rows, part_sum,
+    whole_sum)` gives the explanation's opening."""
+    c = _community(ctx, op)
+    top, bottom = _col(c, part), _col(c, whole)
+    ok = top.notna() & (bottom > 0)
+    if not ok.any():
+        return _na(op, spec.name, f"{wlabel(win)}{none}", "community")
+    share = top[ok].sum() / bottom[ok].sum()
+    tgt, _ = static_target(spec.target, op)
+    score = float(_score(spec, share, tgt, cfg.scale.cap))
+    return _row(op, spec.name, share, tgt, score,
+                f"{wlabel(win)}{describe(int(ok.sum()), top[ok].sum(), bottom[ok].sum())}{pct(share)}，目标{pct(tgt)}，"
+                f"得分{sc(score)}", "community")
+
+
 @indicator("用户活跃度", "用户运营", inputs=("community",))
 def activity(inp, win, cfg, spec, op, ctx):
-    name = spec.name
-    c = _community(ctx, op)
-    dau, members = _col(c, "avg_daily_active"), _col(c, "members_start")
-    ok = dau.notna() & (members > 0)
-    if not ok.any():
-        return _na(op, name, f"{wlabel(win)}无社群日活记录", "community")
-    rate = dau[ok].sum() / members[ok].sum()
-    tgt, _ = static_target(spec.target, op)
-    score = float(_score(spec, rate, tgt, cfg.scale.cap))
-    return _row(op, name, rate, tgt, score,
-                f"{wlabel(win)}{ok.sum()}个社群日均活跃{num(dau[ok].sum())}人/成员{num(members[ok].sum())}人，"
-                f"日活率{pct(rate)}，目标{pct(tgt)}，得分{sc(score)}", "community")
+    return _community_share(win, cfg, spec, op, ctx, "avg_daily_active", "members_start", "无社群日活记录",
+                            lambda n, a, b: f"{n}个社群日均活跃{num(a)}人/成员{num(b)}人，日活率")
 
 
 @indicator("用户留存率", "用户运营", inputs=("community", "account_month"),
@@ -149,15 +156,5 @@ def conversion(inp, win, cfg, spec, op, ctx):
 
 @indicator("核心用户贡献度", "用户运营", inputs=("community",))
 def core_users(inp, win, cfg, spec, op, ctx):
-    name = spec.name
-    c = _community(ctx, op)
-    core, total = _col(c, "core_interactions"), _col(c, "total_interactions")
-    ok = core.notna() & (total > 0)
-    if not ok.any():
-        return _na(op, name, f"{wlabel(win)}社群记录中无核心用户互动数据", "community")
-    share = core[ok].sum() / total[ok].sum()
-    tgt, _ = static_target(spec.target, op)
-    score = float(_score(spec, share, tgt, cfg.scale.cap))
-    return _row(op, name, share, tgt, score,
-                f"{wlabel(win)}核心用户互动{num(core[ok].sum())}/总互动{num(total[ok].sum())}，占比{pct(share)}，"
-                f"目标{pct(tgt)}，得分{sc(score)}", "community")
+    return _community_share(win, cfg, spec, op, ctx, "core_interactions", "total_interactions",
+                            "社群记录中无核心用户互动数据", lambda n, a, b: f"核心用户互动{num(a)}/总互动{num(b)}，占比")
