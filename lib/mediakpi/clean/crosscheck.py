@@ -2,7 +2,6 @@
 ownership (who ran an account on the day a post was published: asked of mediakpi.ownership, the rule's one home)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import ownership

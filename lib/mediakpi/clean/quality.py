@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import catalog, ownership
 from ..periods import Period
-from ..schema import BOOL, FLOAT, INT, STRING, empty
+from ..schema import empty
 from .period import day_text
 from .records import account_subject, note
 

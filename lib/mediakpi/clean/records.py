@@ -5,7 +5,7 @@ import pandas as pd
 
 from .. import catalog
 from ..labels import label
-from ..schema import BOOL, INT, PLATFORMS, STRING, empty
+from ..schema import PLATFORMS, empty
 from ..schema import conform as schema_conform
 
 LEVELS = ("error", "warn", "info")

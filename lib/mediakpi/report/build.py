@@ -318,7 +318,6 @@ def ranked_post_cards(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[s
     ranked = ranked_posts(posts)
     if ranked is None:
         return None
-    out: dict[str, list] = {}
     sides = []
     for side in ranked:
         groups = {str(k): post_cards(g, lab) for k, g in side.groupby("operator", sort=False)}

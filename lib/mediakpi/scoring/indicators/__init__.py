@@ -5,7 +5,6 @@ A window is a Period (a month, or the whole quarter/year for indicators recomput
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ...clean.config import load_quality_config
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from ..config import AssessmentConfig
 from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
-                   _missing, _na, _row, account_post_stats, baseline_index, growth_stats, in_window_dates,
+                   _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
                    monthly_post_metric, monthly_post_stats, msg, norm_period, posts_in, reviews_for,
                    rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
 from .collab import CRITERIA, review_mix, review_mix_all, role_of

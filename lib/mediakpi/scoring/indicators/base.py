@@ -27,7 +27,7 @@ from .. import functions as F
 from ..targets import account_target, baseline_index, static_target, trailing_baseline  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
-    from ..config import AssessmentConfig, Target
+    from ..config import Target
 
 DIMENSIONS = ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]
 

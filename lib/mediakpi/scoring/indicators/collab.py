@@ -1,7 +1,6 @@
 """综合能力与协作: the three 360 criteria (rater mix)."""
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
@@ -11,9 +10,7 @@ from ... import catalog
 from functools import lru_cache
 
 from .. import functions as F
-from ..targets import account_target, static_target
-from .base import (_missing, msg, Inputs, _col, _na, _row, _score, account_post_stats, growth_stats, indicator, in_window_dates,
-                   num, pct, sc, wlabel)
+from .base import (_missing, msg, _col, _row, indicator, sc, wlabel)
 
 
 # ----- 综合能力与协作 ----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import functions as F
 from ..targets import account_target, static_target
-from .base import (_col, _missing, _row, _score, account_post_stats, indicator, msg, num, pct, sc, shrink, wlabel)
+from .base import (_col, _missing, _row, _score, indicator, msg, num, pct, sc, shrink, wlabel)
 
 POSTS = "posts"  # the platform exports (a table code for the "tables to fill in")
 

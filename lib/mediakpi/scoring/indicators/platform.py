@@ -1,15 +1,13 @@
 """平台与活动运营: campaigns, ROI, partnerships, media exposure, new partners."""
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 
 from .. import functions as F
-from ..targets import account_target, static_target
-from .base import (Inputs, _col, _na, _row, _score, account_post_stats, growth_stats, indicator, in_window_dates,
-                   num, pct, sc, wlabel)
+from ..targets import static_target
+from .base import (_col, _na, _row, _score, indicator, num, sc, wlabel)
 
 
 # ----- 平台与活动运营 -----------------------------------------------------------------------------------------------

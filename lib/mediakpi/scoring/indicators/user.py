@@ -1,15 +1,13 @@
 """用户运营: follower growth, activity, retention, conversion, core users."""
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 
 from .. import functions as F
 from ..targets import account_target, static_target
-from .base import (_missing, msg, Inputs, _col, _na, _row, _score, account_post_stats, growth_stats, indicator, in_window_dates,
-                   num, pct, sc, wlabel)
+from .base import (_missing, msg, _col, _na, _row, _score, growth_stats, indicator, num, pct, sc, wlabel)
 
 
 # ----- 用户运营 --------------------------------------------------------------------------------------------------
