@@ -281,7 +281,48 @@ def bench_history(data_dir: Path, table: str = "posts", repeat: int = 3, echo=pr
             "pandas_agg": pd_agg, "duckdb_agg": duck_agg}
 
 
+def compare_processed(before: Path, after: Path, echo=print) -> list[str]:
+    """Every catalog dataset present in both period folders, compared: Parquet and CSV tables with
+    `pandas.testing.assert_frame_equal` (values, dtypes, column order, index), JSON documents for equality.
+    -> the datasets that differ (with the first difference), [] when all are equal. Datasets present in only one
+    folder are listed as differences too."""
+    import json
+
+    import pandas as pd
+
+    diffs: list[str] = []
+    for name, ds in catalog.datasets().items():
+        a, b = Path(before) / ds.file, Path(after) / ds.file
+        if not a.is_file() and not b.is_file():
+            continue
+        if a.is_file() != b.is_file():
+            diffs.append(f"{name}: only in {'before' if a.is_file() else 'after'}")
+            continue
+        if ds.kind == "json":
+            da, db = json.loads(a.read_text(encoding="utf-8")), json.loads(b.read_text(encoding="utf-8"))
+            if da != db:
+                keys = [k for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)] if isinstance(da, dict) else []
+                diffs.append(f"{name}: JSON differs (keys {keys[:8]})")
+            else:
+                echo(f"  equal  {ds.file}")
+            continue
+        fa, fb = catalog.load(before, name), catalog.load(after, name)
+        try:
+            pd.testing.assert_frame_equal(fa, fb)
+        except AssertionError as exc:
+            diffs.append(f"{name}: {str(exc).strip().splitlines()[0][:300]}")
+            continue
+        echo(f"  equal  {ds.file} ({len(fa):,} rows × {fa.shape[1]} columns)")
+    for d in diffs:
+        echo(f"  DIFFERS {d}")
+    return diffs
+
+
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "compare", None):
+        before, after = (Path(x) for x in args.compare)
+        print(f"Comparing every dataset of {before} (before) with {after} (after), assert_frame_equal:")
+        return 1 if compare_processed(before, after) else 0
     work = Path(args.work_dir)
     if not work.is_absolute():
         work = PROJECT_ROOT / work

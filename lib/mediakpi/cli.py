@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--skip-scale", action="store_true", help="只测演示月份与内核下限")
     bench.add_argument("--history", default=None, metavar="DATA_DIR",
                        help="只测多个月份的读取：pandas 对比 DuckDB（DATA_DIR/processed/<月份>/posts.parquet）")
+    bench.add_argument("--compare", nargs=2, default=None, metavar=("BEFORE", "AFTER"),
+                       help="只比较两个周期文件夹（data/processed/<周期>）里的每张表是否完全相同（assert_frame_equal）")
     bench.set_defaults(func=_cmd_bench)
     return parser
 
