@@ -69,13 +69,53 @@ def _longest_header(registry: Registry) -> int:
     return 4 * max((len(h) for h in known_headers(registry)), default=0) + 8
 
 
+class _HeaderCells:
+    """What a raw cell text is as a header: 0 not a known header, 1 a known header once its unit is split off
+    (`播放量(次)`), 2 a known header as it is. Decided once per distinct text and remembered: the thousands of files
+    of a month repeat the same header and data texts, and header finding and delimiter sniffing look at every cell
+    of the first rows of every file (norm_header and split_unit per cell were ~10 % of ingest's reading time)."""
+
+    LIMIT = 500_000   # distinct texts remembered (titles are many); forgotten all at once beyond it
+
+    def __init__(self, registry: Registry):
+        self.known = known_headers(registry)
+        self.longest = _longest_header(registry)
+        self.kinds: dict[str, int] = {}
+
+    def count(self, row: list[str], exact: bool) -> int:
+        """Cells of `row` that are known headers (exact: as they are; else also with a unit split off)."""
+        get, n, floor = self.kinds.get, 0, 2 if exact else 1
+        for cell in row:
+            k = get(cell)
+            if k is None:
+                k = self._kind(cell)
+            if k >= floor:
+                n += 1
+        return n
+
+    def _kind(self, cell: str) -> int:
+        k = 0
+        if cell and len(cell) <= self.longest:
+            h = norm_header(cell)
+            k = 2 if h in self.known else (1 if split_unit(h)[0] in self.known else 0)
+        if len(self.kinds) >= self.LIMIT:
+            self.kinds.clear()
+        self.kinds[cell] = k
+        return k
+
+
+@lru_cache(maxsize=4)
+def _header_cells(registry: Registry) -> _HeaderCells:
+    return _HeaderCells(registry)
+
+
 @lru_cache(maxsize=4)
 def header_score(registry: Registry):
-    known = known_headers(registry)
-    longest = _longest_header(registry)
+    cells = _header_cells(registry)
 
-    def score(cells: list[str]) -> int:
-        return sum(1 for c in cells if len(c) <= longest and norm_header(c) in known)
+    def score(row: list[str]) -> int:
+        """Known headers in a row, as they are (how delimiter sniffing compares its candidates)."""
+        return cells.count(row, exact=True)
     return score
 
 
@@ -84,15 +124,7 @@ def best_candidate(registry: Registry, headers: list[str]) -> tuple[Candidate | 
 
     Cached per distinct header row: thousands of files share a handful of header rows. Rows with fewer than two
     possible headers (data rows, titles) are turned away before the cache, so they do not crowd it."""
-    longest = _longest_header(registry)
-    known = known_headers(registry)
-    hits = 0
-    for h in headers:
-        if h and len(h) <= longest:
-            n = norm_header(h)
-            if n in known or split_unit(n)[0] in known:
-                hits += 1
-    if hits < 2:
+    if _header_cells(registry).count(headers, exact=False) < 2:
         return None, {}, 0
     cand, cols, score = _best_candidate(registry, tuple(headers))
     return cand, dict(cols), score
