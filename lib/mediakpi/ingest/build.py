@@ -237,7 +237,7 @@ def _parse_batch(items: list[_Pending], registry: Registry) -> tuple[pd.DataFram
     df = df.assign(source_file=per_row(lambda r: r.rel), source_row=np.concatenate(rows), _file=file_idx,
                    _prio=lay.spec.priority, _month=per_row(lambda r: r.month), _folder=per_row(lambda r: r.folder),
                    account=per_row(lambda r: r.folder or "?"))
-    df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).to_numpy()
+    df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).array   # stays datetime: no Timestamp object per row
     df["_order"] = np.concatenate(orders)
     df["_seq"] = seq
     for c in ("platform", "account", "layout", "source_file"):
