@@ -123,10 +123,20 @@ class Inputs:
 
     def monthly(self, key: str, build) -> pd.DataFrame:
         """A per-account-month table built once per Inputs (baselines of every window of a rollup reuse it)."""
-        cache = self.__dict__.setdefault("_monthly", {})
+        return self.cached(f"monthly:{key}", build)
+
+    def cached(self, key: str, build):
+        """A value derived from these inputs, built once (the window's posts, its flagged posts, ...): several steps
+        of a run read the same derived table, and each derivation over a million-post month costs seconds."""
+        cache = self.__dict__.setdefault("_cached", {})
         if key not in cache:
             cache[key] = build()
         return cache[key]
+
+    def posts_of(self, win: Period) -> pd.DataFrame:
+        """posts_in(self.posts, win), built once per window (the context, the adjustments, the flagged posts and the
+        fairness context all start from it). Treat it as read-only."""
+        return self.cached(f"posts_in:{win.text}", lambda: posts_in(self.posts, win))
 
     def all_posts(self) -> pd.DataFrame:
         if "_all_posts" not in self.__dict__:
@@ -312,7 +322,10 @@ def posts_in(posts: pd.DataFrame, win: Period) -> pd.DataFrame:
     if posts.empty or "published_at" not in posts.columns:
         return posts.iloc[0:0]
     ts = pd.to_datetime(posts["published_at"])
-    return posts[win.contains(ts).fillna(False)]
+    keep = win.contains(ts).fillna(False).to_numpy(dtype=bool)
+    if keep.all():  # the usual month: every post in it (filtering a million rows of text columns still costs)
+        return posts.copy(deep=False)
+    return posts[keep]
 
 
 def monthly_post_metric(posts: pd.DataFrame, func) -> pd.DataFrame:
