@@ -113,3 +113,72 @@ def test_scalar_fast_path_of_the_scoring_functions():
     assert F.linear(np.int64(3), 2) == 120.0
     assert np.isnan(F.linear(np.nan, 1.0))
     assert F.bands(np.float64(0.8), 0.6, 0.8, 0.95) == 100.0
+
+
+# ----- issue 18 (speed at scale): the fast forms equal the element-by-element ones on awkward inputs -----------------
+
+def _fake_by_tuples(posts, flags):
+    """fake_engagement as it was: a (platform, account, post_id) text tuple per post, looked up in the flags' set."""
+    f = flags[flags["check"].astype("string").str.startswith("fraud").fillna(False)]
+    keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
+    return [(p, a, i) in keys for p, a, i in zip(posts["platform"].astype(str), posts["account"].astype(str),
+                                                 posts["post_id"].astype(str))]
+
+
+def test_fake_engagement_matches_the_tuple_lookup():
+    from mediakpi.scoring.indicators import fake_engagement
+
+    posts = _posts(seed=5)
+    posts.loc[3, "post_id"] = None                          # a post without an id
+    posts.index = posts.index[::-1] + 10                    # labels that are not positions
+    ids = posts["post_id"].tolist()
+    flags = pd.DataFrame({
+        "platform": pd.array([posts["platform"].iloc[0], "douyin", None, posts["platform"].iloc[7], "wechat", None],
+                             dtype="string"),
+        "account": pd.array([posts["account"].iloc[0], "乙", "戊", "别的号", "甲", None], dtype="string"),
+        "post_id": pd.array([ids[0], ids[1], ids[2], ids[7], "p9999", None], dtype="string"),  # same id, other account
+        "check": pd.array(["fraud_views_per_like", "fraud_interactions_per_view", "fraud_x", "fraud_x",
+                           "suspected_duplicate", "fraud_x"], dtype="string")})
+    fast = fake_engagement(posts, flags)
+    assert fast.index.equals(posts.index) and fast.dtype == bool
+    assert fast.tolist() == _fake_by_tuples(posts, flags)
+    assert 0 < fast.sum() < len(posts)
+
+
+def test_exported_people_and_flagged_followers_match_the_per_person_forms():
+    from mediakpi.scoring.indicators import Context, _col, exported_people
+    from mediakpi.scoring.indicators import _flagged_followers
+
+    posts = _posts(seed=6)
+    roster = pd.DataFrame({"name": ["张三", "李四", "王五", "赵六"], "platform": ["wechat", "douyin", "weibo", "xhs"],
+                           "account": ["甲", "丙", "丁", "无"]})
+    inp = Inputs(period=Period.parse("2026-08"), roster=roster, posts=posts, account_month=pd.DataFrame(),
+                 calendar_match=pd.DataFrame(), tables={})
+    seen = set(zip(posts["platform"].astype(str), posts["account"].astype(str)))
+    slow = {op for op, p, a in zip(roster["name"], roster["platform"], roster["account"]) if (p, a) in seen}
+    assert exported_people(inp, inp.period) == slow == {"张三", "李四", "王五"}
+    flagged = posts.assign(followers_gained=pd.array(np.arange(len(posts)) % 7, dtype="Int64"))
+    ctx = Context(flagged_win=flagged)
+    team = _flagged_followers(flagged)
+    for op in ["张三", "李四", "nobody"]:
+        f = flagged[flagged["operator"] == op]
+        one = _col(f, "followers_gained").fillna(0).groupby([f["platform"], f["account"]]).sum().to_dict() \
+            if len(f) else {}
+        assert ctx.flagged_followers(op) == team.get(op, {}) == one
+
+
+def test_post_counts_viral_kinds_cut_like_re_split():
+    import re
+
+    from mediakpi.scoring.indicators.content import post_counts
+
+    rules = ["爆款：阅读 3.2×基线", " 互动（前5%）", "plain", "a:b：c", "\n前导换行：x", "", "  ", "(括号", "多行\n规则",
+             "x\x1f：y", None]
+    n = len(rules)
+    posts = pd.DataFrame({"operator": pd.array(["甲", "乙"] * (n // 2) + ["甲"], dtype="string"),
+                          "viral": [True] * n, "viral_rule": pd.array(rules, dtype="string"),
+                          "is_original": pd.array([True, None] * (n // 2) + [False], dtype="boolean")})
+    _, kinds = post_counts(posts)
+    for op, k in kinds.items():
+        expected = [re.split(r"[：:（(]", r)[0].strip() for r, o in zip(rules, posts["operator"]) if o == op and r is not None]
+        assert k.tolist() == expected

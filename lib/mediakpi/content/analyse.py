@@ -282,16 +282,19 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     return result
 
 
-def load_result(ws: Workspace, period: str) -> ContentResult | None:
+def load_result(ws: Workspace, period: str, only: set[str] | None = None) -> ContentResult | None:
     """The ContentResult of a period from its written content tables (for 05_report: charts without re-analysing);
-    None when 04_content has not run. Summary lines and notes come back from content_overview's metadata."""
+    None when 04_content has not run. Summary lines and notes come back from content_overview's metadata. `only`:
+    the result's tables to read (e.g. {"overview", "best_time"}); the others are left empty (content_posts holds a
+    row per post: the team charts do not read it)."""
     period = Period.parse(period).text
     folder = ws.processed(period)
     if not catalog.path(folder, "content_overview").is_file():
         return None
     frames = {}
     for attr, key in TABLES.items():
-        frames[attr] = catalog.load(folder, key) if catalog.path(folder, key).is_file() else pd.DataFrame()
+        wanted = only is None or attr in only or attr == "overview"
+        frames[attr] = catalog.load(folder, key) if wanted and catalog.path(folder, key).is_file() else pd.DataFrame()
     attrs = frames["overview"].attrs
     return ContentResult(period=period, **frames, summary=list(attrs.get("summary", [])),
                          notes=list(attrs.get("notes", [])), config=load_content_config())

@@ -9,7 +9,7 @@ Every input is optional: a missing or unreadable table becomes a Chinese notice 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,7 @@ class Inputs:
         self.ws, self.period, self.lab = ws, period, lab
         self.folder = ws.processed(period)
         self._cache: dict[str, pd.DataFrame | None] = {}
+        self.derived: dict[str, object] = {}  # what is built from the tables once per run (_posts)
         self.notices: dict[str, str] = {}
 
     def _what(self, key: str) -> str:
@@ -196,21 +197,38 @@ def _is_true(series: pd.Series) -> pd.Series:
 def _posts(inputs: Inputs) -> pd.DataFrame | None:
     """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean (only the
     columns the report uses). The `views_lower_bound` flag (an export's 10万+) comes from posts_clean when the content
-    table does not carry it, so that such a count is shown as 10万+, never as an exact 100,000."""
+    table does not carry it, so that such a count is shown as 10万+, never as an exact 100,000. Built once per
+    Inputs (the team page and the scorecards both read it)."""
+    if "posts" not in inputs.derived:
+        inputs.derived["posts"] = _read_posts(inputs)
+    return inputs.derived["posts"]
+
+
+def _read_posts(inputs: Inputs) -> pd.DataFrame | None:
+    ids = ["platform", "account", "post_id"]
     for key in ("content_posts", "posts_clean"):
         frame = inputs.get(key, POST_READ_COLUMNS)
         if frame is not None and {"title", "operator"} <= set(frame.columns):
             if "views_lower_bound" not in frame.columns and key == "content_posts":
-                clean = inputs.get("posts_clean", POST_READ_COLUMNS)
-                ids = ["platform", "account", "post_id"]
+                clean = inputs.get("posts_clean", {*ids, "views_lower_bound"})  # only the flag and the post's key
                 if clean is not None and {*ids, "views_lower_bound"} <= set(clean.columns) and \
                         set(ids) <= set(frame.columns):
                     flagged = clean.loc[clean["views_lower_bound"].astype("boolean").fillna(False).to_numpy(), ids]
                     keys = set(map(tuple, flagged.astype(str).to_numpy()))
-                    frame = frame.assign(views_lower_bound=[tuple(k) in keys for k in
-                                                            frame[ids].astype(str).to_numpy()] if keys else False)
+                    frame = frame.assign(views_lower_bound=_key_in(frame, ids, keys) if keys else False)
             return frame
     return None
+
+
+def _key_in(frame: pd.DataFrame, ids: list[str], keys: set[tuple]) -> np.ndarray:
+    """Per row: is (the row's `ids` as text) in `keys`? Tested only on rows whose last id is among the keys' (or
+    missing): a handful, where a tuple per row of a million-post table took seconds."""
+    last = frame[ids[-1]].astype(str)
+    maybe = np.flatnonzero((last.isin([k[-1] for k in keys]) | last.isna()).to_numpy(dtype=bool))
+    hit = np.zeros(len(frame), dtype=bool)
+    if len(maybe):
+        hit[maybe] = [tuple(k) in keys for k in frame[ids].iloc[maybe].astype(str).to_numpy()]
+    return hit
 
 
 def _in_period(posts: pd.DataFrame) -> pd.DataFrame:
@@ -265,16 +283,29 @@ def ranked_posts(posts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame
     best."""
     if posts is None or "operator" not in posts.columns:
         return None
-    current = _with_ratio(_in_period(posts))
-    current = current.assign(operator=current["operator"].astype(str))
-    ranked = current.dropna(subset=["_ratio"])
-    ranked = ranked.sort_values(["operator", "_ratio"], ascending=[True, False], kind="stable")
-    best = ranked.groupby("operator", sort=False).head(TOP_POSTS)
-    pool = ranked.drop(index=best.index)
-    if "mature" in pool.columns:
-        pool = pool[_is_true(pool["mature"])]
-    worst = pool.groupby("operator", sort=False).tail(TOP_POSTS).iloc[::-1]
-    return _label_ratio(best), _label_ratio(worst)
+    current = _in_period(posts)
+    # Ranked by position on two arrays (the operator's sorted code, the ratio): the order a stable sort_values on
+    # (operator ↑, ratio ↓) gives, then each operator's first TOP_POSTS (best) and, among the mature rest, last
+    # TOP_POSTS (weakest, weakest first); only the chosen rows of the wide table are taken.
+    operator = current["operator"].astype(str)
+    ratio = _with_ratio(current[[c for c in ("primary_value", "baseline_median", "views") if c in current.columns]])
+    ratio = ratio["_ratio"].astype(float).to_numpy()
+    codes, _ = pd.factorize(operator, sort=True)  # a missing operator is -1: it has no group
+    sel = np.flatnonzero((codes >= 0) & ~np.isnan(ratio))
+    order = sel[np.lexsort((-ratio[sel], codes[sel]))]
+    c = codes[order]
+    first = np.arange(len(c)) - np.searchsorted(c, c, side="left") < TOP_POSTS
+    best_at, pool = order[first], order[~first]
+    if "mature" in current.columns:
+        pool = pool[_is_true(current["mature"]).to_numpy()[pool]]
+    c = codes[pool]
+    last = np.searchsorted(c, c, side="right") - 1 - np.arange(len(c)) < TOP_POSTS
+    worst_at = pool[last][::-1]
+
+    at = np.concatenate([best_at, worst_at])  # one take of the wide table for both sides
+    picked = current.iloc[at].assign(_ratio=ratio[at])
+    picked = picked.assign(operator=operator.iloc[at].set_axis(picked.index))
+    return _label_ratio(picked.iloc[:len(best_at)]), _label_ratio(picked.iloc[len(best_at):])
 
 
 def _flag(value: object) -> bool:
@@ -319,8 +350,11 @@ def ranked_post_cards(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[s
     if ranked is None:
         return None
     sides = []
-    for side in ranked:
-        groups = {str(k): post_cards(g, lab) for k, g in side.groupby("operator", sort=False)}
+    for side in ranked:  # cards for the whole side at once (a card depends on its own row only), then per person
+        groups: dict[str, list[dict]] = {}
+        for op, card in zip(side["operator"], post_cards(side, lab)):
+            if isinstance(op, str):
+                groups.setdefault(op, []).append(card)
         sides.append(groups)
     names = pd.unique(posts["operator"].dropna().astype(str))
     return {name: (sides[0].get(name), sides[1].get(name)) for name in names}
@@ -574,6 +608,10 @@ def scoreboard_frame(scorecard: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+# the content tables the four charts below draw from (content_posts, a row per post, is not one of them)
+FIGURE_TABLES = {"overview", "best_time", "formats", "topics"}
+
+
 def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = None) -> dict[str, str]:
     """Charts drawn by the content stage's own functions (mediakpi.content.charts) from its written tables, as data
     URIs; {} when 04_content has not run for the period. A table that cannot be read or a chart that fails raises:
@@ -581,7 +619,7 @@ def content_figures(ws: Workspace, period: str, lab: dict[str, str] | None = Non
     from ..content import charts as content_charts
     from ..content.analyse import load_result
 
-    result = load_result(ws, period)
+    result = load_result(ws, period, only=FIGURE_TABLES)
     if result is None:
         return {}
     out = {}
@@ -637,12 +675,14 @@ def content_context(inputs: Inputs, lab: dict[str, str], figures: dict[str, str]
     # Best time: the content stage's heatmap; without it the table of its slots.
     best = inputs.get("content_best_time")
     if figures.get("heatmap") or best is not None:
-        if best is not None and {"median_value", "metric"} <= set(best.columns):
-            best = best.assign(median_value=[fmt.value(v, metric_unit(m, lab))
-                                             for v, m in zip(best["median_value"], best["metric"])])
+        shown = best is not None and not figures.get("heatmap")  # the table stands in for a missing heatmap
+        if shown and {"median_value", "metric"} <= set(best.columns):
+            # formatted for the rows the table shows (the slots of a big month run to tens of thousands)
+            head = best.head(12)
+            text = [fmt.value(v, metric_unit(m, lab)) for v, m in zip(head["median_value"], head["metric"])]
+            best = best.assign(median_value=text + [fmt.DASH] * (len(best) - len(text)))
         sections.append({"title": lab["report.section.best_time"], "chart": figures.get("heatmap"),
-                         "table": table(best, lab, BEST_TIME_COLUMNS, limit=12)
-                         if best is not None and not figures.get("heatmap") else None})
+                         "table": table(best, lab, BEST_TIME_COLUMNS, limit=12) if shown else None})
     # Formats and topics: the content stage's charts and tables (each median in its metric's unit).
     for key, title_key, chart_key, preferred in (
             ("content_formats", "report.section.formats", "formats_chart", FORMAT_COLUMNS),
@@ -708,7 +748,10 @@ class PeopleData:
     overview: dict[str, Table] | None = None  # the content stage's per-operator overview rows
     indicator_history: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=dict)
     previous_month: str = ""
-    team_tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    facts: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)  # insights.team_facts
+    statuses: dict[str, list[str]] = field(default_factory=dict)  # indicator_status of each person's records
+    grade_statuses: dict[str, str] = field(default_factory=dict)  # insights.grade_status of each scorecard row
+    derived: dict = field(default_factory=dict)  # what person_context prepares once for everyone
 
     @classmethod
     def of(cls, inputs: Inputs, posts: pd.DataFrame | None, previous: pd.DataFrame | None,
@@ -726,8 +769,13 @@ class PeopleData:
         if ws is not None and period and Period.parse(period).kind == "month":
             prev_month = month_shift(period, -1)
             ind_hist = indicator_history(ws, month_shift(period, -1), INDICATOR_TREND_MONTHS - 1)
+        scores = inputs.get("indicator_scores")
+        statuses: dict[str, list[str]] = {}
+        if scores is not None and "operator" in scores.columns:  # once for the team, in records_by_operator's order
+            for op, st in zip(scores["operator"].astype(str), insights.indicator_status(scores)):
+                statuses.setdefault(op, []).append(str(st))
         return cls(
-            records_by_operator(inputs.get("indicator_scores")),
+            records_by_operator(scores),
             _tables(ledger, lab, [c for c in ledger.columns if c not in {"operator", "period"}] if ledger is not None
                     else None, limit=50, headers={k: lab[v] for k, v in LEDGER_HEADERS.items()}),
             ranked_post_cards(posts, lab),
@@ -735,7 +783,8 @@ class PeopleData:
             _tables(inputs.get("quality_reviews"), lab, QUALITY_REVIEW_COLUMNS), prev, history_points(history),
             _tables(overview, lab, [c for c in PERSON_OVERVIEW_COLUMNS if c in overview.columns] or None
                     if overview is not None else None, drop_empty=True),
-            ind_hist, prev_month, {k: inputs.get(k) for k in ("calendar_match", "data_reports")})
+            ind_hist, prev_month,
+            insights.team_facts({k: inputs.get(k, cols) for k, cols in insights.FACT_COLUMNS.items()}), statuses)
 
 
 INDICATOR_TREND_MONTHS = 6
@@ -776,11 +825,12 @@ def cutoffs(plan_grades: dict[str, float], lab: dict[str, str]) -> str:
 
 
 def indicator_rows(records: list[dict], dims: list[str], row: pd.Series, data: "PeopleData", name: str,
-                   lab: dict[str, str]) -> list[dict]:
+                   lab: dict[str, str], statuses: list[str] | None = None) -> list[dict]:
     """The indicator tables of one person, grouped by dimension: actual and target in the indicator's unit, last
     month and the change, a six-month sparkline, rows that were not scored greyed with their reason, and the
     indicators of a dimension that did not count marked so."""
-    statuses = [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
+    if statuses is None:
+        statuses = [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
     by_dim: dict[str, list[tuple[dict, str]]] = {}
     for rec, st in zip(records, statuses):
         dim = rec.get("dimension")
@@ -822,7 +872,8 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
                    lab: dict[str, str], plan: "PlanView", month_label: str) -> dict:
     rank = _num(row.get("rank"))
     dim_values = [_num(row.get(d)) for d in dims]
-    status = str(insights.grade_status(row.to_frame().T).iloc[0])
+    status = data.grade_statuses[name] if name in data.grade_statuses else \
+        str(insights.grade_status(row.to_frame().T).iloc[0])
     change = None
     if name in data.previous and _num(row.get("total")) is not None:
         change = fmt.signed(float(row["total"]) - data.previous[name], fmt.POINTS)
@@ -832,12 +883,13 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
     if records is not None:
         if not records:
             messages = [lab["report.empty"].format(what=lab["report.what.indicators"])]
-        groups = indicator_rows(records, dims, row, data, name, lab)
-        statuses = [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
+        statuses = data.statuses.get(name) if name in data.statuses else \
+            [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
+        groups = indicator_rows(records, dims, row, data, name, lab, statuses)
         # Strengths and gaps only among indicators of dimensions that counted.
         counted = [(r, s) for r, s in zip(records, statuses) if _num(row.get(str(r.get("dimension")))) is not None]
         best, worst = insights.strengths_and_gaps([r for r, _ in counted], [s for _, s in counted])
-        facts = insights.facts(name, data.team_tables)
+        facts = data.facts.get(name, {})
         for rec in best:
             unit = insights.unit_of(str(rec["indicator"]), lab)
             has_actual = fmt.num(rec.get("actual")) is not None   # a combined indicator (growth over accounts) has none
@@ -863,9 +915,12 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
     counted_dims = [(d, v) for d, v in zip(dims, dim_values) if v is not None]
     dims_table = None
     if dims:
-        dims_table = table(pd.DataFrame({"dimension": dims, "score": [0.0] * len(dims)}), lab)
-        dims_table.rows = [[d, fmt.score(v) if v is not None else lab["report.dimension.not_counted"]]
-                           for d, v in zip(dims, dim_values)]
+        key = ("dimensions", tuple(dims))  # the same header for everyone: prepared once, the rows per person
+        if key not in data.derived:
+            data.derived[key] = table(pd.DataFrame({"dimension": dims, "score": [0.0] * len(dims)}), lab)
+        dims_table = replace(data.derived[key], rows=[[d, fmt.score(v) if v is not None else
+                                                       lab["report.dimension.not_counted"]]
+                                                      for d, v in zip(dims, dim_values)])
     grade = row.get("grade")
     veto = row.get("veto") if "veto" in row.index else None
     notes = [t for t in (_text(row.get(c)) for c in SCORECARD_NOTES if c in row.index) if t]
@@ -910,6 +965,18 @@ INDICATOR_HEADERS = ["indicator", "actual", "target", "achievement", "score", "l
 PERIOD_KIND = {4: "year", 7: "month"}
 
 
+def _mean(values: list) -> float:
+    """pd.to_numeric(pd.Series(values), errors="coerce").mean(): for plain numbers (the float rating columns; NaN
+    for a blank) pandas' own arithmetic (the blanks as zeros in numpy's sum, divided by the count) without building
+    two Series per rating (200 people × their review groups × 3 ratings); anything else through pandas."""
+    if all(type(v) is float or type(v) is int for v in values):
+        a = np.array(values, dtype=np.float64)
+        missing = np.isnan(a)
+        n = int(len(a) - missing.sum())
+        return np.where(missing, 0.0, a).sum() / n if n else np.nan
+    return pd.to_numeric(pd.Series(values), errors="coerce").mean()
+
+
 def review_context(records: list[dict] | None, lab: dict[str, str]) -> list[dict]:
     """Reviews grouped by period (labelled 月度 / 季度 / 年度) and rater role; the rater's name is never shown."""
     if not records:
@@ -925,7 +992,7 @@ def review_context(records: list[dict] | None, lab: dict[str, str]) -> list[dict
             kind = Period.parse(period).kind if period else ""
         except PeriodError:
             kind = ""
-        scores = {c: fmt.score(pd.to_numeric(pd.Series([r.get(c) for r in recs]), errors="coerce").mean())
+        scores = {c: fmt.score(_mean([r.get(c) for r in recs]))
                   for c in insights.RATING_COLUMNS if any(c in r for r in recs)}
         out.append({"period": period, "kind": lab.get(f"period.{kind}", "") if kind else "", "role": role,
                     "scores": [(lab[f"report.col.{c}"], v) for c, v in scores.items()],
@@ -1078,6 +1145,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     # One private page per person.
     if scorecard is not None:
         data = PeopleData.of(inputs, _posts(inputs), previous, history, lab, ws, period)
+        data.grade_statuses = {str(k): str(v) for k, v in zip(scorecard["operator"], insights.grade_status(scorecard))}
         n = int(pd.to_numeric(scorecard["total"], errors="coerce").notna().sum())
         month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
         for _, row in scorecard.iterrows():

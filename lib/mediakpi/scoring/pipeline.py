@@ -14,7 +14,7 @@ from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessme
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
 from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, fake_engagement, is_private, msg,
-                         posts_in, review_mix, reviews_for, table_titles)
+                         review_mix, reviews_for, table_titles)
 from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
@@ -32,6 +32,11 @@ POST_READ = {c: t for c, t in POST_COLUMNS.items()
 HISTORY_READ = {c: t for c, t in POST_READ.items() if c in ALL_POSTS_COLUMNS}
 FLAG_READ = {"platform": "string", "account": "string", "post_id": "string", "title": "string", "check": "string",
              "level": "string", "message": "string"}
+# calendar_match (one row per planned item: ~a million at scale) as scoring reads it: the holder, the planned time and
+# the match status; content_calendar only for who appears in it (the stray-name check) and whether it was provided
+CALENDAR_READ = {c: t for c, t in catalog.columns("calendar_match").items()
+                 if c in {"platform", "account", "operator", "planned_at", "status"}}
+TEAM_READ = {"content_calendar": {"operator": "string"}}
 LEDGER = catalog.LEDGER
 
 
@@ -70,11 +75,12 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     warnings: list[str] = []
     posts = _read(folder, "posts_clean", POST_READ, warnings, "清洗后的帖子", only=True)
     am = _read(folder, "account_month", catalog.columns("account_month"), warnings, "账号月度粉丝")
-    cm = _read(folder, "calendar_match", catalog.columns("calendar_match"), [], "排期匹配")
+    cm = _read(folder, "calendar_match", CALENDAR_READ, [], "排期匹配", only=True)
     flags = _read(folder, "flags", FLAG_READ, [], "数据质量标记", only=True)
     tables = {}
     for t in TEAM_TABLES:
-        tables[t] = _read(folder, t, catalog.columns(t), [], t)
+        tables[t] = _read(folder, t, TEAM_READ[t], [], t, only=True) if t in TEAM_READ \
+            else _read(folder, t, catalog.columns(t), [], t)
     roster = tables["roster"]
     hist_posts = earlier_tables(ws, p.text, "posts_clean", cfg.baseline.months, columns=HISTORY_READ,
                                 warnings=warnings)
@@ -136,9 +142,13 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
     always counts (a missing reason never helps) and the ledger asks for the reason. Every row names its reason."""
     rv = inp.tables.get("qualitative_reviews", pd.DataFrame())
     rv = reviews_for(rv, win)
-    posts = posts_in(inp.posts, win)
+    posts = inp.posts_of(win)
     rows, ledger = [], []
     items = cfg.bonus.items
+    n_viral = {}  # per person, the window's viral posts (counted once for the team, not one scan per person)
+    if win.kind == "month" and not posts.empty and "viral" in posts.columns:
+        viral = posts["viral"].fillna(False).astype(bool)
+        n_viral = {k: int(v) for k, v in viral.groupby(posts["operator"], sort=False).sum().items()}
     for op in inp.people:
         mine = rv[rv["operator"] == op] if not rv.empty else rv
         b_parts, reasons = [], []
@@ -157,7 +167,7 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
         it = items.get("viral_posts")
         # viral bonus per month only (a rollup averages its months' bonuses; counting the window again would double it)
         if it is not None and it.enabled and win.kind == "month" and not posts.empty and "viral" in posts.columns:
-            n = int(posts.loc[posts["operator"] == op, "viral"].fillna(False).astype(bool).sum())
+            n = n_viral.get(op, 0)
             pts = float(bonus_fn(n, it.per_event, it.cap))
             if pts > 0:
                 b_parts.append(pts)
@@ -253,14 +263,18 @@ def period_rows(inp: Inputs, p: Period, cfg: AssessmentConfig, ws: Workspace | N
 
 
 def flagged_posts(inp: Inputs, win: Period) -> pd.DataFrame:
-    """The window's published posts flagged as suspected fake engagement: operator, platform, account, title."""
-    posts = posts_in(inp.posts, win)
+    """The window's published posts flagged as suspected fake engagement: operator, platform, account, title (found
+    once per window: the scorecard and the ledger both read it)."""
+    return inp.cached(f"flagged_posts:{win.text}", lambda: _flagged_posts(inp, win))
+
+
+def _flagged_posts(inp: Inputs, win: Period) -> pd.DataFrame:
+    posts = inp.posts_of(win)
     if posts.empty:
         return pd.DataFrame(columns=["operator", "platform", "account", "title"])
-    posts = posts[~is_private(posts)]
-    hit = posts[fake_engagement(posts, inp.flags)]
-    cols = [c for c in ("operator", "platform", "account", "post_id", "title") if c in hit.columns]
-    out = hit[cols].copy()
+    hit = (fake_engagement(posts, inp.flags) & ~is_private(posts)).to_numpy()
+    cols = [c for c in ("operator", "platform", "account", "post_id", "title") if c in posts.columns]
+    out = posts.loc[hit, cols].copy()  # the few flagged rows of the five columns, not the whole window filtered
     if "title" not in out.columns:
         out["title"] = out.get("post_id")
     out["title"] = out["title"].fillna(out.get("post_id"))
@@ -350,7 +364,7 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
         dist["demoted"] = demoted
     if inp is not None:
         win = Period.parse(period)
-        mp = main_platforms(posts_in(inp.posts, win), inp.accounts())
+        mp = main_platforms(inp.posts_of(win), inp.accounts())
         card = card.merge(fairness_context(card, mp, cfg.fairness.min_cohort), on="operator", how="left")
     card = card.sort_values(["rank", "operator"], na_position="last").reset_index(drop=True)
     card.columns.name = None

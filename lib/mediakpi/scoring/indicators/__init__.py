@@ -5,6 +5,7 @@ A window is a Period (a month, or the whole quarter/year for indicators recomput
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...clean.config import load_quality_config
@@ -46,6 +47,8 @@ def _calendar_with_operator(inp: Inputs) -> pd.DataFrame:
     if cm.empty:
         return cm
     op = cm["operator"] if "operator" in cm.columns else pd.Series(pd.NA, index=cm.index, dtype="string")
+    if not op.isna().any():  # every item has its holder already: nothing to look up
+        return cm.assign(operator=op)
     return cm.assign(operator=op.fillna(owner_on(inp.roster, cm["platform"], cm["account"], cm["planned_at"])))
 
 
@@ -70,7 +73,8 @@ class Context(dict):
 
     def n_posts(self, op: str) -> int:
         """The person's published posts of the window (flagged ones included)."""
-        return len(self.mine("posts_win", op))
+        counts = self.cached("n_posts", lambda: _counts_by_operator(self["posts_win"]))
+        return counts.get(op, 0)
 
     def n_flagged(self, op: str) -> int:
         """The person's posts of the window flagged as suspected fake engagement."""
@@ -78,10 +82,7 @@ class Context(dict):
 
     def flagged_followers(self, op: str) -> dict:
         """{(platform, account): followers gained by the person's flagged posts of the window}."""
-        f = self.mine("flagged_win", op)
-        if f.empty:
-            return {}
-        return _col(f, "followers_gained").fillna(0).groupby([f["platform"], f["account"]]).sum().to_dict()
+        return self.cached("flagged_followers", lambda: _flagged_followers(self["flagged_win"])).get(op, {})
 
     def prorate(self, target: float, op: str) -> tuple[float, str]:
         """A count target pro-rated by the share of the window the person held their accounts, and the note."""
@@ -98,6 +99,25 @@ class Context(dict):
         return cache[name]
 
 
+def _counts_by_operator(df: pd.DataFrame) -> dict:
+    """{operator: rows}: what len(ctx.mine(name, op)) gives for every person, without splitting the frame."""
+    if df.empty or "operator" not in df.columns:
+        return {}
+    return {k: int(v) for k, v in df.groupby("operator", sort=False).size().items()}
+
+
+def _flagged_followers(f: pd.DataFrame) -> dict:
+    """{operator: {(platform, account): followers gained by their flagged posts}}, for the team at once."""
+    if f.empty or "operator" not in f.columns:
+        return {}
+    sums = _col(f, "followers_gained").fillna(0).groupby([f["operator"], f["platform"], f["account"]]).sum()
+    out: dict = {}
+    for (op, plat, acc), v in sums.items():
+        out.setdefault(op, {})[(plat, acc)] = v
+    return out
+
+
+UNREAD_POST_COLUMNS = ("title", "visibility", "snapshot_at")  # posts_clean columns scoring reads for other uses
 INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
 def is_private(posts: pd.DataFrame) -> pd.Series:
     """Private works (not published posts of the month): 02_clean's `private` column, else its rule
@@ -121,8 +141,14 @@ def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
     if f.empty:
         return pd.Series(False, index=posts.index)
     keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
-    hit = [(p, a, i) in keys for p, a, i in zip(posts["platform"].astype(str), posts["account"].astype(str),
-                                               posts["post_id"].astype(str))]
+    # Only a post whose id is among the flagged ids (or missing) can match a key: the (platform, account, post_id)
+    # test runs on those few, never element by element over a million-row Arrow column.
+    ids = posts["post_id"].astype(str)
+    maybe = np.flatnonzero((ids.isin(f["post_id"].astype(str)) | ids.isna()).to_numpy(dtype=bool))
+    hit = np.zeros(len(posts), dtype=bool)
+    if len(maybe):
+        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account")] + [ids.iloc[maybe]]
+        hit[maybe] = [(p, a, i) in keys for p, a, i in zip(*cols)]
     return pd.Series(hit, index=posts.index, dtype=bool)
 
 
@@ -132,7 +158,8 @@ def exported_people(inp: Inputs, win: Period) -> set:
     seen = set()
     for df in (inp.posts, inp.account_month):
         if not df.empty and {"platform", "account"} <= set(df.columns):
-            seen |= set(zip(df["platform"].astype(str), df["account"].astype(str)))
+            pairs = pd.DataFrame({c: df[c].astype(str) for c in ("platform", "account")}).drop_duplicates()
+            seen |= set(zip(pairs["platform"], pairs["account"]))  # the distinct pairs, not a million rows
     acc = inp.accounts()
     return {op for op, p, a in zip(acc["operator"], acc["platform"].astype(str), acc["account"].astype(str))
             if (p, a) in seen}
@@ -152,7 +179,7 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     rule = cfg.baseline
     first = win.months[0]
     allp = inp.all_posts()
-    posts_win = posts_in(inp.posts, win)
+    posts_win = inp.posts_of(win)
     if "operator" in posts_win.columns and not posts_win.empty and not posts_win["operator"].isna().any():
         posts_win = posts_win.reset_index(drop=True)  # what the merge below gives when every post has its operator
     elif "operator" in posts_win.columns and not posts_win.empty:
@@ -161,6 +188,9 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
             owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
     before = allp
     private = is_private(posts_win)
+    # text no indicator reads (the flagged-posts list takes its titles from inp.posts) is left out of the window's
+    # posts before they are filtered: at a million posts, each text column costs a slow Arrow take
+    posts_win = posts_win.drop(columns=[c for c in UNREAD_POST_COLUMNS if c in posts_win.columns])
     posts_win = posts_win[~private].reset_index(drop=True) if private.any() else posts_win
     fake = fake_engagement(posts_win, inp.flags)
     flagged_win = posts_win[fake]

@@ -123,10 +123,20 @@ class Inputs:
 
     def monthly(self, key: str, build) -> pd.DataFrame:
         """A per-account-month table built once per Inputs (baselines of every window of a rollup reuse it)."""
-        cache = self.__dict__.setdefault("_monthly", {})
+        return self.cached(f"monthly:{key}", build)
+
+    def cached(self, key: str, build):
+        """A value derived from these inputs, built once (the window's posts, its flagged posts, ...): several steps
+        of a run read the same derived table, and each derivation over a million-post month costs seconds."""
+        cache = self.__dict__.setdefault("_cached", {})
         if key not in cache:
             cache[key] = build()
         return cache[key]
+
+    def posts_of(self, win: Period) -> pd.DataFrame:
+        """posts_in(self.posts, win), built once per window (the context, the adjustments, the flagged posts and the
+        fairness context all start from it). Treat it as read-only."""
+        return self.cached(f"posts_in:{win.text}", lambda: posts_in(self.posts, win))
 
     def all_posts(self) -> pd.DataFrame:
         if "_all_posts" not in self.__dict__:
@@ -312,7 +322,10 @@ def posts_in(posts: pd.DataFrame, win: Period) -> pd.DataFrame:
     if posts.empty or "published_at" not in posts.columns:
         return posts.iloc[0:0]
     ts = pd.to_datetime(posts["published_at"])
-    return posts[win.contains(ts).fillna(False)]
+    keep = win.contains(ts).fillna(False).to_numpy(dtype=bool)
+    if keep.all():  # the usual month: every post in it (filtering a million rows of text columns still costs)
+        return posts.copy(deep=False)
+    return posts[keep]
 
 
 def monthly_post_metric(posts: pd.DataFrame, func) -> pd.DataFrame:
@@ -355,13 +368,21 @@ def _month_key(published_at: pd.Series) -> pd.Series:
     return code.map(names)
 
 
-def _wis_sums(posts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """keys + inter (weighted interactions) and views summed over the posts having both, the completion-rate mean
-    and count, and the number of posts, per group: one groupby for the team."""
+def _wis_rows(posts: pd.DataFrame) -> pd.DataFrame:
+    """Per post, what _wis_sums adds up: inter (weighted interactions) and views where the post has both, else 0,
+    the completion rate, and 1."""
     wi, views = weighted_interactions(posts), _col(posts, "views")
     ok = (wi.notna() & (views > 0)).to_numpy()
-    frame = pd.DataFrame({**{k: posts[k] for k in keys}, "inter": wi.where(ok, 0.0), "views": views.where(ok, 0.0),
-                          "cr": _col(posts, "completion_rate"), "one": 1})
+    return pd.DataFrame({"inter": wi.where(ok, 0.0), "views": views.where(ok, 0.0),
+                         "cr": _col(posts, "completion_rate"), "one": 1})
+
+
+def _wis_sums(posts: pd.DataFrame, keys: list[str], rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """keys + inter (weighted interactions) and views summed over the posts having both, the completion-rate mean
+    and count, and the number of posts, per group: one groupby for the team. `rows`: _wis_rows(posts) when the
+    caller already has it (two groupings of the same posts compute it once)."""
+    rows = _wis_rows(posts) if rows is None else rows
+    frame = pd.DataFrame({**{k: posts[k] for k in keys}, **{c: rows[c] for c in rows.columns}})
     g = frame.groupby(keys, dropna=True, sort=True)
     out = g[["inter", "views"]].sum().astype("float64")
     out["cr_mean"] = g["cr"].mean()
@@ -395,9 +416,10 @@ def account_post_stats(posts: pd.DataFrame, w=None) -> tuple[pd.DataFrame, pd.Se
     cols = ["operator", "platform", "account", "cr_mean", "cr_n", "views", "n_posts", "rate"]
     if posts.empty or "operator" not in posts.columns:
         return pd.DataFrame(columns=cols), pd.Series(dtype=float)
-    sums = _wis_sums(posts, ["operator", "platform", "account"])
+    rows = _wis_rows(posts)  # per post once, grouped twice
+    sums = _wis_sums(posts, ["operator", "platform", "account"], rows)
     sums["rate"] = _wis_of(sums)
-    per_op = _wis_sums(posts, ["operator"])
+    per_op = _wis_sums(posts, ["operator"], rows)
     return sums.reset_index()[cols], _wis_of(per_op)
 
 
