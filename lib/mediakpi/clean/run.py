@@ -186,7 +186,8 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     cal_match, pub, c_notes = match_calendar(calendar, pub, p, cfg, titles[~private] if private.any() and titles is not None else titles)
     notes += c_notes
     if history is not None and "visibility" in history.columns:
-        history = history[~private_mask(history["visibility"], cfg).to_numpy()]
+        hidden = private_mask(history["visibility"], cfg).to_numpy()
+        history = history[~hidden] if hidden.any() else history
     pub = flag_viral(pub, history, cfg)
     ps = _with_private(pub, ps, private, given)
     del pub
@@ -337,6 +338,9 @@ def load_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) ->
         wanted = history_columns(cfg) + ["visibility"]  # read and hold only what the baselines use (+ private works)
         hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
         hist = hist[[c for c in wanted if c in hist.columns]]
+        if "visibility" in hist.columns:   # the private works leave here (clean_tables would drop them too), so that
+            hidden = private_mask(hist["visibility"], cfg).to_numpy()   # one copy of the history is held, not two
+            hist = (hist[~hidden] if hidden.any() else hist).drop(columns="visibility")
         release_memory()
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))
