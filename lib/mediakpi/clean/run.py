@@ -185,12 +185,14 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     given = list(pub.columns)
     cal_match, pub, c_notes = match_calendar(calendar, pub, p, cfg, titles[~private] if private.any() and titles is not None else titles)
     notes += c_notes
+    release_memory()   # the calendar match's intermediates, before the viral standard's
     if history is not None and "visibility" in history.columns:
         hidden = private_mask(history["visibility"], cfg).to_numpy()
         history = history[~hidden] if hidden.any() else history
     pub = flag_viral(pub, history, cfg)
     ps = _with_private(pub, ps, private, given)
     del pub
+    release_memory()
     checked = _public(ps, private, _checked_columns(cfg))
     flags = concat_flags([own_flags, plausibility_flags(checked, cfg), fraud_flags(checked, cfg),
                           duplicate_flags(ps, titles)])
