@@ -25,6 +25,24 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, int]:
     return codes.astype(np.int64, copy=False), len(uniques)
 
 
+def take_text(values: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """values.iloc[positions] as a "string" array, missing where a position is negative: what building an object array
+    of the taken texts and converting it to "string" gives, taken by Arrow without a Python string per value."""
+    positions = np.asarray(positions, dtype=np.int64)
+    arr = values.array
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and hasattr(arr, "__arrow_array__"):
+        import pyarrow as pa
+
+        source = pa.chunked_array(arr.__arrow_array__())
+        taken = source.take(pa.array(np.where(positions < 0, 0, positions), mask=positions < 0)) if len(source) \
+            else pa.nulls(len(positions), source.type)
+        return pd.array(taken, dtype="string") if len(positions) else pd.array([], dtype="string")
+    out = np.full(len(positions), None, dtype=object)
+    ok = positions >= 0
+    out[ok] = values.take(positions[ok]).to_numpy(dtype=object, na_value=None)
+    return pd.array(out, dtype="string")
+
+
 def dense_rank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rank, distinct): rank[i] is the position of values[i] in the sorted distinct values `distinct` (equal values
     share a rank), so distinct[rank] == values. Values must not contain NaN. Hashes the values first and sorts only
@@ -156,4 +174,4 @@ def group_searchsorted(group: np.ndarray, times: np.ndarray, q_group: np.ndarray
     return np.searchsorted(key, q_key, side=side).astype(np.int64, copy=False)
 
 
-__all__ = ["text_codes", "dense_rank", "range_kth", "range_median", "group_order", "group_searchsorted"]
+__all__ = ["text_codes", "take_text", "dense_rank", "range_kth", "range_median", "group_order", "group_searchsorted"]

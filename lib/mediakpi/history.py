@@ -18,18 +18,19 @@ def _dataset(name: str) -> str:
 
 
 def read_months(ws: Workspace, months: list[str], dataset: str, columns=None,
-                warnings: list[str] | None = None, tag: bool = False) -> pd.DataFrame:
+                warnings: list[str] | None = None, tag: bool = False, filters=None) -> pd.DataFrame:
     """Concatenate `dataset` (catalog name) from the processed folders of `months` (those that exist), oldest first.
 
     `columns` (see catalog.load) reads only those: twelve months of a 1M-post team do not fit in memory with all
     columns. With a `warnings` list, an unreadable month is skipped with a Chinese line there instead of raising.
-    `tag` adds a `history_month` column. Empty when no month exists.
+    `tag` adds a `history_month` column; `filters` (see catalog.load) keeps only the rows they match, while
+    reading. Empty when no month exists.
     """
     name = _dataset(dataset)
     frames = []
     for month in months:
         try:
-            frame = catalog.load(ws.processed(month), name, columns=columns)
+            frame = catalog.load(ws.processed(month), name, columns=columns, filters=filters)
         except catalog.DatasetMissing:
             continue
         except catalog.DatasetError as exc:

@@ -108,3 +108,30 @@ def test_normalise_titles_repeated_and_mixed_values():
     assert normalise_titles(titles).tolist() == [normalise_title(t) for t in titles]
     text = pd.Series(["Ａ b", None, "Ａ b", "c"], dtype="string")
     assert normalise_titles(text).tolist() == ["ab", "", "ab", "c"]
+
+
+def _take_text_plain(values: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """What match_calendar did before take_text: an object array of the taken texts, converted to "string"."""
+    out = np.full(len(positions), None, dtype=object)
+    ok = positions >= 0
+    out[ok] = values.take(positions[ok]).to_numpy(dtype=object, na_value=None)
+    return pd.array(out, dtype="string")
+
+
+def test_take_text_equals_the_object_array_route():
+    from hypothesis import given, settings, strategies as st
+
+    from mediakpi.fastops import take_text
+
+    texts = st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=30)
+
+    @settings(max_examples=200, deadline=None)
+    @given(texts, st.data(), st.sampled_from(["string", "str", object]))
+    def check(values, data, dtype):
+        series = pd.Series(values, dtype=dtype)
+        positions = np.asarray(data.draw(st.lists(st.integers(-1, len(values) - 1), max_size=40)), dtype=np.int64)
+        got = take_text(series, positions)
+        assert str(got.dtype) == "string"
+        pd.testing.assert_extension_array_equal(got, _take_text_plain(series, positions))
+
+    check()

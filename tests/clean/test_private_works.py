@@ -57,3 +57,34 @@ def test_private_values_from_config():
     cfg = load_quality_config()
     vis = pd.Series(["公开", "自见", "私密", "仅自己可见", "好友可见", None, "审核中"], dtype="string")
     assert private_mask(vis, cfg).tolist() == [False, True, True, True, False, False, False]
+
+
+def test_with_private_equals_putting_the_whole_table_back_together():
+    """_with_private adds only the gained columns; the result equals the earlier whole-frame concat of the public rows
+    with the private ones (typed nulls or False for them, an existing column of the same name kept for them)."""
+    import numpy as np
+
+    from mediakpi.clean.run import _with_private
+
+    ps = pd.DataFrame({"post_id": pd.array(["a", "b", "c", "d"], dtype="string"), "views": [1, 2, 3, 4],
+                       "viral": [True, True, False, True]}, index=[10, 11, 12, 13])
+    private = np.array([False, True, False, True])
+    pub = ps.loc[~private, ["post_id", "views"]].copy()
+    pub["viral"] = [False, True]
+    pub["viral_rule"] = pd.array(["x", None], dtype="string")
+    pub["baseline_posts"] = pd.array([3, None], dtype="Int64")
+    pub["primary_value"] = [1.5, np.nan]
+    pub["on_time"] = pd.array([True, None], dtype="boolean")
+    pub["pending"] = [True, False]
+    got = _with_private(pub, ps, private, ["post_id", "views"])
+    # the earlier definition: every column of ps and pub, public rows from pub, private ones from ps (or filled)
+    rest = ps[private].copy()
+    full_pub = ps[~private].copy()
+    for c in pub.columns:
+        full_pub[c] = pub[c]
+    for c in full_pub.columns.difference(rest.columns):
+        rest[c] = False if full_pub[c].dtype == bool else full_pub[c].iloc[:0].reindex(rest.index)
+    expected = pd.concat([full_pub, rest[full_pub.columns]]).loc[ps.index]
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.loc[11, "viral"] and not got.loc[10, "viral"]   # a private row keeps its own value of a same-named column
+    assert not got.loc[13, "pending"] and pd.isna(got.loc[13, "viral_rule"]) and str(got["pending"].dtype) == "bool"

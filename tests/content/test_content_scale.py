@@ -63,3 +63,48 @@ def test_account_indices_without_follower_data_or_columns_do_not_crash():
     wechat = out[out["index"] == "WCI V14.2"].iloc[0]
     assert "在看" in wechat["note"]
     assert "粉丝总数" in out[out["index"] == "BVCI V2.0"].iloc[0]["note"]
+
+
+def _decay_of_every_snapshot(ws, period, md):
+    """engagement_decay over every row of the posts files (the plain definition _decay_snapshots narrows)."""
+    from mediakpi.content.overview import DECAY_INPUT, engagement_decay
+    from mediakpi.history import read_months
+
+    frames = [f for f in (read_months(ws, ["2026-08", "2026-09", period], "posts"),) if not f.empty]
+    snaps = frames[0] if frames else None
+    if snaps is not None and "interactions" in snaps.columns:
+        snaps = snaps[[c for c in snaps.columns if c in DECAY_INPUT]]
+    else:
+        snaps = snaps[[c for c in snaps.columns if c in {*DECAY_INPUT, *md.columns}]]
+    return engagement_decay(snaps)
+
+
+@pytest.mark.parametrize("case", ["repeated", "once", "null ids", "no current file"])
+def test_decay_reads_only_posts_with_two_snapshots_and_gives_the_same_table(tmp_path, case):
+    from .content_fixtures import build_workspace
+    from mediakpi import schema
+    from mediakpi.content.analyse import _decay_snapshots
+    from mediakpi.content.overview import engagement_decay
+    from mediakpi.metrics import load_metrics
+
+    md = load_metrics()
+    ws = build_workspace(tmp_path)
+    sep, octo = (ws.processed(m) / schema.FILES["posts"] for m in ("2026-09", "2026-10"))
+    a, b = pd.read_parquet(sep), pd.read_parquet(octo)
+    if case == "once":   # no post in both exports
+        a["post_id"] = "s-" + a["post_id"].astype(str)
+    else:   # a third of October's posts were already in September's export, with an earlier snapshot
+        again = b.iloc[::3].assign(snapshot_at=lambda f: f["snapshot_at"] - pd.Timedelta(days=20), views=1)
+        a = pd.concat([a, again], ignore_index=True)
+    if case == "null ids":
+        a.loc[a.index[:2], "post_id"] = None
+        b.loc[b.index[:2], "post_id"] = None
+    a.to_parquet(sep)
+    b.to_parquet(octo)
+    if case == "no current file":
+        octo.unlink()
+    table, note = engagement_decay(_decay_snapshots(ws, "2026-10", md))
+    plain, plain_note = _decay_of_every_snapshot(ws, "2026-10", md)
+    pd.testing.assert_frame_equal(table, plain)
+    assert note == plain_note
+    assert (len(table) > 0) == (case != "once")

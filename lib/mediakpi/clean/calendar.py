@@ -12,7 +12,7 @@ import pandas as pd
 from ..periods import Period
 from .config import QualityConfig
 from ..platforms import platform_code
-from ..fastops import group_order, group_searchsorted
+from ..fastops import group_order, group_searchsorted, take_text
 from .period import is_date_only
 from .records import account_subject, note
 
@@ -225,9 +225,9 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
     if len(final):
         pos = right[final]
         rows = left[final]
-        item_col = np.full(len(posts), None, dtype=object)
-        item_col[pos] = cal["item_id"].take(rows).to_numpy(dtype=object)
-        posts["calendar_item"] = pd.Series(item_col, index=posts.index, dtype="string")
+        item_of_post = np.full(len(posts), -1, dtype=np.int64)
+        item_of_post[pos] = rows
+        posts["calendar_item"] = pd.Series(take_text(cal["item_id"], item_of_post), index=posts.index)
         on_col = np.zeros(len(posts), dtype=bool)
         on_col[pos] = on_time[final]
         has = np.zeros(len(posts), dtype=bool)
@@ -241,9 +241,9 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
         posts["is_original"] = pd.Series(pd.arrays.BooleanArray(o_val, o_na), index=posts.index)
 
     cal["status"] = pd.Series(status, index=cal.index, dtype="string")
-    post_id = np.full(len(cal), None, dtype=object)
-    post_id[hit] = posts["post_id"].take(right[hp]).to_numpy(dtype=object, na_value=None)
-    cal["post_id"] = pd.Series(post_id, index=cal.index, dtype="string")
+    post_of_row = np.full(len(cal), -1, dtype=np.int64)
+    post_of_row[hit] = right[hp]
+    cal["post_id"] = pd.Series(take_text(posts["post_id"], post_of_row), index=cal.index)
     cal["delay_hours"] = delay_cal
     cal["candidates"] = pd.array(n_cand[item_of_row], dtype="Int64")
     rule = np.full(len(cal), None, dtype=object)

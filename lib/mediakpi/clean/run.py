@@ -178,16 +178,25 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     titles = normalise_titles(ps["title"]) if "title" in ps.columns else None   # once, for the calendar and duplicates
     private = ps["private"].to_numpy(dtype=bool)
     # a private work (自见 …) is not a published post: not matched to the calendar, not viral, not in any baseline,
-    # not checked for impossible values or fraud (its 0 views are the platform's, not an error); it keeps its numbers
-    pub = ps[~private] if private.any() else ps
+    # not checked for impossible values or fraud (its 0 views are the platform's, not an error); it keeps its numbers.
+    # Each check gets the public posts with only the columns it reads (a million posts carry dozens of columns: a row
+    # selection over all of them cost a copy of the whole table each time)
+    pub = _public(ps, private, _matching_columns(cfg))
+    given = list(pub.columns)
     cal_match, pub, c_notes = match_calendar(calendar, pub, p, cfg, titles[~private] if private.any() and titles is not None else titles)
     notes += c_notes
+    release_memory()   # the calendar match's intermediates, before the viral standard's
     if history is not None and "visibility" in history.columns:
-        history = history[~private_mask(history["visibility"], cfg).to_numpy()]
+        hidden = private_mask(history["visibility"], cfg).to_numpy()
+        history = history[~hidden] if hidden.any() else history
     pub = flag_viral(pub, history, cfg)
-    ps = _with_private(pub, ps, private)
-    flags = concat_flags([own_flags, plausibility_flags(ps[~private], cfg), fraud_flags(ps[~private], cfg),
+    ps = _with_private(pub, ps, private, given)
+    del pub
+    release_memory()
+    checked = _public(ps, private, _checked_columns(cfg))
+    flags = concat_flags([own_flags, plausibility_flags(checked, cfg), fraud_flags(checked, cfg),
                           duplicate_flags(ps, titles)])
+    del checked
     ps = attach_flags(ps, flags)
 
     accounts, a_notes = account_checks(ps, daily, roster_n, p)
@@ -223,15 +232,52 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     return res
 
 
-def _with_private(pub: pd.DataFrame, ps: pd.DataFrame, private) -> pd.DataFrame:
-    """The public posts' results with the private posts put back in their places: the columns the public posts gained
-    are False (flags) or null for them."""
+# the post columns flags carry (records.flags_from) and those the calendar match, the viral standard and the checks of
+# impossible values and fraud read
+_FLAG_COLUMNS = ["platform", "account", "operator", "post_id", "title", "source_file", "source_row", "in_period"]
+
+
+def _matching_columns(cfg: QualityConfig) -> list[str]:
+    """What match_calendar and flag_viral read of the posts."""
+    metrics = [*cfg.viral.primary_metric.values(), *(f.metric for f in cfg.viral.floors.values())]
+    return ["platform", "account", "post_id", "title", "published_at", "snapshot_at", "in_period", "mature", *metrics]
+
+
+def _checked_columns(cfg: QualityConfig) -> list[str]:
+    """What plausibility_flags and fraud_flags read of the posts."""
+    pc = cfg.plausibility
+    return [*_FLAG_COLUMNS, "published_at", "snapshot_at", "views_lower_bound", "views", "likes", "comments", "shares",
+            "saves", *pc.count_columns, *pc.rate_columns]
+
+
+def _public(ps: pd.DataFrame, private, columns: list[str]) -> pd.DataFrame:
+    """The public posts (not `private`) with only those of `columns` that ps has, in ps' column order."""
+    wanted = set(columns)
+    narrow = ps[[c for c in ps.columns if c in wanted]]
+    return narrow[~private] if private.any() else narrow
+
+
+def _with_private(pub: pd.DataFrame, ps: pd.DataFrame, private, given: list[str] | None = None) -> pd.DataFrame:
+    """ps with the columns the public posts `pub` gained (those of pub not in `given`, the columns pub started with;
+    None: ps' columns); the private posts get False (flags) or null there, or keep the value ps already had in a
+    column of the same name. pub holds ps' public rows, in ps' order."""
+    given = set(ps.columns if given is None else given)
+    gained = [c for c in pub.columns if c not in given]
+    out = ps.copy(deep=False)   # copy-on-write: shallow is enough
     if not private.any():
-        return pub
-    rest = ps[private].copy(deep=False)
-    for c in pub.columns.difference(rest.columns):
-        rest[c] = False if pub[c].dtype == bool else pub[c].iloc[:0].reindex(rest.index)   # typed nulls
-    return pd.concat([pub, rest[pub.columns]]).loc[ps.index]
+        for c in gained:
+            out[c] = pub[c]
+        return out
+    rest = pd.DataFrame(index=ps.index[private])
+    for c in gained:
+        if c in ps.columns:
+            rest[c] = ps[c][private]
+        else:
+            rest[c] = False if pub[c].dtype == bool else pub[c].iloc[:0].reindex(rest.index)   # typed nulls
+    both = pd.concat([pub[gained], rest[gained]]).loc[ps.index]
+    for c in gained:
+        out[c] = both[c]
+    return out
 
 
 def _order_posts(ps: pd.DataFrame) -> pd.DataFrame:
@@ -294,6 +340,9 @@ def load_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) ->
         wanted = history_columns(cfg) + ["visibility"]  # read and hold only what the baselines use (+ private works)
         hist = posts_before(ws, p.text, inp["posts"], months=months, columns=wanted)
         hist = hist[[c for c in wanted if c in hist.columns]]
+        if "visibility" in hist.columns:   # the private works leave here (clean_tables would drop them too), so that
+            hidden = private_mask(hist["visibility"], cfg).to_numpy()   # one copy of the history is held, not two
+            hist = (hist[~hidden] if hidden.any() else hist).drop(columns="visibility")
         release_memory()
     except Exception as exc:  # noqa: BLE001 - an unreadable earlier month must not stop this one
         notes.append(note("warn", "period", p.text, f"读取往期作品失败（{exc}）：相对爆款门槛只用本期数据。"))

@@ -210,6 +210,7 @@ def flag_viral(posts: pd.DataFrame, history: pd.DataFrame | None = None, cfg=Non
                            for pc, ac in zip(plat_c, acc_c)])
     dense, _ = pd.factorize(acct)
     codes = np.where(acct < 0, -1, dense).astype(np.int64)
+    del acct, dense, plat_c, acc_c   # a few arrays of every post and history row: let go before the baselines
     q_code, p_code = codes[: len(out)], codes[len(out):]
     q_val = out["primary_value"].to_numpy("float64", na_value=np.nan)
     q_timed = out["published_at"].notna().to_numpy(dtype=bool)

@@ -14,6 +14,7 @@ from ..labels import label
 from ..metrics import MetricDictionary, load_metrics
 from ..paths import Workspace
 from ..periods import Period, previous_months
+from ..store import release_memory
 from .formats import formats_table
 from .overview import (DECAY_INPUT, add_changes, content_posts, earlier_period_months, engagement_decay,
                        overview_table, prepare_posts, publishing_table, video_table)
@@ -60,9 +61,9 @@ class ContentResult:
         return {key: getattr(self, attr) for attr, key in TABLES.items()}
 
 
-def _read(folder: Path, name: str, notes: list[str], what: str, columns=None) -> pd.DataFrame | None:
+def _read(folder: Path, name: str, notes: list[str], what: str, columns=None, filters=None) -> pd.DataFrame | None:
     try:
-        return catalog.load(folder, name, columns=columns)
+        return catalog.load(folder, name, columns=columns, filters=filters)
     except catalog.DatasetMissing as exc:
         notes.append(f"没有找到 {exc.path.name}（{what}），相关分析跳过。")
     except catalog.DatasetError as exc:  # a broken file must not stop the other analyses
@@ -221,6 +222,78 @@ def analyse_posts(period: str, posts_clean: pd.DataFrame, *, account_month: pd.D
     return result
 
 
+# the calendar_match columns publishing_table reads
+CALENDAR_COLUMNS = ["platform", "account", "operator", "planned_at", "status"]
+
+
+def _decay_snapshots(ws: Workspace, period: str, md: MetricDictionary) -> pd.DataFrame | None:
+    """The snapshots engagement_decay reads: the posts of the two months before the period and of the period itself
+    (oldest first), its columns only, and the interaction components only from a file without an `interactions`
+    column; None when there are none.
+
+    engagement_decay keeps only rows with a snapshot time whose post_id occurs twice among such rows, so a first pass
+    reads post_id and snapshot_at alone and the second reads the other columns of those posts only (three months of
+    a million posts each held every column of every row before)."""
+    months = previous_months(Period.parse(period).months[0], 2)
+    folder = ws.processed(period)
+
+    def decay_columns(present: list[str]) -> list[str]:
+        return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
+
+    def read(columns, filters=None) -> pd.DataFrame | None:
+        earlier = read_months(ws, months, "posts", columns, filters=filters)
+        current = _read_filtered(folder, "posts", columns, filters)
+        snaps = [f for f in (earlier if not earlier.empty else None, current) if f is not None and not f.empty]
+        return pd.concat(snaps, ignore_index=True) if snaps else None
+
+    files = [catalog.path(ws.processed(m), "posts") for m in [*months, period]]
+    names = {tuple(_column_names(f)) for f in files if f.is_file()}
+    keys = read(["post_id", "snapshot_at"]) if len(names) == 1 else None   # one layout: the columns read agree
+    if keys is not None and {"post_id", "snapshot_at"} <= set(keys.columns):
+        ids = keys.loc[keys["snapshot_at"].notna().to_numpy(), "post_id"]
+        twice = ids[ids.duplicated(keep=False).to_numpy()].unique()
+        given = ids.dropna()
+        if not pd.isna(twice).any() and (len(twice) or len(given)):
+            # no post with two snapshots: the rows of one post say so as well as all of them
+            wanted = list(twice) if len(twice) else [given.iloc[0]]
+            snapshots = read(decay_columns, [("post_id", "in", wanted)])
+            if snapshots is not None and "interactions" in snapshots.columns:  # the components are not read then
+                snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
+            return snapshots
+    snapshots = read(decay_columns)
+    if snapshots is not None and "interactions" in snapshots.columns:
+        snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
+    return snapshots
+
+
+def _column_names(path: Path) -> list[str]:
+    """The column names of a Parquet file ([] when it cannot be read: the reading itself then says why)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path).names
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _column_type(path: Path, column: str) -> str | None:
+    """The Arrow type of `column` in a Parquet file as text (None when the file or the column is not there)."""
+    import pyarrow.parquet as pq
+
+    try:
+        found = pq.read_schema(path)
+    except Exception:  # noqa: BLE001
+        return None
+    return str(found.field(column).type) if column in found.names else None
+
+
+def _read_filtered(folder: Path, name: str, columns, filters) -> pd.DataFrame | None:
+    try:
+        return catalog.load(folder, name, columns=columns, filters=filters)
+    except catalog.DatasetError:
+        return None
+
+
 def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentResult:
     """Read data/processed/<period>/, analyse, write the content tables (the catalog's content_* datasets) there."""
     period = Period.parse(period).text
@@ -229,27 +302,25 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     folder = ws.processed(period)
     notes: list[str] = []
     unused = set(UNUSED_POST_COLUMNS) - set(md.columns)
+    suggestions = _read(folder, "suggestions", [], "优化建议记录")
+    # the decay table first: three months of snapshots are released before the posts are read
+    snapshots = _decay_snapshots(ws, period, md)
+    decay = engagement_decay(snapshots) if snapshots is not None else None
+    # only the period's posts are analysed (prepare_posts): read only those when nothing else needs the others (the
+    # before/after comparison of adopted suggestions; the decay table when no posts file has snapshots)
+    in_period = [("in_period", "==", True)] if decay is not None and not _adopted(suggestions) and \
+        _column_type(catalog.path(folder, "posts_clean"), "in_period") == "bool" else None
+    del snapshots
+    release_memory()
     posts_clean = _read(folder, "posts_clean", notes, "清洗后的作品表",
-                        columns=lambda present: [c for c in present if c not in unused])
+                        columns=lambda present: [c for c in present if c not in unused], filters=in_period)
     if posts_clean is None:
         posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
+    if decay is None:
+        decay = engagement_decay(posts_clean)
     account_month = _read(folder, "account_month", notes, "账号月度粉丝")
-    calendar_match = _read(folder, "calendar_match", notes, "排期匹配")
-    suggestions = _read(folder, "suggestions", [], "优化建议记录")
-    # snapshots of the same posts in earlier exports, for the decay table: its columns only, and the interaction
-    # components only from a file without an `interactions` column
-    def decay_columns(present: list[str]) -> list[str]:
-        return DECAY_INPUT if "interactions" in present else [*DECAY_INPUT, *md.columns]
-
-    snapshots = read_months(ws, previous_months(Period.parse(period).months[0], 2), "posts", decay_columns)
-    current_raw = _read(folder, "posts", [], "作品表", columns=decay_columns)
-    snaps = [f for f in (snapshots if not snapshots.empty else None, current_raw) if f is not None and not f.empty]
-    snapshots = pd.concat(snaps, ignore_index=True) if snaps else None
-    if snapshots is not None and "interactions" in snapshots.columns:  # the components are not read then
-        snapshots = snapshots[[c for c in snapshots.columns if c in DECAY_INPUT]]
-    # the decay table first: three months of snapshots are then released before the rest of the analysis
-    decay = engagement_decay(snapshots if snapshots is not None else posts_clean)
-    del snapshots, snaps, current_raw
+    # publishing_table reads the calendar's keys, slot and status only
+    calendar_match = _read(folder, "calendar_match", notes, "排期匹配", columns=CALENDAR_COLUMNS)
     months = cfg.comparison.months_of_history
     prev_months, yoy_months = earlier_period_months(period)
     previous = {}
