@@ -79,7 +79,12 @@ def to_data_uri(fig, fmt: str = "png") -> str:
     # against the size the browser shows the image at.
     small = getattr(fig, "_mediakpi_min_text_px", None)
     meta = {"Description": f"min-text-px={small:.2f}"} if small and fmt == "png" else None
-    fig.savefig(buf, format=fmt, metadata=meta)
+    # legible() has just measured the tight bbox savefig would measure again (the figure unchanged since): reuse it
+    bbox = getattr(fig, "_mediakpi_tight_bbox", None)
+    if bbox is not None and matplotlib.rcParams["savefig.bbox"] == "tight":
+        fig.savefig(buf, format=fmt, metadata=meta, bbox_inches=bbox.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    else:
+        fig.savefig(buf, format=fmt, metadata=meta)
     plt.close(fig)
     return f"data:image/{fmt};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -97,6 +102,11 @@ def _saved_width_px(fig) -> float:
     charts spent most of their time rasterising figures only to measure them)."""
     fig.draw_without_rendering()
     return fig.get_tightbbox(fig.canvas.get_renderer()).width * DPI
+
+
+def _tight_bbox(fig):
+    fig.draw_without_rendering()
+    return fig.get_tightbbox(fig.canvas.get_renderer())
 
 
 def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
@@ -136,10 +146,14 @@ def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX)
                 fig.tight_layout()
             except Exception:  # noqa: BLE001 - a layout that cannot be tightened keeps its size; measured below
                 pass
-        measured = _saved_width_px(fig)
+        bbox = _tight_bbox(fig)
+        measured = bbox.width * DPI
         if measured <= width_px * 1.01:
             break
+    else:
+        bbox = None
     fig._mediakpi_min_text_px = min_text_px(fig)
+    fig._mediakpi_tight_bbox = bbox  # for to_data_uri: the figure as last measured, laid out for saving
     return fig
 
 
