@@ -1000,7 +1000,11 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     (out_dir / "people").mkdir(parents=True, exist_ok=True)
     lab = all_labels(lang)
     # the content charts are drawn on the second core while this process renders the pages (issue 18; forked before
-    # any table is loaded, see mediakpi.background)
+    # any table is loaded, see mediakpi.background), after seaborn, the chart module and the CJK font are loaded
+    # once: both processes need them
+    from ..content import charts as _content_chart_module  # noqa: F401
+
+    plotting.setup()
     content_charts = background.forked(content_figures, ws, period, lab)
     inputs = Inputs(ws, period, lab)
     result = PublishResult(period, out_dir)
