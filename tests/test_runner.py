@@ -63,6 +63,11 @@ def test_failing_stage_stops_the_chain_and_keeps_published_reports(project):
     assert published.read_text(encoding="utf-8") == "<p>last good report</p>"
     kept = next((tmp / "reports" / ".failed").glob("2026-10-*/03_score.ipynb"))
     assert str(kept) in message and kept.with_suffix(".html").is_file()
+    # written once at the end of the run (runner.register_engine), with the failing cell's traceback in it
+    import nbformat
+
+    outputs = [o for c in nbformat.read(kept, as_version=4).cells for o in c.get("outputs", [])]
+    assert any(o.get("output_type") == "error" and o.get("ename") == "ValueError" for o in outputs)
     assert not (kept.parent / "05_report.ipynb").exists(), "the chain must stop at the failing stage"
     assert not list((tmp / "reports").glob(".staging-*"))
 

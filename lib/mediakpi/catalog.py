@@ -473,7 +473,14 @@ def path(folder: Path, name: str) -> Path:
 
 
 def empty(cols: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    """A frame with no rows and these columns and dtypes (a fresh copy: callers may add to it)."""
+    return _empty(tuple(cols.items())).copy()
+
+
+@lru_cache(maxsize=256)
+def _empty(items: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    # built once per column set: 02_clean asks for an empty flags table once per check that fires for no post
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in items})
 
 
 def empty_of(name: str) -> pd.DataFrame:

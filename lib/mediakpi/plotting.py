@@ -79,7 +79,12 @@ def to_data_uri(fig, fmt: str = "png") -> str:
     # against the size the browser shows the image at.
     small = getattr(fig, "_mediakpi_min_text_px", None)
     meta = {"Description": f"min-text-px={small:.2f}"} if small and fmt == "png" else None
-    fig.savefig(buf, format=fmt, metadata=meta)
+    # legible() has just measured the tight bbox savefig would measure again (the figure unchanged since): reuse it
+    bbox = getattr(fig, "_mediakpi_tight_bbox", None)
+    if bbox is not None and matplotlib.rcParams["savefig.bbox"] == "tight":
+        fig.savefig(buf, format=fmt, metadata=meta, bbox_inches=bbox.padded(matplotlib.rcParams["savefig.pad_inches"]))
+    else:
+        fig.savefig(buf, format=fmt, metadata=meta)
     plt.close(fig)
     return f"data:image/{fmt};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -90,9 +95,18 @@ MAX_WIDTH_IN = 5.2       # wider report charts would need very large fonts to st
 
 
 def _saved_width_px(fig) -> float:
-    """The width in px of the image savefig will write (bbox "tight" may crop or grow the figure)."""
-    fig.canvas.draw()
+    """The width in px of the image savefig will write (bbox "tight" may crop or grow the figure).
+
+    Laid out as savefig(bbox_inches="tight") measures it: a draw with rendering disabled (text extents, ticks, layout;
+    no pixels), which gives the same bbox as a full canvas draw at a fraction of the cost (issue 18: the report's
+    charts spent most of their time rasterising figures only to measure them)."""
+    fig.draw_without_rendering()
     return fig.get_tightbbox(fig.canvas.get_renderer()).width * DPI
+
+
+def _tight_bbox(fig):
+    fig.draw_without_rendering()
+    return fig.get_tightbbox(fig.canvas.get_renderer())
 
 
 def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX):
@@ -110,14 +124,18 @@ def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX)
     # Larger text needs more height too (seven weekday labels of a heatmap must not overlap): grow the height by the
     # factor the smallest text is raised, at most twice.
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    measured = None  # the last measurement while the figure has not changed since (a layout pass costs ~0.1 s)
     if sizes:
-        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
+        measured = _saved_width_px(fig)
+        width_px = max(measured, fig.get_size_inches()[0] * DPI, phone_px)
         need = min_px * (width_px / phone_px) * 72 / DPI
         if need > min(sizes):
             w, h = fig.get_size_inches()
             fig.set_size_inches(w, h * min(2.0, need / min(sizes)))
+            measured = None
     for _ in range(3):
-        width_px = max(_saved_width_px(fig), fig.get_size_inches()[0] * DPI, phone_px)
+        width_px = max(_saved_width_px(fig) if measured is None else measured, fig.get_size_inches()[0] * DPI,
+                       phone_px)
         min_pt = min_px * (width_px / phone_px) * 72 / DPI
         for text in fig.findobj(Text):
             if text.get_text() and text.get_fontsize() < min_pt:
@@ -128,9 +146,14 @@ def legible(fig, phone_px: int = PHONE_CONTENT_PX, min_px: float = MIN_PHONE_PX)
                 fig.tight_layout()
             except Exception:  # noqa: BLE001 - a layout that cannot be tightened keeps its size; measured below
                 pass
-        if _saved_width_px(fig) <= width_px * 1.01:
+        bbox = _tight_bbox(fig)
+        measured = bbox.width * DPI
+        if measured <= width_px * 1.01:
             break
+    else:
+        bbox = None
     fig._mediakpi_min_text_px = min_text_px(fig)
+    fig._mediakpi_tight_bbox = bbox  # for to_data_uri: the figure as last measured, laid out for saving
     return fig
 
 

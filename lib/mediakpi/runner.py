@@ -16,6 +16,7 @@ What it guarantees (issue 2 and issue 9):
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -215,6 +216,31 @@ def quiet_console():
 
 
 # ------------------------------------------------------------------------------------------------------- execution
+ENGINE = "mediakpi"
+
+
+@functools.lru_cache(maxsize=1)
+def register_engine() -> str:
+    """papermill's nbclient engine, except that the executed notebook is written once, when the run ends (papermill
+    also writes it at the end of a failed or timed-out run, which is what reports/.failed/ keeps), instead of before
+    and after every cell: the stage notebooks have 7 to 21 cells, and the ~150 intermediate writes (each one
+    serialising and validating the whole notebook, figures included) cost the month-end run ~1 s (issue 18)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class OneSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            save = nb_man.save
+            nb_man.save = lambda **_: None
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                nb_man.save = save  # Engine.execute_notebook's notebook_complete() then writes it once
+
+    papermill_engines.register(ENGINE, OneSaveEngine)
+    return ENGINE
+
+
 def execute_stage(stage: str, params: dict[str, Any], output: Path, kernel: str, socket_dir: Path,
                   timeout: int, progress: bool, notebooks: Path = NOTEBOOKS_DIR) -> None:
     import papermill as pm
@@ -222,7 +248,7 @@ def execute_stage(stage: str, params: dict[str, Any], output: Path, kernel: str,
     pm.execute_notebook(
         str(notebook_path(stage, notebooks)), str(output), parameters=params, kernel_name=kernel, cwd=str(PROJECT_ROOT),
         progress_bar=progress, log_output=False, execution_timeout=timeout, start_timeout=120,
-        kernel_manager_class=private_kernel_manager(socket_dir),
+        kernel_manager_class=private_kernel_manager(socket_dir), engine_name=register_engine(),
     )
 
 

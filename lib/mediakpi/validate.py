@@ -12,7 +12,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+
+from .imports import without
+
+with without("hypothesis"):  # pandera's data-synthesis strategies, never used here (mediakpi.imports)
+    import pandera.backends.pandas.builtin_checks  # noqa: F401 - imported by the first validation otherwise
+    import pandera.pandas as pa
 
 from .schema import ACCOUNT_DAILY, PLATFORMS, POSTS, team_table_dtypes, team_tables
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog, plotting, schema
+from .. import background, catalog, plotting, schema
 from ..content.settings import load_content_config
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
@@ -1066,6 +1066,13 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     out_dir = Path(out_dir)
     (out_dir / "people").mkdir(parents=True, exist_ok=True)
     lab = all_labels(lang)
+    # the content charts are drawn on the second core while this process renders the pages (issue 18; forked before
+    # any table is loaded, see mediakpi.background), after seaborn, the chart module and the CJK font are loaded
+    # once: both processes need them
+    from ..content import charts as _content_chart_module  # noqa: F401
+
+    plotting.setup()
+    content_charts = background.forked(content_figures, ws, period, lab)
     inputs = Inputs(ws, period, lab)
     result = PublishResult(period, out_dir)
     now = pd.Timestamp.now(tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
@@ -1121,7 +1128,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
                     calibration=calibration, dims=dims,
                     scoring_notes=scoring_notes, scoring_sources=scoring_sources,
                     scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab, plan),
-                    content=content_context(inputs, lab, content_figures(ws, period, lab)), growth=table(inputs.get("account_month"), lab, [
+                    content=content_context(inputs, lab, content_charts.result()), growth=table(inputs.get("account_month"), lab, [
                         "platform", "account", "operator", "month", "followers_start", "followers_end",
                         "followers_gained", "followers_lost", "net_growth", "growth_rate"], limit=MAX_ROWS))
     _write(out_dir / "team.html", render("team.html", lang, **team_ctx), result)
