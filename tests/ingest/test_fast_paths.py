@@ -65,7 +65,8 @@ moments = st.datetimes(min_value=dt.datetime(2001, 1, 1), max_value=dt.datetime(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(moments, st.sampled_from(FORMS)), min_size=1, max_size=30),
-       st.lists(st.sampled_from(["", "-", "2026-02-30 10:00:00", "2026-13-01", "昨天",
+       st.lists(st.sampled_from(["", "-", "2026-02-30 10:00:00", "2026-13-01", "2026-10-01 25:00", "2026年10月1日24时",
+                                 "2026-10-01 12:60", "昨天",
                                  " 2026-10-01 08:00:00"]), max_size=5))
 def test_mixed_date_columns_read_every_form(stamped, junk):
     cells = [d.strftime(f) for d, f in stamped] + junk

@@ -105,7 +105,9 @@ def _parse_slow(s: pd.Series, placeholders: frozenset[str]) -> tuple[pd.Series, 
             "hour": pd.to_numeric(m.loc[hit, "h"]).fillna(0), "minute": pd.to_numeric(m.loc[hit, "m"]).fillna(0),
             "second": pd.to_numeric(m.loc[hit, "s"]).fillna(0),
         })
-        ts = pd.to_datetime(parts, errors="coerce")
+        # a clock reading past 23:59:59 is not a time (to_datetime would roll `25:00` into the next day)
+        clock_ok = (parts["hour"] < 24) & (parts["minute"] < 60) & (parts["second"] < 60)
+        ts = pd.to_datetime(parts, errors="coerce").where(clock_ok)
         good = ts.notna()
         idx = ts.index[good]
         out.loc[idx] = ts[good].dt.tz_localize(TZ, ambiguous="NaT", nonexistent="NaT")
