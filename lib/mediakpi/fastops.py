@@ -1,4 +1,5 @@
-"""Vectorised building blocks for 02_clean at scale (a million posts): integer codes for text keys, order statistics
+"""Vectorised building blocks for ingest and 02_clean at scale (a million posts): an Arrow view of a text column,
+integer codes for text keys, order statistics
 over many contiguous ranges at once, and sorting / searchsorted within groups (group and time packed into one int64
 key). They replace per-account Python loops and string keys; results equal numpy's and pandas' (np.median,
 np.searchsorted, np.lexsort, pd.factorize) exactly."""
@@ -23,6 +24,24 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, int]:
             return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(enc.dictionary)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), len(uniques)
+
+
+def arrow_text(values: pd.Series):
+    """The cells of an object column as one Arrow string array (missing values null), so masks and casts over it
+    run in C without a Python object per cell; None when a cell is not text (the caller then takes pandas' path)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def arrow_mask(mask, index: pd.Index) -> pd.Series:
+    """An Arrow boolean array (null as False) as a bool Series on `index`."""
+    import pyarrow.compute as pc
+
+    return pd.Series(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), index=index, dtype=bool)
 
 
 def take_text(values: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -174,4 +193,4 @@ def group_searchsorted(group: np.ndarray, times: np.ndarray, q_group: np.ndarray
     return np.searchsorted(key, q_key, side=side).astype(np.int64, copy=False)
 
 
-__all__ = ["text_codes", "take_text", "dense_rank", "range_kth", "range_median", "group_order", "group_searchsorted"]
+__all__ = ["arrow_text", "arrow_mask", "text_codes", "take_text", "dense_rank", "range_kth", "range_median", "group_order", "group_searchsorted"]

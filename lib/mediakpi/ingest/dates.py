@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..distinct import on_distinct
+from ..fastops import arrow_mask, arrow_text
 from ..periods import TZ
 
 _PATTERNS = [
@@ -70,16 +70,13 @@ def parse_datetimes(s: pd.Series, placeholders: frozenset[str] = frozenset()) ->
 
 def _iso_like(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(non-empty cells, cells that begin with four digits and a hyphen: the only ones _FAST_FORMATS can match),
-    computed on an Arrow copy of the column; cells that are not all text are all tried."""
-    try:
-        arr = pa.array(raw.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    computed on an Arrow view of the column; cells that are not all text are all tried."""
+    arr = arrow_text(raw)
+    if arr is None:
         filled = (raw.notna() & raw.ne("")).astype(bool)
         return filled, filled.copy()
-
-    def mask(x) -> pd.Series:
-        return pd.Series(pc.fill_null(x, False).to_numpy(zero_copy_only=False), index=raw.index, dtype=bool)
-    return mask(pc.not_equal(arr, "")), mask(pc.match_substring_regex(arr, "^[0-9]{4}-"))
+    return (arrow_mask(pc.not_equal(arr, ""), raw.index),
+            arrow_mask(pc.match_substring_regex(arr, "^[0-9]{4}-"), raw.index))
 
 
 _FAST_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M"]

@@ -37,11 +37,7 @@ def _cell(v) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
-        if v != v:
-            return ""
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return repr(v)
+        return _float_cell(v)
     if isinstance(v, int):
         return str(v)
     if isinstance(v, dt.datetime):
@@ -76,7 +72,7 @@ def _frame(rows: list[list]) -> pd.DataFrame:
 
 
 def _float_cell(v: float) -> str:
-    """_cell's rule for a float."""
+    """A float cell as text: whole numbers without `.0` (Excel stores every number as a float), others as repr."""
     if v != v:
         return ""
     return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..distinct import on_distinct
+from ..fastops import arrow_mask, arrow_text
 
 _NUM = (
     r"^(?P<cmp>[<>≤≥]=?)?(?P<sign>[+-])?(?P<num>\d+(?:\.\d*)?|\.\d+)(?:e(?P<exp>[+-]?\d+))?"
@@ -88,7 +89,7 @@ def parse_numbers(s: pd.Series, form: str, placeholders: frozenset[str], sentine
 
 
 # A plain decimal number, as exports write most cells (`14029`, `0.128`): ASCII digits and at most one point. Arrow
-# reads these bit for bit as pandas.to_numeric and float() do (tests/ingest/test_numbers.py), at C speed and without a
+# reads these bit for bit as pandas.to_numeric and float() do (tests/ingest/test_fast_paths.py), at C speed and without a
 # Python object per cell. Cells with one of _NOT_PANDAS can be no number pandas reads (`12.5%`, `4星`, `1.2万`,
 # `2026年…`): they skip pandas' reader, where each failure is slow, and go straight to the full grammar.
 _PLAIN = r"^[0-9]{1,15}(?:\.[0-9]{1,15})?$"
@@ -98,21 +99,16 @@ _NOT_PANDAS = "[%‰星万亿年月日时秒:：]"
 def _plain_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """-> (float64 values of the plain decimal cells, NaN elsewhere; mask of the non-empty cells; mask of the cells
     left for pandas' number reader). Cells that are not all text take pandas' reader as they are."""
-    try:
-        arr = pa.array(raw.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    arr = arrow_text(raw)
+    if arr is None:
         filled = (raw.notna() & raw.ne("")).astype(bool)
         return pd.Series(np.nan, index=raw.index, dtype="float64"), filled, filled
-
-    def mask(x) -> pd.Series:
-        return pd.Series(pc.fill_null(x, False).to_numpy(zero_copy_only=False), index=raw.index, dtype=bool)
-
     plain = pc.match_substring_regex(arr, _PLAIN)
     vals = pc.cast(pc.if_else(plain, arr, pa.scalar(None, pa.string())), pa.float64())
     filled = pc.not_equal(arr, "")
     other = pc.and_(pc.and_(filled, pc.invert(plain)), pc.invert(pc.match_substring_regex(arr, _NOT_PANDAS)))
-    return (pd.Series(vals.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64"), mask(filled),
-            mask(other))
+    return (pd.Series(vals.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64"),
+            arrow_mask(filled, raw.index), arrow_mask(other, raw.index))
 
 
 def _parse_slow(s: pd.Series, form: str, placeholders: frozenset[str], sentinels: list[str] | None = None,
