@@ -301,6 +301,26 @@ CONTENT_PUBLISHING = {"level": STRING, "platform": STRING, "account": STRING, "o
                       "unplanned_posts": INT, "planned_due": INT, "on_time": INT, "late": INT, "missed": INT,
                       "not_due": INT, "original_ratio": FLOAT, "on_time_rate": FLOAT}
 
+# reply_items.parquet (03_score): one row per logged interaction and person answering for it (mediakpi.replies)
+REPLY_ITEMS = {"item_id": STRING, "platform": STRING, "account": STRING, "kind": STRING, "content": STRING,
+               "received_at": TIMESTAMP, "first_reply_at": TIMESTAMP, "handler": STRING, "operator": STRING,
+               "escalated": BOOL, "outcome": STRING, "source_url": STRING, "source_file": STRING, "source_row": INT,
+               "from_platform": BOOL, "evidence": STRING, "answered": BOOL, "reply_hours": FLOAT,
+               "sla_hours": FLOAT, "within_sla": BOOL, "copies": INT, "note": STRING}
+# the public-opinion watch (04_content, content/opinion.py): word hits per item, counts per account-day, alerts
+OPINION_HITS = {"item_id": STRING, "platform": STRING, "account": STRING, "operator": STRING, "kind": STRING,
+                "content": STRING, "received_at": TIMESTAMP, "date": DATE, "brand_words": STRING,
+                "risk_words": STRING, "product_words": STRING, "review_words": STRING, "risk": BOOL,
+                "must_review": BOOL, "handler": STRING, "first_reply_at": TIMESTAMP, "outcome": STRING,
+                "escalated": BOOL, "handled": BOOL}
+OPINION_DAILY = {"platform": STRING, "account": STRING, "date": DATE, "items": INT, "risk_items": INT,
+                 "trailing_days": INT, "trailing_mean": FLOAT, "trailing_sd": FLOAT, "threshold": FLOAT,
+                 "burst": BOOL, "must_review": INT, "in_period": BOOL}
+OPINION_ALERTS = {"alert_id": STRING, "platform": STRING, "account": STRING, "date": DATE, "rule": STRING,
+                  "reason": STRING, "risk_items": INT, "threshold": FLOAT, "holder": STRING, "alert_handled": BOOL,
+                  "item_id": STRING, "kind": STRING, "content": STRING, "received_at": TIMESTAMP, "words": STRING,
+                  "handler": STRING, "outcome": STRING, "handled": BOOL}
+
 
 # ------------------------------------------------------------------------------------------ configuration-driven
 _FORM_DTYPE = {"int": INT, "datetime": TIMESTAMP, "date": DATE, "text": STRING, "id": STRING, "url": STRING}
@@ -425,6 +445,8 @@ def _fixed() -> list[Dataset]:
                 INDICATOR_SCORES, INDICATOR_SCORES_OPTIONAL),
         Dataset("score_ledger", "score_ledger.parquet", sco, "bonus, deduction and veto items per operator", LEDGER),
         Dataset("score_meta", "score_meta.json", sco, "weights, config hash, distribution check, warnings"),
+        Dataset("reply_items", "reply_items.parquet", sco,
+                "each logged interaction: first reply in working hours, deadline, counted (docs/replies.md)", REPLY_ITEMS),
         Dataset("content_posts", "content_posts.parquet", con, "post-level content metrics", CONTENT_POSTS),
         Dataset("content_overview", "content_overview.parquet", con, "team / platform / account / operator totals",
                 CONTENT_OVERVIEW, _CHANGES),
@@ -438,6 +460,12 @@ def _fixed() -> list[Dataset]:
         Dataset("content_video", "content_video.parquet", con, "completion and watch time", CONTENT_VIDEO),
         Dataset("content_publishing", "content_publishing.parquet", con, "cadence, originality, on-time rate",
                 CONTENT_PUBLISHING),
+        Dataset("opinion_hits", "opinion_hits.parquet", con, "public-opinion watch: word hits per logged item",
+                OPINION_HITS),
+        Dataset("opinion_daily", "opinion_daily.parquet", con, "public-opinion watch: items and risk items per account-day",
+                OPINION_DAILY),
+        Dataset("opinion_alerts", "opinion_alerts.parquet", con, "public-opinion watch: alerts, one row per alert × item",
+                OPINION_ALERTS),
     ]
 
 

@@ -28,9 +28,9 @@ def broken(tmp_path, change) -> str:
     return msg
 
 
-def test_default_config_is_valid_and_has_21_indicators():
+def test_default_config_is_valid_and_has_24_indicators():
     cfg = load_assessment()
-    assert len(cfg.indicators) == 21
+    assert len(cfg.indicators) == 24   # the plan's 21 and the three reply indicators (docs/replies.md)
     assert cfg.weights_for("month") == {"内容运营": 30, "用户运营": 25, "平台与活动运营": 15, "数据分析与优化": 15,
                                         "综合能力与协作": 15}
     assert cfg.weights_for("year")["综合能力与协作"] == 20

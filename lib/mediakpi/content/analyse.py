@@ -16,6 +16,7 @@ from ..paths import Workspace
 from ..periods import Period, previous_months
 from ..store import release_memory
 from .formats import formats_table
+from .opinion import watch_period
 from .overview import (DECAY_INPUT, add_changes, content_posts, earlier_period_months, engagement_decay,
                        overview_table, prepare_posts, publishing_table, video_table)
 from .settings import ContentConfig, load_content_config
@@ -24,6 +25,7 @@ from .timing import best_slots, best_time_table, date_only_accounts
 from .topics import topics_table
 
 # ContentResult attribute -> catalog dataset
+OPINION_TABLES = ("opinion_hits", "opinion_daily", "opinion_alerts")
 TABLES = {
     "posts": "content_posts",
     "overview": "content_overview",
@@ -55,10 +57,14 @@ class ContentResult:
     summary: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     config: ContentConfig | None = None
+    opinion: dict[str, pd.DataFrame] = field(default_factory=dict)   # the public-opinion watch (content/opinion.py)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """{catalog dataset: DataFrame} for every table written to data/processed/<period>/."""
-        return {key: getattr(self, attr) for attr, key in TABLES.items()}
+        out = {key: getattr(self, attr) for attr, key in TABLES.items()}
+        for key in OPINION_TABLES:
+            out[key] = self.opinion.get(key, schema.empty(catalog.columns(key)))
+        return out
 
 
 def _read(folder: Path, name: str, notes: list[str], what: str, columns=None, filters=None) -> pd.DataFrame | None:
@@ -347,6 +353,7 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     result = analyse_posts(period, posts_clean, account_month=account_month, calendar_match=calendar_match,
                            suggestions=suggestions, history_posts=history, previous=previous, cfg=cfg, md=md,
                            decay=decay)
+    result.opinion = watch_period(ws, period, notes)
     result.notes = notes + result.notes
     if write:
         write_tables(ws, result)

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import schema
 from ..periods import Period, month_shift
 from . import layouts as L
+from . import interactions as DI
 from . import team as T
 from .model import PROFILES, TZ, at_snapshot, final_metrics, followers_path, publish_times
 from .writers import write_csv, write_html_xls, write_xls, write_xls_blocks, write_xlsx
@@ -606,6 +607,21 @@ class _Demo:
                                   media_impressions=float(rng.integers(20, 300) * 1000)))
             self.table("partnerships", folder / "合作项目记录.xlsx", parts, at)
 
+    def write_interactions(self, i: int, folder: Path, at: pd.Timestamp) -> None:
+        """互动与舆情记录 (and the WeChat comment payloads in the account folders): demo/interactions.py."""
+        accounts = [a for a in T.ACCOUNTS if _since(a, len(self.months)) <= i]
+        last = i == len(self.months) - 1
+        log = DI.month_log(self.seed, i, self.months[i], accounts, self.operator, last)
+        name = DI.LOG_FILE if i != 4 else DI.LOG_FILE.replace(".xlsx", ".csv")
+        self.table("interactions", folder / name, log.rows, at)
+        for acc_folder, articles in log.comments.items():
+            path = folder / acc_folder / DI.WECHAT_JSON
+            DI.write_comment_json(path, articles)
+            self.add(path)
+        if last:
+            self.summary.note("opinion_incident", f"{self.months[i]}/{name} — {DI.INCIDENT[0]} {DI.INCIDENT[1]} "
+                                                  f"{DI.INCIDENT_DAYS[0]}–{DI.INCIDENT_DAYS[1]}日 退款")
+
     # -- one month
     def write_month(self, i: int) -> None:
         month = self.months[i]
@@ -619,6 +635,7 @@ class _Demo:
             self.write_exports(i, s, folder / s.acc.folder, at)
         at = p.end + pd.Timedelta(days=5, hours=10)
         self.write_team_tables(i, folder, at)
+        self.write_interactions(i, folder, at)
         last = i == len(self.months) - 1
         if last:
             note = folder / "说明.txt"

@@ -30,6 +30,7 @@ from ..validate import validate
 from .dates import as_of_in_text, snapshot_from_name
 from .grid import read_grid
 from .layouts import Registry, load_registry, norm_header
+from .interactions import comment_sheets
 from .parse import id_text, parse_columns, stable_id, team_forms, title_day_key, url_id
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
@@ -358,15 +359,18 @@ def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
         rec.messages.append(KIND_MESSAGES[sn.kind])
         return []
     if sn.kind == "json":
-        rec.kind = "unreadable"
-        rec.messages.append(json_error_message(rec.path))
-        return []
-    try:
-        sheets = read_grid(rec.path, sn, header_score(registry))
-    except Unreadable as exc:
-        rec.kind = "unreadable"
-        rec.messages.append(str(exc))
-        return []
+        sheets = comment_sheets(rec.path, rec.folder)   # a WeChat comment payload (互动与舆情记录), else an error body
+        if sheets is None:
+            rec.kind = "unreadable"
+            rec.messages.append(json_error_message(rec.path))
+            return []
+    else:
+        try:
+            sheets = read_grid(rec.path, sn, header_score(registry))
+        except Unreadable as exc:
+            rec.kind = "unreadable"
+            rec.messages.append(str(exc))
+            return []
     tables: list[Table] = []
     for sh in sheets:
         found = find_tables(sh, registry)

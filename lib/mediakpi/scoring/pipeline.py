@@ -9,16 +9,18 @@ from .. import catalog, ownership, schema
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
+from ..replies import with_quarantined
 from .aggregate import dimension_table, distribution_check, force_distribution, rescore
 from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
 from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, fake_engagement, is_private, msg,
+                         period_reply_items,
                          review_mix, reviews_for, table_titles)
 from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
-               "quality_reviews", "qualitative_reviews", "partnerships"]
+               "quality_reviews", "qualitative_reviews", "partnerships", "interactions"]
 POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schema.INT, "in_period": "boolean",
                 "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string", "private": "boolean",
                 "visibility": "string"}
@@ -48,6 +50,7 @@ class ScoreResult:
     ledger: pd.DataFrame
     meta: dict
     warnings: list[str] = field(default_factory=list)
+    reply_items: pd.DataFrame = field(default_factory=pd.DataFrame)   # the items the reply indicators scored
 
 
 # ----- reading ---------------------------------------------------------------------------------------------------
@@ -82,6 +85,10 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
         tables[t] = _read(folder, t, TEAM_READ[t], [], t, only=True) if t in TEAM_READ \
             else _read(folder, t, catalog.columns(t), [], t)
     roster = tables["roster"]
+    # quarantined rows of 互动与舆情记录 still needed an answer: they count as unanswered items (replies.py)
+    tables["interactions"] = with_quarantined(tables["interactions"],
+                                              catalog.try_load(folder, "quarantine", columns=["source_file",
+                                                               "source_row", "table", "reason", "values"]))
     hist_posts = earlier_tables(ws, p.text, "posts_clean", cfg.baseline.months, columns=HISTORY_READ,
                                 warnings=warnings)
     hist_posts = hist_posts.drop(columns="history_month", errors="ignore")
@@ -418,7 +425,7 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
             "dimension_weights": cfg.weights_for(p.kind),
             "indicator_weights": {k: v.weight for k, v in cfg.indicators.items()},
             "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings}
-    return ScoreResult(p.text, card, rows, ledger, meta, warnings)
+    return ScoreResult(p.text, card, rows, ledger, meta, warnings, period_reply_items(inp, p))
 
 
 def score_period(ws: Workspace, period: str, config: AssessmentConfig | None = None) -> ScoreResult:
@@ -440,4 +447,6 @@ def write_result(ws: Workspace, res: ScoreResult) -> Path:
     catalog.save(folder, "indicator_scores", res.indicator_scores)
     catalog.save(folder, "score_ledger", res.ledger)
     catalog.save(folder, "score_meta", res.meta)
+    catalog.save(folder, "reply_items", res.reply_items if not res.reply_items.empty
+                 else schema.conform(pd.DataFrame(columns=list(catalog.REPLY_ITEMS)), catalog.REPLY_ITEMS))
     return folder

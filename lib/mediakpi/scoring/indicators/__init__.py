@@ -1,5 +1,6 @@
-"""The 21 indicators of the assessment plan, one module per dimension, each registered once (base.indicator);
-this module builds a window's context and runs every configured indicator for every person.
+"""The 24 indicators of the assessment plan (the plan's 21 and three reply indicators), one module per dimension,
+each registered once (base.indicator); this module builds a window's context and runs every configured indicator
+for every person.
 
 A window is a Period (a month, or the whole quarter/year for indicators recomputed over it).
 """
@@ -17,17 +18,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import AssessmentConfig
-from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
+from . import collab, content, data, platform, reply, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
                    monthly_post_metric, monthly_post_stats, msg, norm_period, posts_in, reviews_for,
                    rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
 from .collab import CRITERIA, review_mix, review_mix_all, role_of
 from .data import reports_window
+from .reply import period_items as period_reply_items
 
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
            "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
-           "monthly_post_stats", "norm_period", "posts_in", "review_mix", "review_mix_all", "reviews_for",
+           "monthly_post_stats", "norm_period", "period_reply_items", "posts_in", "review_mix", "review_mix_all", "reviews_for",
            "table_titles", "wis_rate", "_col"]
 
 # ----- window context and the driver -----------------------------------------------------------------------------
