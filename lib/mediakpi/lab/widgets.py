@@ -88,9 +88,6 @@ def whatif_widget(indicator_scores: pd.DataFrame, config: AssessmentConfig, adju
     import ipywidgets as W
     from IPython.display import display
 
-    from ..labels import label
-    from ..views import readable
-
     everyone = label("score.whatif.all")
 
     period_kind = "month"
