@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mediakpi.demo import write_demo
-from mediakpi.ingest import build, ingest_period
+from mediakpi.ingest import batch, dedup, files, ingest_period
 from mediakpi.ingest.layouts import load_registry
 from mediakpi.paths import Workspace
 
@@ -25,7 +25,7 @@ def demo_ws(tmp_path_factory) -> Workspace:
 
 def _jobs(ws: Workspace) -> list[tuple]:
     jobs = []
-    for i, (p, month, rel) in enumerate(build._walk(ws, [MONTH])):
+    for i, (p, month, rel) in enumerate(files.walk(ws, [MONTH])):
         parts = rel.split("/")
         jobs.append((i, p, rel, month, parts[1] if len(parts) > 2 else None))
     return jobs
@@ -36,23 +36,23 @@ def test_batched_parse_equals_parsing_each_table_alone(demo_ws):
     pending: dict[tuple, list] = {}
     seq = 0
     for job in _jobs(demo_ws):
-        rec, tables = build._read_job(job, registry)
+        rec, tables = files.read_job(job, registry)
         for t in tables:
             seq += 1
             if t.candidate.kind != "platform" or registry.layout(t.candidate.id).spec.target == "ignore":
                 continue
             key = (t.candidate.id, tuple((c, t.headers[pos], unit) for c, (pos, unit) in t.columns.items()))
-            pending.setdefault(key, []).append(build._Pending(rec, t, seq))
+            pending.setdefault(key, []).append(batch.Pending(rec, t, seq))
     assert any(len(items) > 1 for items in pending.values()), "the demo month should have layouts with several files"
     for items in pending.values():
         alone, alone_reasons = [], []
         for it in items:
-            df, reasons, _, _, _ = build.parse_platform_table(it.table, registry)
+            df, reasons, _, _, _ = batch.parse_platform_table(it.table, registry)
             alone.append(df.reset_index(drop=True))
             alone_reasons.append(reasons.reset_index(drop=True))
         expected = pd.concat(alone, ignore_index=True)
         parse_bad = pd.concat(alone_reasons, ignore_index=True).notna()
-        kept, bad, _, _ = build._parse_batch(items, registry)
+        kept, bad, _, _ = batch.parse_batch(items, registry)
         assert len(kept) + len(bad) == len(expected)
         # every row that failed to parse on its own is set aside in the batch too, with the same reason first
         assert set(parse_bad[parse_bad].index) <= set(bad.index)
@@ -74,7 +74,7 @@ def test_parallel_or_chunked_work_gives_the_same_result(demo_ws, workers, chunks
     one = ingest_period(demo_ws, MONTH, write=False, workers=1)
     two = ingest_period(demo_ws, MONTH, write=False, workers=workers, chunks=chunks)
     assert len(one.posts) > 100
-    assert len(build._chunks(_jobs(demo_ws), 7)) == 7
+    assert len(files.cut_runs(_jobs(demo_ws), 7)) == 7
     pd.testing.assert_frame_equal(one.posts, two.posts)
     pd.testing.assert_frame_equal(one.account_daily, two.account_daily)
     pd.testing.assert_frame_equal(one.quarantine, two.quarantine)
@@ -118,7 +118,7 @@ def test_stable_order_is_a_stable_sort_with_nulls_last():
                        "account": pd.array(rng.choice(["b", "a", "号", "Ab", None], n), dtype="string")})
     df.loc[rng.random(n) < 0.1, "_counts"] = np.nan
     keys = ["_prio", "snapshot_at", "_counts", "_views", "_file"]
-    assert build._stable_order(df, ["account", "_file"]).tolist() == \
+    assert dedup.stable_order(df, ["account", "_file"]).tolist() == \
         df.sort_values(["account", "_file"], kind="stable").index.tolist()
     expected = df.sort_values(keys, kind="stable").index.to_numpy()
-    assert build._stable_order(df, keys).tolist() == expected.tolist()
+    assert dedup.stable_order(df, keys).tolist() == expected.tolist()
