@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from mediakpi import schema
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from mediakpi.report.html import safe_filename, unique_filenames
 from .report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
 
