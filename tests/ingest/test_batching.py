@@ -1,6 +1,7 @@
 """The speed-ups must not change results: tables of one layout are parsed together (one pass per layout instead of one
 per file), and large months are read by worker processes. On the demo month, both must give exactly what parsing
 each table alone and reading in one process give."""
+
 from __future__ import annotations
 
 
@@ -89,8 +90,9 @@ def test_ids_from_distinct_titles_equal_the_per_row_formula():
     (ids of earlier processed months must keep matching)."""
     from mediakpi.ingest.parse import stable_id, title_day_key
 
-    titles = pd.Series(["Ａ　标题\u2028一", "a b", None, "İstanbul Σ", "a b", "x\x1cy_z—w", "", "Ａ　标题\u2028一"],
-                       dtype="string")
+    titles = pd.Series(
+        ["Ａ　标题\u2028一", "a b", None, "İstanbul Σ", "a b", "x\x1cy_z—w", "", "Ａ　标题\u2028一"], dtype="string"
+    )
     n = len(titles)
     plat = pd.Series(["douyin"] * n, dtype="string")
     acc = pd.Series(["号"] * n, dtype="string")
@@ -112,13 +114,21 @@ def test_stable_order_is_a_stable_sort_with_nulls_last():
     n = 500
     snap = pd.Series(pd.to_datetime("2026-10-01") + pd.to_timedelta(rng.integers(0, 5, n), unit="D"))
     snap[rng.random(n) < 0.1] = pd.NaT
-    df = pd.DataFrame({"_prio": rng.integers(0, 2, n), "snapshot_at": snap.dt.tz_localize("Asia/Shanghai"),
-                       "_counts": rng.integers(0, 3, n).astype(float), "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
-                       "_file": rng.integers(0, 4, n),
-                       "account": pd.array(rng.choice(["b", "a", "号", "Ab", None], n), dtype="string")})
+    df = pd.DataFrame(
+        {
+            "_prio": rng.integers(0, 2, n),
+            "snapshot_at": snap.dt.tz_localize("Asia/Shanghai"),
+            "_counts": rng.integers(0, 3, n).astype(float),
+            "_views": pd.array(rng.integers(-1, 3, n), "Float64"),
+            "_file": rng.integers(0, 4, n),
+            "account": pd.array(rng.choice(["b", "a", "号", "Ab", None], n), dtype="string"),
+        }
+    )
     df.loc[rng.random(n) < 0.1, "_counts"] = np.nan
     keys = ["_prio", "snapshot_at", "_counts", "_views", "_file"]
-    assert dedup.stable_order(df, ["account", "_file"]).tolist() == \
-        df.sort_values(["account", "_file"], kind="stable").index.tolist()
+    assert (
+        dedup.stable_order(df, ["account", "_file"]).tolist()
+        == df.sort_values(["account", "_file"], kind="stable").index.tolist()
+    )
     expected = df.sort_values(keys, kind="stable").index.to_numpy()
     assert dedup.stable_order(df, keys).tolist() == expected.tolist()

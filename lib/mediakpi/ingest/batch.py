@@ -1,6 +1,7 @@
 """Ingest's parse pass: the tables found in files -> typed, validated rows. Tables of one layout and header set are
 stacked and parsed together (one pass per column, not per file); failing rows go to the quarantine with their cells;
 each export's snapshot time is settled from its content."""
+
 from __future__ import annotations
 
 import json
@@ -26,17 +27,25 @@ def quarantine_rows(rec: FileRecord, table: Table, reasons: pd.Series, name: str
         return empty(QUARANTINE)
     raw = table.data.loc[reasons.index]
     heads = [h if h else f"第{i + 1}列" for i, h in enumerate(table.headers)]
-    values = [json.dumps({h: str(v) for h, v in zip(heads, row) if str(v).strip() != ""}, ensure_ascii=False)
-              for row in raw.itertuples(index=False, name=None)]
+    values = [
+        json.dumps({h: str(v) for h, v in zip(heads, row) if str(v).strip() != ""}, ensure_ascii=False)
+        for row in raw.itertuples(index=False, name=None)
+    ]
     sheet = f"[{table.sheet}] " if table.sheet and table.sheet != rec.path.name else ""
-    return pd.DataFrame({
-        "source_file": rec.rel, "source_row": (reasons.index.to_numpy() + 1), "table": name,
-        "reason": (sheet + reasons.astype(str)).to_numpy(), "values": values,
-    })
+    return pd.DataFrame(
+        {
+            "source_file": rec.rel,
+            "source_row": (reasons.index.to_numpy() + 1),
+            "table": name,
+            "reason": (sheet + reasons.astype(str)).to_numpy(),
+            "values": values,
+        }
+    )
 
 
-def parse_platform_table(table: Table, registry: Registry, groups: np.ndarray | None = None
-                         ) -> tuple[pd.DataFrame, pd.Series, str, str, set]:
+def parse_platform_table(
+    table: Table, registry: Registry, groups: np.ndarray | None = None
+) -> tuple[pd.DataFrame, pd.Series, str, str, set]:
     """Typed rows of one platform table (no account yet) -> (frame, parse reasons, target, layout id, groups whose
     exported ids were set aside). `groups`: the source table of each row when tables are stacked (one table: None).
 
@@ -99,7 +108,7 @@ def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:
     if not has.any():
         return set()
     key = pd.DataFrame({"g": 0 if groups is None else groups[has], "id": ids[has].to_numpy()})
-    rep = key.duplicated(keep=False).to_numpy()          # ids that occur twice in a table: usually none
+    rep = key.duplicated(keep=False).to_numpy()  # ids that occur twice in a table: usually none
     if not rep.any():
         return set()
     k = key[rep]
@@ -114,6 +123,7 @@ def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:
 @dataclass
 class Pending:
     """A platform table found in a file, waiting to be parsed with the other tables of its layout."""
+
     rec: FileRecord
     table: Table
     seq: int
@@ -139,8 +149,15 @@ def parse_batch(items: list[Pending], registry: Registry) -> tuple[pd.DataFrame,
         seqs.append(np.full(n, it.seq))
         orders.append(np.arange(n))
     data = pd.DataFrame(np.concatenate(blocks), dtype=object)
-    stacked = Table(first.sheet, first.candidate, 0, [first.headers[first.columns[c][0]] for c in names],
-                    {c: (i, first.columns[c][1]) for i, c in enumerate(names)}, data, [])
+    stacked = Table(
+        first.sheet,
+        first.candidate,
+        0,
+        [first.headers[first.columns[c][0]] for c in names],
+        {c: (i, first.columns[c][1]) for i, c in enumerate(names)},
+        data,
+        [],
+    )
     seq = np.concatenate(seqs)
     df, reasons, target, _, not_ids = parse_platform_table(stacked, registry, seq)
     lay = registry.layout(first.candidate.id)
@@ -166,10 +183,16 @@ def parse_batch(items: list[Pending], registry: Registry) -> tuple[pd.DataFrame,
         """A per-file fact (value(record)) spread over the rows of the batch."""
         return pd.Series({i: value(r) for i, r in recs.items()}, dtype=object).reindex(fidx).to_numpy()
 
-    df = df.assign(source_file=per_row(lambda r: r.rel), source_row=np.concatenate(rows), _file=file_idx,
-                   _prio=lay.spec.priority, _month=per_row(lambda r: r.month), _folder=per_row(lambda r: r.folder),
-                   account=per_row(lambda r: r.folder or "?"))
-    df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).array   # stays datetime: no Timestamp object per row
+    df = df.assign(
+        source_file=per_row(lambda r: r.rel),
+        source_row=np.concatenate(rows),
+        _file=file_idx,
+        _prio=lay.spec.priority,
+        _month=per_row(lambda r: r.month),
+        _folder=per_row(lambda r: r.folder),
+        account=per_row(lambda r: r.folder or "?"),
+    )
+    df["snapshot_at"] = pd.Series(snaps).reindex(pd.Index(seq)).array  # stays datetime: no Timestamp object per row
     df["_order"] = np.concatenate(orders)
     df["_seq"] = seq
     for c in ("platform", "account", "layout", "source_file"):
@@ -205,7 +228,7 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
     table.columns = cols
     df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
     if "platform" in df.columns:
-        names = pd.unique(df["platform"].astype(object))       # once per distinct name (a calendar repeats them)
+        names = pd.unique(df["platform"].astype(object))  # once per distinct name (a calendar repeats them)
         lookup = {x: registry.platform_code(x) if isinstance(x, str) else None for x in names}
         codes = df["platform"].astype(object).map(lookup)
         df["platform_name"] = df["platform"]

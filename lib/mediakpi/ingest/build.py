@@ -6,6 +6,7 @@ Order of work (so that the manifest's per-file counts are final in one place), o
   dedup.py (newest snapshot wins, merges counted per file) -> manifest.py (per-file records, summary, write).
   For every file: rows read = rows kept + rows quarantined + duplicates merged.
 """
+
 from __future__ import annotations
 
 import gc
@@ -28,8 +29,14 @@ from ..store import release_memory
 __all__ = ["IngestResult", "ingest_period", "read_export", "write_outputs"]
 
 
-def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, write: bool = True,
-                  workers: int | None = None, chunks: int | None = None) -> IngestResult:
+def ingest_period(
+    ws: Workspace,
+    period: str,
+    registry: Registry | None = None,
+    write: bool = True,
+    workers: int | None = None,
+    chunks: int | None = None,
+) -> IngestResult:
     """Read data/raw/<m>/ for every month of `period` and write the processed tables to ws.processed(period).
 
     Returns an IngestResult (manifest DataFrame, totals, plain-Chinese messages, the tables). With write=False nothing
@@ -47,8 +54,9 @@ def ingest_period(ws: Workspace, period: str, registry: Registry | None = None, 
             gc.enable()
 
 
-def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None,
-                   chunks: int | None) -> IngestResult:
+def _ingest_period(
+    ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None, chunks: int | None
+) -> IngestResult:
     per = Period.parse(period)
     registry = registry or load_registry()
     jobs = []
@@ -71,7 +79,9 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
         for rec in chunk.recs:
             recs.append(rec)
             if rec.sha256 in seen_sha:
-                rec.messages.insert(0, f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。")
+                rec.messages.insert(
+                    0, f"与 {seen_sha[rec.sha256]} 内容完全相同（重复下载），其中的行按重复合并，不会重复计算。"
+                )
             else:
                 seen_sha[rec.sha256] = rec.rel
         for target, parts in chunk.platform.items():
@@ -105,8 +115,8 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
             rec.rows_kept = 0
             rec.decided_by = {}
         elif rec.kind in ("platform_export", "team_table") and rec.rows_read == 0 and rec.rows_ignored == 0:
-            rec.messages.append(label("ingest.message.no_rows"))   # a header and nothing below it
-    for k, (rel, month, why) in enumerate(skipped):   # links that lead outside the month folder: listed, not opened
+            rec.messages.append(label("ingest.message.no_rows"))  # a header and nothing below it
+    for k, (rel, month, why) in enumerate(skipped):  # links that lead outside the month folder: listed, not opened
         shown = rel.split("/", 1)[1] if per.kind == "month" else rel
         rec = FileRecord(len(jobs) + k, ws.raw(month).parent / rel, shown, month, None, "", kind="skipped")
         rec.messages.append(why)
@@ -114,7 +124,11 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
     note_unlisted_folders(recs, accounts)
     quarantine = [q for q in quarantine if not q.empty]
     if quarantine:  # in the order the tables were read (file, then table, then row)
-        qdf = pd.concat(quarantine, ignore_index=True).sort_values(["_seq", "source_row"], kind="stable").drop(columns="_seq")
+        qdf = (
+            pd.concat(quarantine, ignore_index=True)
+            .sort_values(["_seq", "source_row"], kind="stable")
+            .drop(columns="_seq")
+        )
     else:
         qdf = empty(QUARANTINE)
     # only quarantine rows of files that were not rejected as a whole
@@ -133,7 +147,8 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
         "rows_kept": int(manifest["rows_kept"].sum()),
         "rows_quarantined": int(manifest["rows_quarantined"].sum()),
         "duplicates_merged": int(manifest["duplicates_merged"].sum()),
-        "posts": len(posts), "account_daily_rows": len(daily),
+        "posts": len(posts),
+        "account_daily_rows": len(daily),
     }
     messages = summary(per, recs, totals, roster) + messages
     result = IngestResult(per.text, manifest, totals, messages, posts, daily, qdf, team)

@@ -1,6 +1,7 @@
 """Ingest's de-duplication and finishing pass: the rows of every file as one table per target, post ids settled
 (adopted from another file of the same article, else the stable hash), the newest snapshot of each post or day kept
 (the rule that decided counted per file), and the output order and dtypes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,15 +36,18 @@ def stable_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
         if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
             arr = pa.array(col.astype("string"))
         elif isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
-            v = col.to_numpy(dtype="datetime64[ns]") if getattr(col.dtype, "tz", None) is None \
+            v = (
+                col.to_numpy(dtype="datetime64[ns]")
+                if getattr(col.dtype, "tz", None) is None
                 else col.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            )
             arr = pa.array(v.astype(np.int64), mask=np.isnat(v))
         else:
             v = col.to_numpy(dtype="float64", na_value=np.nan)
             arr = pa.array(v, mask=np.isnan(v))
         arrays[f"k{i}"] = arr
     table = pa.table(arrays)
-    order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in arrays])   # nulls last (default)
+    order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in arrays])  # nulls last (default)
     return order.to_numpy().astype(np.intp, copy=False)
 
 
@@ -53,17 +57,34 @@ def stable_order(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
 # only grow between snapshots); when the content cannot tell, the file first in path order (so a byte-identical
 # ` (1)` download merges into the file it copies, which the manifest names), and within a file the later row.
 # (column, rule name written in the manifest's `duplicates_decided_by`)
-POST_ORDER = [("_prio", "layout_priority"), ("snapshot_at", "snapshot_at"), ("_newest", "newest_published"),
-              ("_views", "larger_counts"), ("_counts", "larger_counts"), ("_path_rank", "file_order"),
-              ("_order", "same_values"), ("_seq", "same_values")]
-DAILY_ORDER = [("snapshot_at", "snapshot_at"), ("_newest", "newest_date"), ("_path_rank", "file_order"),
-               ("_order", "same_values"), ("_seq", "same_values")]
+POST_ORDER = [
+    ("_prio", "layout_priority"),
+    ("snapshot_at", "snapshot_at"),
+    ("_newest", "newest_published"),
+    ("_views", "larger_counts"),
+    ("_counts", "larger_counts"),
+    ("_path_rank", "file_order"),
+    ("_order", "same_values"),
+    ("_seq", "same_values"),
+]
+DAILY_ORDER = [
+    ("snapshot_at", "snapshot_at"),
+    ("_newest", "newest_date"),
+    ("_path_rank", "file_order"),
+    ("_order", "same_values"),
+    ("_seq", "same_values"),
+]
 # cumulative counts that only grow between two snapshots of a post (besides views)
 _GROWING = ["likes", "comments", "shares", "saves", "danmaku", "coins", "zaikan", "recommends", "reads"]
 
 
-def _newest_wins(df: pd.DataFrame, first: np.ndarray, keys: pd.DataFrame, order: list[tuple[str, str]],
-                 by_file: dict[int, FileRecord]) -> np.ndarray:
+def _newest_wins(
+    df: pd.DataFrame,
+    first: np.ndarray,
+    keys: pd.DataFrame,
+    order: list[tuple[str, str]],
+    by_file: dict[int, FileRecord],
+) -> np.ndarray:
     """Rows (in the sorted order `first`) that lose to a later row of the same key -> mask. Counts each loss in its
     file's `duplicates_merged` and, under the first rule of `order` on which loser and winner differ, in its
     `decided_by` (rows equal on every rule: `same_values`)."""
@@ -71,7 +92,7 @@ def _newest_wins(df: pd.DataFrame, first: np.ndarray, keys: pd.DataFrame, order:
     if n == 0:
         return np.zeros(0, dtype=bool)
     gid = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
-    _, rev = np.unique(gid[::-1], return_index=True)          # each group's last row, counted from the end
+    _, rev = np.unique(gid[::-1], return_index=True)  # each group's last row, counted from the end
     winner = (n - 1 - rev)[gid]
     dup = winner != np.arange(n)
     if not dup.any():
@@ -144,8 +165,9 @@ def finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> p
     has = df["post_id"].notna().to_numpy(dtype=bool)
     if has.any() and (~has).any():
         acct = df.groupby(["platform", "account"], sort=False, dropna=False).ngroup().to_numpy()
-        both = np.bincount(acct[has], minlength=acct.max() + 1).astype(bool) \
-            & np.bincount(acct[~has], minlength=acct.max() + 1).astype(bool)
+        both = np.bincount(acct[has], minlength=acct.max() + 1).astype(bool) & np.bincount(
+            acct[~has], minlength=acct.max() + 1
+        ).astype(bool)
         mixed = both[acct]
         if mixed.any():
             sub = df.loc[mixed]
@@ -153,7 +175,11 @@ def finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> p
             with_id = has[mixed]
             ids = pd.DataFrame({"_match": match[with_id], "post_id": sub["post_id"][with_id]}).drop_duplicates()
             unique = ids.groupby("_match")["post_id"].nunique()
-            ids = ids[ids["_match"].isin(unique[unique == 1].index)].drop_duplicates("_match").set_index("_match")["post_id"]
+            ids = (
+                ids[ids["_match"].isin(unique[unique == 1].index)]
+                .drop_duplicates("_match")
+                .set_index("_match")["post_id"]
+            )
             adopt = match[~with_id].map(ids).astype("string")
             df.loc[adopt.index, "post_id"] = adopt
     missing = df["post_id"].isna()
@@ -161,10 +187,15 @@ def finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> p
         text = None
         if {"_id_title", "_id_when"} <= set(df.columns) and df.loc[missing, "_id_when"].notna().all():
             text = (df.loc[missing, "_id_title"].fillna(""), df.loc[missing, "_id_when"])
-        df.loc[missing, "post_id"] = stable_id(df.loc[missing, "platform"], df.loc[missing, "account"],
-                                               df.loc[missing, "title"], df.loc[missing, "published_at"], text)
+        df.loc[missing, "post_id"] = stable_id(
+            df.loc[missing, "platform"],
+            df.loc[missing, "account"],
+            df.loc[missing, "title"],
+            df.loc[missing, "published_at"],
+            text,
+        )
         del text
-    df = df.drop(columns=[c for c in ("_id_title", "_id_when") if c in df.columns])   # their memory goes now
+    df = df.drop(columns=[c for c in ("_id_title", "_id_when") if c in df.columns])  # their memory goes now
     release_memory()
     df["_views"] = df["views"].astype("Float64").fillna(-1) if "views" in df.columns else 0
     counts = [c for c in _GROWING if c in df.columns]

@@ -1,5 +1,6 @@
 """Ingest's file pass: walk the month folders, read each file by its content (sniff, grid, table finder), and run the
 read and parse of runs of files in worker processes for large months; only typed frames come back."""
+
 from __future__ import annotations
 
 import gc
@@ -23,8 +24,9 @@ from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
 
 
-def walk(ws: Workspace, months: list[str], skipped: list[tuple[str, str, str]] | None = None
-          ) -> list[tuple[Path, str, str]]:
+def walk(
+    ws: Workspace, months: list[str], skipped: list[tuple[str, str, str]] | None = None
+) -> list[tuple[Path, str, str]]:
     """(path, month, path relative to data/raw) of every file of the period's month folders, in a stable order.
 
     Symbolic links are not opened when they lead outside the month folder (or nowhere), and linked folders are not
@@ -105,13 +107,15 @@ def read_file(rec: FileRecord, registry: Registry) -> list[Table]:
                 return []
         names = "、".join(s.name for s in sheets[:6])
         where = f"（工作表：{names}）" if len(sheets) > 1 else ""
-        rec.messages.append(f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
-                            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。")
+        rec.messages.append(
+            f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
+            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。"
+        )
     return tables
 
 
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes (~1 s: they import pandas) costs more than it saves
-CHUNKS_PER_WORKER = 8     # chunks of files per worker: balances the load, bounds each worker's text in memory
+CHUNKS_PER_WORKER = 8  # chunks of files per worker: balances the load, bounds each worker's text in memory
 TABLE_SEQ_STRIDE = 1_000_000  # _seq = file index × stride + table number within the file (file order, then table)
 _WORKER_REGISTRY: Registry | None = None
 
@@ -122,17 +126,26 @@ def _worker_init(registry: Registry) -> None:
     _WORKER_REGISTRY = registry
 
 
+def _registry(registry: Registry | None) -> Registry:
+    """The registry passed in, else the one this worker process was started with."""
+    registry = registry or _WORKER_REGISTRY
+    if registry is None:
+        raise RuntimeError("ingest worker used before _worker_init")
+    return registry
+
+
 def read_job(job: tuple, registry: Registry | None = None) -> tuple[FileRecord, list[Table]]:
     """Read one file: checksum, kind, tables found."""
     i, path, rel, month, folder = job
     rec = FileRecord(i, path, rel, month, folder, _sha256(path))
-    return rec, read_file(rec, registry or _WORKER_REGISTRY)
+    return rec, read_file(rec, _registry(registry))
 
 
 @dataclass
 class Chunk:
     """What reading and parsing a run of files gives: their records (counts filled in) and typed frames only; the
     text cells stay in the process that read them."""
+
     recs: list[FileRecord]
     platform: dict[str, list[pd.DataFrame]]
     team: dict[str, list[pd.DataFrame]]
@@ -143,7 +156,7 @@ def process_chunk(jobs: list[tuple], registry: Registry | None = None) -> Chunk:
     """Read, parse and validate a run of files (in a worker process for large months). Tables of one layout and
     header set are parsed together (one pass per layout, not one per file); the result does not depend on how the
     files are cut into chunks: row order is settled later by (file, table, row)."""
-    registry = registry or _WORKER_REGISTRY
+    registry = _registry(registry)
     out = Chunk([], {"posts": [], "account_daily": []}, {t: [] for t in team_tables()}, [])
     pending: dict[tuple, list[Pending]] = {}
     for job in jobs:
@@ -189,8 +202,10 @@ def _team_table(rec: FileRecord, t: Table, seq: int, registry: Registry, out: Ch
         unknown = typed.loc[kept.index, "platform"].dropna()
         unknown = unknown[~unknown.isin(list(registry.config.platform_names))]
         for row, name in list(unknown.items())[:5]:
-            rec.messages.append(f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
-                                f"这一行照常保留，但不会匹配到任何导出。")
+            rec.messages.append(
+                f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
+                f"这一行照常保留，但不会匹配到任何导出。"
+            )
     rec.rows_read += len(df)
     rec.rows_quarantined += len(bad)
     if not bad.empty:
@@ -221,9 +236,14 @@ def process_all(jobs: list[tuple], registry: Registry, workers: int | None, chun
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
+
         try:
-            with ProcessPoolExecutor(min(workers, len(runs)), mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_worker_init, initargs=(registry,)) as pool:
+            with ProcessPoolExecutor(
+                min(workers, len(runs)),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(registry,),
+            ) as pool:
                 yield from pool.map(process_chunk, runs)
             return
         except (BrokenProcessPool, RuntimeError, OSError):

@@ -1,5 +1,6 @@
 """Ingest's accounts and owners pass: each file's account (its folder, or the roster's only account of the platform)
 and each row's operator on its day (ownership.owner_on)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -48,19 +49,27 @@ class AccountIndex:
             rec.messages.append(f"文件放在月份文件夹顶层，按花名册归到{pname}唯一的账号“{cands[0]}”。")
             return cands[0]
         if not cands:
-            rec.messages.append(f"文件放在月份文件夹顶层，但花名册里没有{pname}账号，无法判断属于哪个账号，整个文件未读取；"
-                                f"请把它放进以账号命名的子文件夹。")
+            rec.messages.append(
+                f"文件放在月份文件夹顶层，但花名册里没有{pname}账号，无法判断属于哪个账号，整个文件未读取；"
+                f"请把它放进以账号命名的子文件夹。"
+            )
         else:
-            rec.messages.append(f"文件放在月份文件夹顶层，但花名册里{pname}有 {len(cands)} 个账号（{'、'.join(cands)}），"
-                                f"无法判断属于哪个，整个文件未读取；请把它放进对应账号的子文件夹。")
+            rec.messages.append(
+                f"文件放在月份文件夹顶层，但花名册里{pname}有 {len(cands)} 个账号（{'、'.join(cands)}），"
+                f"无法判断属于哪个，整个文件未读取；请把它放进对应账号的子文件夹。"
+            )
         return None
 
     def has(self, platform: str | None, account: str | None) -> bool:
         return (platform, norm_header(account)) in self.by_key
 
 
-def assign_accounts(platform_parts: dict[str, list[pd.DataFrame]], by_file: dict[int, FileRecord],
-                    accounts: AccountIndex, rindex: pd.DataFrame) -> None:
+def assign_accounts(
+    platform_parts: dict[str, list[pd.DataFrame]],
+    by_file: dict[int, FileRecord],
+    accounts: AccountIndex,
+    rindex: pd.DataFrame,
+) -> None:
     """Pass 2, in place: each platform table's rows get their file's account (files that cannot be placed are
     rejected whole) and each row its operator on its day; every target's parts end as one frame (or none)."""
     for target in ("posts", "account_daily"):
@@ -99,5 +108,13 @@ def assign_accounts(platform_parts: dict[str, list[pd.DataFrame]], by_file: dict
 def note_unlisted_folders(recs: list[FileRecord], accounts: AccountIndex) -> None:
     """A platform export read from an account folder the roster does not list: the file says so in the manifest."""
     for rec in recs:
-        if rec.kind == "platform_export" and not rec.rejected and rec.account and rec.folder and not accounts.has(rec.platform, rec.account):
-            rec.messages.append(f"账号文件夹“{rec.folder}”不在花名册里（{label('platform.' + rec.platform)}），数据照常读取，负责人为空；请在花名册补上这个账号。")
+        if (
+            rec.kind == "platform_export"
+            and not rec.rejected
+            and rec.account
+            and rec.folder
+            and not accounts.has(rec.platform, rec.account)
+        ):
+            rec.messages.append(
+                f"账号文件夹“{rec.folder}”不在花名册里（{label(f'platform.{rec.platform}')}），数据照常读取，负责人为空；请在花名册补上这个账号。"
+            )
