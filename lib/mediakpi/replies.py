@@ -14,6 +14,7 @@ The rules, each written once here:
 - **Duplicates count once**: the same (platform, account, 类型, minute received, text) logged twice, by hand and from
   the platform file, or in two files, is one item; the platform's copy is kept, else the worse copy.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,6 +90,7 @@ class RepliesConfig(_Strict):
         def m(t: str) -> int:
             h, mm = (int(x) for x in t.split(":"))
             return h * 60 + mm
+
         a, b = m(self.working_hours.start), m(self.working_hours.end)
         if b <= a:
             raise ValueError("working_hours.end 应晚于 start")
@@ -110,6 +112,7 @@ def load_replies_config(path: str | Path | None = None) -> RepliesConfig:
 
 
 # ----- working hours ---------------------------------------------------------------------------------------------
+
 
 def _calendar(cfg: RepliesConfig) -> tuple[str, np.ndarray, np.ndarray]:
     wh = cfg.working_hours
@@ -165,6 +168,7 @@ def clock_hours_between(start, end) -> np.ndarray:
 
 # ----- the item table ----------------------------------------------------------------------------------------------
 
+
 def is_platform_row(source_file: pd.Series) -> pd.Series:
     """Rows read from the platform's own file (the WeChat comment payload, ingest/interactions.py), not typed in."""
     return source_file.astype("string").str.lower().str.endswith(".json").fillna(False).astype(bool)
@@ -184,7 +188,7 @@ def quarantined_items(quarantine: pd.DataFrame | None) -> pd.DataFrame:
     if quarantine is None or quarantine.empty or "table" not in quarantine.columns:
         return pd.DataFrame()
     q = quarantine[quarantine["table"].astype("string") == "interactions"]
-    names = {}
+    names: dict[str, str] = {}
     for col, cs in cols.items():
         for h in [cs["header"], col, *cs.get("aliases", [])]:
             names.setdefault(str(h).strip().lower(), col)
@@ -198,8 +202,17 @@ def quarantined_items(quarantine: pd.DataFrame | None) -> pd.DataFrame:
         plat, acc = platform_code(got.get("platform")), str(got.get("account") or "").strip()
         if not plat or not acc:
             continue
-        rows.append({"platform": plat, "account": acc, "kind": got.get("kind"), "content": got.get("content"),
-                     "source_file": f, "source_row": r, "quarantine_reason": str(why)})
+        rows.append(
+            {
+                "platform": plat,
+                "account": acc,
+                "kind": got.get("kind"),
+                "content": got.get("content"),
+                "source_file": f,
+                "source_row": r,
+                "quarantine_reason": str(why),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -208,8 +221,17 @@ def with_quarantined(log: pd.DataFrame, quarantine: pd.DataFrame | None) -> pd.D
     extra = quarantined_items(quarantine)
     if extra.empty:
         return log
-    extra = extra.astype({"platform": "string", "account": "string", "kind": "string", "content": "string",
-                          "source_file": "string", "source_row": "Int64", "quarantine_reason": "string"})
+    extra = extra.astype(
+        {
+            "platform": "string",
+            "account": "string",
+            "kind": "string",
+            "content": "string",
+            "source_file": "string",
+            "source_row": "Int64",
+            "quarantine_reason": "string",
+        }
+    )
     return pd.concat([log, extra], ignore_index=True) if log is not None and not log.empty else extra
 
 
@@ -222,20 +244,25 @@ def _item_key(df: pd.DataFrame) -> pd.Series:
     Rows without a received time and without text cannot be told apart from others: each stays its own item."""
     minute = _naive_local(df["received_at"]).dt.floor("min").astype("string")
     text = df["content"].astype("string").str.replace(r"\s+", "", regex=True)
-    parts = [df[c].astype("string").fillna("") for c in ("platform", "account", "kind")] + [minute.fillna(""),
-                                                                                            text.fillna("")]
+    parts = [df[c].astype("string").fillna("") for c in ("platform", "account", "kind")] + [
+        minute.fillna(""),
+        text.fillna(""),
+    ]
     key = parts[0].str.cat(parts[1:], sep="\x1f")
     lone = df["received_at"].isna() & text.fillna("").eq("")
-    return key.mask(lone, "row:" + df["source_file"].astype("string").fillna("") + ":" +
-                    df["source_row"].astype("string").fillna(""))
+    return key.mask(
+        lone,
+        "row:" + df["source_file"].astype("string").fillna("") + ":" + df["source_row"].astype("string").fillna(""),
+    )
 
 
 def _hash(s: pd.Series) -> pd.Series:
     return s.map(lambda x: hashlib.sha1(str(x).encode("utf-8")).hexdigest()[:12]).astype("string")
 
 
-def reply_items(log: pd.DataFrame, roster: pd.DataFrame, period: Period | str,
-                cfg: RepliesConfig | None = None) -> pd.DataFrame:
+def reply_items(
+    log: pd.DataFrame, roster: pd.DataFrame, period: Period | str, cfg: RepliesConfig | None = None
+) -> pd.DataFrame:
     """One row per logged item (ITEM_COLUMNS): its holder, first-reply delay, deadline and whether the reply counts.
 
     `log` is the team table `interactions` of the period; `period` places items without a received time."""
@@ -244,23 +271,42 @@ def reply_items(log: pd.DataFrame, roster: pd.DataFrame, period: Period | str,
     if log is None or log.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ITEM_COLUMNS.items()})
     df = log.copy().reset_index(drop=True)
-    for c in ("content", "handler", "outcome", "source_url", "entered_by", "source_file", "first_reply_at",
-              "received_at", "escalated", "item_ref", "source_row"):
+    for c in (
+        "content",
+        "handler",
+        "outcome",
+        "source_url",
+        "entered_by",
+        "source_file",
+        "first_reply_at",
+        "received_at",
+        "escalated",
+        "item_ref",
+        "source_row",
+    ):
         if c not in df.columns:
             df[c] = pd.NA
     df["kind"] = _text(df["kind"])
     df["from_platform"] = is_platform_row(df["source_file"])
     # who answers for it
-    holder = owner_on(roster, df["platform"], df["account"], df["received_at"]) if roster is not None and not roster.empty \
+    holder = (
+        owner_on(roster, df["platform"], df["account"], df["received_at"])
+        if roster is not None and not roster.empty
         else pd.Series(pd.NA, index=df.index, dtype="string")
+    )
     df["operator"] = holder.astype("string").to_numpy()
     undated = df["received_at"].isna()
     if undated.any() and roster is not None and not roster.empty:
         held = holdings(roster, per)
         extra = []
         for i in np.flatnonzero(undated.to_numpy()):
-            who = held.loc[(held["platform"] == df.at[i, "platform"]) & (held["account"] == df.at[i, "account"]),
-                           "operator"].dropna().unique()
+            who = (
+                held.loc[
+                    (held["platform"] == df.at[i, "platform"]) & (held["account"] == df.at[i, "account"]), "operator"
+                ]
+                .dropna()
+                .unique()
+            )
             for k, op in enumerate(who):
                 if k == 0:
                     df.at[i, "operator"] = op
@@ -273,17 +319,29 @@ def reply_items(log: pd.DataFrame, roster: pd.DataFrame, period: Period | str,
     link = _text(df["source_url"]).notna()
     by = _text(df["entered_by"])
     other = by.notna() & (by != df["operator"].astype("string")).fillna(True)
-    evidence = np.select([df["from_platform"].to_numpy(), link.to_numpy(dtype=bool), other.to_numpy(dtype=bool)],
-                         ["platform", "link", "entered_by_other"], "self")
+    evidence = np.select(
+        [df["from_platform"].to_numpy(), link.to_numpy(dtype=bool), other.to_numpy(dtype=bool)],
+        ["platform", "link", "entered_by_other"],
+        "self",
+    )
     df["evidence"] = evidence
     has_reply = reply.notna().to_numpy()
     before = (reply < recv).fillna(False).to_numpy(dtype=bool)
     trusted = evidence != "self" if cfg.self_entered_needs_evidence else np.ones(len(df), dtype=bool)
     answered = has_reply & ~before & trusted & recv.notna().to_numpy()
-    note = np.where(~has_reply, "未回复或未填首次回复时间",
-                    np.where(before, "首次回复时间早于收到时间，按未回复计",
-                             np.where(~trusted, "本人录入且无来源链接，回复不计入",
-                                      np.where(recv.isna().to_numpy(), "未填收到时间，按未回复计", ""))))
+    note = np.where(
+        ~has_reply,
+        "未回复或未填首次回复时间",
+        np.where(
+            before,
+            "首次回复时间早于收到时间，按未回复计",
+            np.where(
+                ~trusted,
+                "本人录入且无来源链接，回复不计入",
+                np.where(recv.isna().to_numpy(), "未填收到时间，按未回复计", ""),
+            ),
+        ),
+    )
     if cfg.sla.basis == "working_hours":
         hours = working_hours_between(recv, reply, cfg)
     else:
@@ -298,8 +356,9 @@ def reply_items(log: pd.DataFrame, roster: pd.DataFrame, period: Period | str,
         df.loc[held, "note"] = "这一行被隔离（" + df.loc[held, "quarantine_reason"].astype("string") + "），按未回复计"
     # duplicates count once: the platform's copy, else the worse one (unanswered, then the slower reply)
     df["_key"] = _item_key(df) + "\x1f" + df["operator"].astype("string").fillna("")
-    df = df.sort_values(["_key", "from_platform", "answered", "reply_hours"], ascending=[True, False, True, False],
-                        kind="stable")
+    df = df.sort_values(
+        ["_key", "from_platform", "answered", "reply_hours"], ascending=[True, False, True, False], kind="stable"
+    )
     df["copies"] = df.groupby("_key", sort=False)["_key"].transform("size").astype("Int64")
     df = df.drop_duplicates("_key", keep="first")
     df["item_id"] = _hash(_item_key(df))
@@ -324,5 +383,11 @@ def summary(items: pd.DataFrame) -> dict:
         return {"n": 0, "answered": 0, "within_sla": 0, "rate": np.nan, "median_hours": np.nan, "sla_share": np.nan}
     ans = int(items["answered"].sum())
     ok = int(items["within_sla"].sum())
-    return {"n": n, "answered": ans, "within_sla": ok, "rate": ans / n,
-            "median_hours": float(np.median(items["reply_hours"].to_numpy(dtype=float))), "sla_share": ok / n}
+    return {
+        "n": n,
+        "answered": ans,
+        "within_sla": ok,
+        "rate": ans / n,
+        "median_hours": float(np.median(items["reply_hours"].to_numpy(dtype=float))),
+        "sla_share": ok / n,
+    }

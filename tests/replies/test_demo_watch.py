@@ -1,5 +1,6 @@
 """On the demo team (two months through ingest, clean, score and content): the planted 退款 incident on 青禾茶事
 (抖音) is caught on both days, ordinary days do not alert, and the reply items carry the demo's timing."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,14 +38,14 @@ def test_the_incident_is_caught_and_ordinary_days_are_quiet(folder):
     daily = catalog.load(folder, "opinion_daily")
     ordinary = daily[daily["in_period"] & ~daily["date"].dt.day.isin(INCIDENT_DAYS)]
     assert not ordinary["burst"].any() and ordinary["items"].sum() > 150
-    assert ordinary["risk_items"].sum() > 0           # ordinary days have complaints too, just not a burst
-    assert (daily.loc[daily["in_period"], "trailing_days"] == 7).all()   # September's log reaches back
+    assert ordinary["risk_items"].sum() > 0  # ordinary days have complaints too, just not a burst
+    assert (daily.loc[daily["in_period"], "trailing_days"] == 7).all()  # September's log reaches back
 
 
 def test_reply_items_show_the_timing(folder):
     items = catalog.load(folder, "reply_items")
     log = catalog.load(folder, "interactions")
-    assert len(items) >= len(log) - 5 and (items["copies"] > 1).sum() >= 1       # the typed copy of a comment
+    assert len(items) >= len(log) - 5 and (items["copies"] > 1).sum() >= 1  # the typed copy of a comment
     assert (items["evidence"] == "platform").sum() > 0 and (items["evidence"] == "self").sum() > 0
     by_person = items.groupby("operator").agg(rate=("answered", "mean"), sla=("within_sla", "mean"))
     assert by_person.loc[SLOW, "sla"] == by_person["sla"].min()

@@ -1,4 +1,5 @@
 """The team table 互动与舆情记录 and the WeChat comment payload through ingest: recognised, typed, reconciled."""
+
 from __future__ import annotations
 
 import json
@@ -6,13 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.ingest.builders import ROSTER, write_csv
 
 from mediakpi.ingest import ingest_period
 from mediakpi.ingest.interactions import comment_rows
 from mediakpi.paths import Workspace
-
-from tests.ingest.builders import ROSTER, write_csv
 
 HEADER = ["平台", "账号", "类型", "内容", "收到时间", "首次回复时间", "处理人", "是否升级", "处理结果", "来源链接"]
 
@@ -45,12 +46,23 @@ T0 = int(pd.Timestamp("2026-10-08 10:00", tz="Asia/Shanghai").timestamp())
 
 @pytest.mark.parametrize("shape", ["one", "list", "articles"])
 def test_comment_payload_shapes(tmp_path, month, shape):
-    one = {"errcode": 0, "errmsg": "ok", "total": 2,
-           "comment": [_comment(1, T0, "怎么退款", T0 + 1800), _comment(2, T0 + 60)]}
+    one = {
+        "errcode": 0,
+        "errmsg": "ok",
+        "total": 2,
+        "comment": [_comment(1, T0, "怎么退款", T0 + 1800), _comment(2, T0 + 60)],
+    }
     other = {"errcode": 0, "total": 1, "comment": [_comment(3, T0 + 120)]}
-    body = {"one": one, "list": [one, other],
-            "articles": {"articles": [{"title": "文一", "url": "https://mp.weixin.qq.com/s/a", **one},
-                                      {"title": "文二", "url": "https://mp.weixin.qq.com/s/b", **other}]}}[shape]
+    body = {
+        "one": one,
+        "list": [one, other],
+        "articles": {
+            "articles": [
+                {"title": "文一", "url": "https://mp.weixin.qq.com/s/a", **one},
+                {"title": "文二", "url": "https://mp.weixin.qq.com/s/b", **other},
+            ]
+        },
+    }[shape]
     (month / "品牌号").mkdir()
     (month / "品牌号" / "评论.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
     res = _run(tmp_path)
@@ -62,19 +74,32 @@ def test_comment_payload_shapes(tmp_path, month, shape):
     assert first["received_at"] == pd.Timestamp("2026-10-08 10:00", tz="Asia/Shanghai")
     assert first["first_reply_at"] - first["received_at"] == pd.Timedelta(minutes=30)
     assert log.loc[log["item_ref"] == "2", "first_reply_at"].isna().all()
-    assert "oSECRET" not in log.astype(str).to_string()          # the reader's personal id is not kept
+    assert "oSECRET" not in log.astype(str).to_string()  # the reader's personal id is not kept
     if shape == "articles":
         assert log.loc[log["item_ref"] == "3", "source_url"].iloc[0] == "https://mp.weixin.qq.com/s/b"
 
 
 def test_table_and_payload_together_reconcile_and_merge_copies(tmp_path, month):
-    rows = [["微信公众号", "品牌号", "私信", "发货了吗", "2026-10-08 21:00", "2026-10-09 09:20", "张三", "否", "已回复", ""],
-            ["微信公众号", "品牌号", "评论", "好文", "2026-10-08 10:01", "", "", "否", "", ""],
-            ["微信公众号", "品牌号", "私信", "坏时间", "2026-13-45 99:00", "", "", "", "", ""],    # unreadable: quarantined
-            ["微信公众号", "", "评论", "没写账号", "2026-10-08 10:01", "", "", "", "", ""]]        # required 账号 blank
+    rows = [
+        [
+            "微信公众号",
+            "品牌号",
+            "私信",
+            "发货了吗",
+            "2026-10-08 21:00",
+            "2026-10-09 09:20",
+            "张三",
+            "否",
+            "已回复",
+            "",
+        ],
+        ["微信公众号", "品牌号", "评论", "好文", "2026-10-08 10:01", "", "", "否", "", ""],
+        ["微信公众号", "品牌号", "私信", "坏时间", "2026-13-45 99:00", "", "", "", "", ""],  # unreadable: quarantined
+        ["微信公众号", "", "评论", "没写账号", "2026-10-08 10:01", "", "", "", "", ""],
+    ]  # required 账号 blank
     write_csv(month / "互动与舆情记录.csv", [HEADER, *rows])
     copy = month / "副本" / "互动与舆情记录.csv"
-    write_csv(copy, [HEADER, rows[0]])      # the same row saved again elsewhere: merged
+    write_csv(copy, [HEADER, rows[0]])  # the same row saved again elsewhere: merged
     (month / "品牌号").mkdir()
     (month / "品牌号" / "c.json").write_text(json.dumps({"comment": [_comment(9, T0)]}), encoding="utf-8")
     res = _run(tmp_path)
@@ -103,12 +128,21 @@ def test_an_error_body_is_still_an_error(tmp_path, month):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 10**9), st.integers(1_700_000_000, 1_800_000_000),
-                          st.text(max_size=30), st.one_of(st.none(), st.integers(0, 10**6))), max_size=15))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 10**9),
+            st.integers(1_700_000_000, 1_800_000_000),
+            st.text(max_size=30),
+            st.one_of(st.none(), st.integers(0, 10**6)),
+        ),
+        max_size=15,
+    )
+)
 def test_every_comment_becomes_one_row(comments):
     payload = {"comment": [_comment(c, t, text, None if r is None else t + r) for c, t, text, r in comments]}
     rows = comment_rows(payload, "品牌号")
     assert len(rows) == len(comments)
-    for row, (c, t, text, r) in zip(rows, comments):
+    for row, (c, _t, text, r) in zip(rows, comments):
         assert row[8] == str(c) and row[3] == text
         assert (row[5] == "") == (r is None)

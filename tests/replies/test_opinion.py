@@ -1,28 +1,39 @@
 """The public-opinion watch: word hits, the burst rule against the trailing window, must-review alerts, what-if
 settings; and on the demo's last month, the planted 退款 incident is caught while ordinary days stay quiet."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediakpi import schema
 from mediakpi.content.opinion import load_opinion_config, match_words, watch
 
 TZ = "Asia/Shanghai"
 CFG = load_opinion_config()
-ROSTER = schema.conform(pd.DataFrame([{"name": "张三", "platform": "douyin", "account": "号"}]),
-                        schema.team_table_dtypes("roster"))
+ROSTER = schema.conform(
+    pd.DataFrame([{"name": "张三", "platform": "douyin", "account": "号"}]), schema.team_table_dtypes("roster")
+)
 
 
 def _log(per_day: dict[int, list[str]], month="2026-10") -> pd.DataFrame:
     rows = []
     for day, texts in per_day.items():
         for j, t in enumerate(texts):
-            rows.append({"platform": "douyin", "account": "号", "kind": "评论", "content": f"{t}#{day}-{j}",
-                         "received_at": pd.Timestamp(f"{month}-{day:02d} 10:00", tz=TZ) + pd.Timedelta(minutes=j),
-                         "source_file": "log.xlsx", "source_row": day * 100 + j})
+            rows.append(
+                {
+                    "platform": "douyin",
+                    "account": "号",
+                    "kind": "评论",
+                    "content": f"{t}#{day}-{j}",
+                    "received_at": pd.Timestamp(f"{month}-{day:02d} 10:00", tz=TZ) + pd.Timedelta(minutes=j),
+                    "source_file": "log.xlsx",
+                    "source_row": day * 100 + j,
+                }
+            )
     return schema.conform(pd.DataFrame(rows), schema.team_table_dtypes("interactions"))
 
 
@@ -32,7 +43,7 @@ def test_match_words_is_width_and_case_blind():
 
 
 def test_burst_over_the_trailing_window_and_quiet_days():
-    base = {d: ["好喝", "差评"] if d % 4 == 0 else ["好喝"] for d in range(1, 20)}   # one risk item every 4th day
+    base = {d: ["好喝", "差评"] if d % 4 == 0 else ["好喝"] for d in range(1, 20)}  # one risk item every 4th day
     base[20] = ["退款"] * 6
     out = watch(_log(base), ROSTER, "2026-10", CFG)
     d = out["opinion_daily"].set_index("date")
@@ -47,11 +58,11 @@ def test_burst_over_the_trailing_window_and_quiet_days():
 
 
 def test_must_review_alerts_alone_and_k_changes_the_alerts():
-    history = {d: ["好喝", "差评", "差评"] if d % 2 else ["好喝"] for d in range(1, 15)}   # 2, 0, 2, 0 … risk items
-    log = _log({**history, 15: ["差评", "差评", "差评", "要找记者曝光"]})                # 4 risk items, one must-review
+    history = {d: ["好喝", "差评", "差评"] if d % 2 else ["好喝"] for d in range(1, 15)}  # 2, 0, 2, 0 … risk items
+    log = _log({**history, 15: ["差评", "差评", "差评", "要找记者曝光"]})  # 4 risk items, one must-review
     out = watch(log, ROSTER, "2026-10", CFG)
-    assert set(out["opinion_alerts"]["rule"]) == {"must_review", "risk_burst"}      # 4 > 1 + 2 × 1
-    calm = watch(log, ROSTER, "2026-10", CFG.tried(k=10))                           # 4 < 1 + 10 × 1
+    assert set(out["opinion_alerts"]["rule"]) == {"must_review", "risk_burst"}  # 4 > 1 + 2 × 1
+    calm = watch(log, ROSTER, "2026-10", CFG.tried(k=10))  # 4 < 1 + 10 × 1
     assert set(calm["opinion_alerts"]["rule"]) == {"must_review"}
     review = calm["opinion_alerts"]
     assert review["content"].str.contains("记者").all() and review["reason"].str.contains("记者").all()

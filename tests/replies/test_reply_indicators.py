@@ -1,15 +1,15 @@
 """The three reply indicators: their states (switched off, log missing, no item of the person, scored), their
 explanations, and the item table the score stage writes beside them."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.scoring.builders import minimal_month, ts, write_table
 
 from mediakpi import catalog
 from mediakpi.paths import Workspace
 from mediakpi.scoring import load_assessment, score_period
-
-from tests.scoring.builders import minimal_month, ts, write_table
 
 NAMES = ["用户回复率", "回复及时率", "首次回复时长"]
 
@@ -32,9 +32,18 @@ def _rows(res, op):
 
 def _item(day, hour, reply_after_h=None, kind="评论", account="品牌号", platform="wechat", **kw):
     recv = ts(f"2026-10-{day:02d} {hour:02d}:00")
-    return {"platform": platform, "account": account, "kind": kind, "content": f"{day}-{hour}-{kind}",
-            "received_at": recv, "first_reply_at": None if reply_after_h is None else recv + pd.Timedelta(hours=reply_after_h),
-            "entered_by": "孙丽", "source_file": "互动与舆情记录.xlsx", "source_row": day * 100 + hour, **kw}
+    return {
+        "platform": platform,
+        "account": account,
+        "kind": kind,
+        "content": f"{day}-{hour}-{kind}",
+        "received_at": recv,
+        "first_reply_at": None if reply_after_h is None else recv + pd.Timedelta(hours=reply_after_h),
+        "entered_by": "孙丽",
+        "source_file": "互动与舆情记录.xlsx",
+        "source_row": day * 100 + hour,
+        **kw,
+    }
 
 
 def test_missing_log_is_missing_input_never_not_applicable(ws):
@@ -54,9 +63,16 @@ def test_switched_off_in_the_plan_is_not_applicable(ws, tmp_path):
 
 
 def test_scored_rows_explain_themselves_and_match_the_items(ws):
-    _log(ws, [_item(8, 10, 0.5), _item(8, 11, 3), _item(9, 20, 14),          # Thu 10:00 +0.5h; +3h; Fri night → Sat
-              _item(10, 10, None),                                           # never answered
-              _item(12, 9, 30, kind="用户反馈")])                             # feedback: 24 h deadline
+    _log(
+        ws,
+        [
+            _item(8, 10, 0.5),
+            _item(8, 11, 3),
+            _item(9, 20, 14),  # Thu 10:00 +0.5h; +3h; Fri night → Sat
+            _item(10, 10, None),  # never answered
+            _item(12, 9, 30, kind="用户反馈"),
+        ],
+    )  # feedback: 24 h deadline
     res = score_period(ws, "2026-10")
     r = _rows(res, "张三")
     assert set(r["status"]) == {"scored"}
@@ -74,7 +90,7 @@ def test_scored_rows_explain_themselves_and_match_the_items(ws):
 
 
 def test_a_person_whose_accounts_are_absent_from_the_log_is_missing_input(ws):
-    _log(ws, [_item(8, 10, 0.5)])                 # only 张三's account
+    _log(ws, [_item(8, 10, 0.5)])  # only 张三's account
     res = score_period(ws, "2026-10")
     assert set(_rows(res, "李四")["status"]) == {"missing_input"}
 

@@ -1,17 +1,20 @@
 """The item rules of replies.py over generated logs: a blank or impossible reply never beats the slowest one,
 duplicates count once, self-entered replies need evidence, and no edit of these classes raises a figure."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediakpi import schema
 from mediakpi.replies import reply_items, summary
 
 TZ = "Asia/Shanghai"
-ROSTER = schema.conform(pd.DataFrame([{"name": "张三", "platform": "wechat", "account": "品牌号"}]),
-                        schema.team_table_dtypes("roster"))
+ROSTER = schema.conform(
+    pd.DataFrame([{"name": "张三", "platform": "wechat", "account": "品牌号"}]), schema.team_table_dtypes("roster")
+)
 BASE = pd.Timestamp("2026-10-01", tz=TZ)
 KINDS = ["评论", "私信", "@提及", "用户反馈", "负面信息"]
 
@@ -23,12 +26,21 @@ def logs(draw, min_size=1, max_size=12):
     for i in range(n):
         recv = BASE + pd.Timedelta(minutes=draw(st.integers(0, 60 * 24 * 29)))
         delay = draw(st.one_of(st.none(), st.integers(1, 60 * 24 * 4)))
-        rows.append({"platform": "wechat", "account": "品牌号", "kind": draw(st.sampled_from(KINDS)),
-                     "content": f"第{i}条", "received_at": recv,
-                     "first_reply_at": None if delay is None else recv + pd.Timedelta(minutes=delay),
-                     "handler": "张三", "source_url": draw(st.sampled_from([None, f"https://x/{i}"])),
-                     "entered_by": draw(st.sampled_from([None, "张三", "孙丽"])),
-                     "source_file": "互动与舆情记录.xlsx", "source_row": i + 2})
+        rows.append(
+            {
+                "platform": "wechat",
+                "account": "品牌号",
+                "kind": draw(st.sampled_from(KINDS)),
+                "content": f"第{i}条",
+                "received_at": recv,
+                "first_reply_at": None if delay is None else recv + pd.Timedelta(minutes=delay),
+                "handler": "张三",
+                "source_url": draw(st.sampled_from([None, f"https://x/{i}"])),
+                "entered_by": draw(st.sampled_from([None, "张三", "孙丽"])),
+                "source_file": "互动与舆情记录.xlsx",
+                "source_row": i + 2,
+            }
+        )
     return rows
 
 
@@ -55,7 +67,7 @@ def test_blank_or_impossible_reply_never_helps(rows, data):
     blank[k]["first_reply_at"] = None
     _not_better(_s(blank), before)
     early = [dict(r) for r in rows]
-    early[k]["first_reply_at"] = early[k]["received_at"] - pd.Timedelta(hours=1)   # before it was received
+    early[k]["first_reply_at"] = early[k]["received_at"] - pd.Timedelta(hours=1)  # before it was received
     _not_better(_s(early), before)
     # a blank is slower than the slowest real reply: the item's delay is infinite
     items = reply_items(_frame(blank), ROSTER, "2026-10")
@@ -68,7 +80,7 @@ def test_duplicates_count_once(rows, data):
     before = _s(rows)
     k = data.draw(st.integers(0, len(rows) - 1))
     copy = dict(rows[k], source_file="副本.xlsx")
-    if data.draw(st.booleans()):     # the copy may even claim a faster reply: it still counts once, the worse copy
+    if data.draw(st.booleans()):  # the copy may even claim a faster reply: it still counts once, the worse copy
         copy["first_reply_at"] = copy["received_at"] + pd.Timedelta(minutes=1)
     after = _s(rows + [copy])
     assert after["n"] == before["n"]
@@ -79,18 +91,26 @@ def test_duplicates_count_once(rows, data):
 @given(logs(), st.data())
 def test_added_item_or_removed_evidence_never_helps(rows, data):
     before = _s(rows)
-    new = dict(data.draw(logs(1, 1))[0], content="新增", first_reply_at=None)   # an item nobody answered
+    new = dict(data.draw(logs(1, 1))[0], content="新增", first_reply_at=None)  # an item nobody answered
     _not_better(_s(rows + [new]), before)
     k = data.draw(st.integers(0, len(rows) - 1))
     bare = [dict(r) for r in rows]
-    bare[k].update(source_url=None, entered_by="张三")      # self-entered, no link
+    bare[k].update(source_url=None, entered_by="张三")  # self-entered, no link
     _not_better(_s(bare), before)
 
 
 def test_self_entered_reply_needs_evidence():
     recv = BASE + pd.Timedelta(hours=10)
-    row = {"platform": "wechat", "account": "品牌号", "kind": "评论", "content": "x", "received_at": recv,
-           "first_reply_at": recv + pd.Timedelta(minutes=30), "source_file": "a.xlsx", "source_row": 2}
+    row = {
+        "platform": "wechat",
+        "account": "品牌号",
+        "kind": "评论",
+        "content": "x",
+        "received_at": recv,
+        "first_reply_at": recv + pd.Timedelta(minutes=30),
+        "source_file": "a.xlsx",
+        "source_row": 2,
+    }
     assert _s([dict(row, entered_by="张三")])["answered"] == 0
     assert _s([dict(row, entered_by=None)])["answered"] == 0
     assert _s([dict(row, entered_by="孙丽")])["answered"] == 1
@@ -99,8 +119,16 @@ def test_self_entered_reply_needs_evidence():
 
 
 def test_feedback_has_its_own_deadline():
-    recv = pd.Timestamp("2026-10-08 10:00", tz=TZ)      # Thursday
-    row = {"platform": "wechat", "account": "品牌号", "content": "x", "received_at": recv, "entered_by": "孙丽",
-           "first_reply_at": recv + pd.Timedelta(hours=5), "source_file": "a.xlsx", "source_row": 2}
-    assert _s([dict(row, kind="用户反馈")])["within_sla"] == 1     # 5 working hours ≤ 24
-    assert _s([dict(row, kind="评论")])["within_sla"] == 0        # > 2
+    recv = pd.Timestamp("2026-10-08 10:00", tz=TZ)  # Thursday
+    row = {
+        "platform": "wechat",
+        "account": "品牌号",
+        "content": "x",
+        "received_at": recv,
+        "entered_by": "孙丽",
+        "first_reply_at": recv + pd.Timedelta(hours=5),
+        "source_file": "a.xlsx",
+        "source_row": 2,
+    }
+    assert _s([dict(row, kind="用户反馈")])["within_sla"] == 1  # 5 working hours ≤ 24
+    assert _s([dict(row, kind="评论")])["within_sla"] == 0  # > 2

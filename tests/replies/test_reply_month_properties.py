@@ -1,6 +1,7 @@
 """Whole generated months from the raw files through ingest, clean and score: no edit of the log that an operator or
 a sloppy lead could make raises anyone's reply indicators or total: blank or garble a time, paste a row twice, copy
 a row into another file with a faster reply, add an unanswered row, drop a row's link and 录入人."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mediakpi import catalog
 from mediakpi.paths import Workspace
@@ -17,7 +19,19 @@ from mediakpi.stages import run_stage
 
 pytestmark = pytest.mark.slow
 
-HEADER = ["平台", "账号", "类型", "内容", "收到时间", "首次回复时间", "处理人", "是否升级", "处理结果", "来源链接", "录入人"]
+HEADER = [
+    "平台",
+    "账号",
+    "类型",
+    "内容",
+    "收到时间",
+    "首次回复时间",
+    "处理人",
+    "是否升级",
+    "处理结果",
+    "来源链接",
+    "录入人",
+]
 ROSTER = [["姓名", "平台", "账号"], ["张三", "微信公众号", "品牌号"], ["李四", "抖音", "品牌抖音"]]
 NAMES = ["用户回复率", "回复及时率", "首次回复时长"]
 ACCOUNTS = [("微信公众号", "品牌号", "张三"), ("抖音", "品牌抖音", "李四")]
@@ -31,14 +45,25 @@ def months(draw):
         recv = pd.Timestamp("2026-10-01") + pd.Timedelta(minutes=draw(st.integers(0, 60 * 24 * 29)))
         delay = draw(st.one_of(st.none(), st.integers(5, 60 * 30)))
         reply = "" if delay is None else (recv + pd.Timedelta(minutes=delay)).strftime("%Y-%m-%d %H:%M")
-        rows.append([plat, acc, draw(st.sampled_from(["评论", "私信", "用户反馈"])), f"第{i}条留言",
-                     recv.strftime("%Y-%m-%d %H:%M"), reply, op if reply else "", "否", "",
-                     draw(st.sampled_from(["", f"https://example.com/{i}"])), draw(st.sampled_from(["孙丽", op, ""]))])
+        rows.append(
+            [
+                plat,
+                acc,
+                draw(st.sampled_from(["评论", "私信", "用户反馈"])),
+                f"第{i}条留言",
+                recv.strftime("%Y-%m-%d %H:%M"),
+                reply,
+                op if reply else "",
+                "否",
+                "",
+                draw(st.sampled_from(["", f"https://example.com/{i}"])),
+                draw(st.sampled_from(["孙丽", op, ""])),
+            ]
+        )
     return rows
 
 
-EDITS = ["blank_reply", "garble_reply", "garble_received", "paste_twice", "copy_to_other_file", "self_row",
-         "drop_link"]
+EDITS = ["blank_reply", "garble_reply", "garble_received", "paste_twice", "copy_to_other_file", "self_row", "drop_link"]
 
 
 def _apply(rows, edit, k):
@@ -55,10 +80,10 @@ def _apply(rows, edit, k):
         rows.insert(k, list(r))
     elif edit == "copy_to_other_file":
         extra = [list(r)]
-        extra[0][5] = extra[0][4]          # the copy claims an instant reply
+        extra[0][5] = extra[0][4]  # the copy claims an instant reply
     elif edit == "self_row":
         rows.append([r[0], r[1], "评论", "新的一条", r[4], r[4], r[6], "否", "", "", ""])
-        rows[-1][5] = ""                   # an item nobody answered, typed in by the holder
+        rows[-1][5] = ""  # an item nobody answered, typed in by the holder
     elif edit == "drop_link":
         r[9] = ""
         r[10] = ""

@@ -10,6 +10,7 @@ same table recognition, cell parsing, validation, quarantine and de-duplication 
 `openid` (a person's identifier) is not kept. The account is the account folder the file sits in (the roster's 账号);
 a file at the top of the month folder gets an empty 账号, so its rows are quarantined with the table's usual reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,11 +67,25 @@ def comment_rows(payload, account: str | None) -> list[list[str]]:
         link = ctx.get("url") or ctx.get("link") or ""
         for c in comments:
             reply = c.get("reply") if isinstance(c.get("reply"), dict) else {}
-            replied = _when(reply.get("create_time")) if reply and (reply.get("content") or reply.get("create_time")) else ""
-            outcome = "；".join(x for x in ("已精选" if str(c.get("comment_type", "")) == "1" else "",
-                                             "已回复" if replied else "") if x)
-            rows.append([PLATFORM_NAME, account or "", "评论", str(c.get("content") or ""), _when(c.get("create_time")),
-                         replied, outcome, link, str(c.get("user_comment_id") or "")])
+            replied = (
+                _when(reply.get("create_time")) if reply and (reply.get("content") or reply.get("create_time")) else ""
+            )
+            outcome = "；".join(
+                x for x in ("已精选" if str(c.get("comment_type", "")) == "1" else "", "已回复" if replied else "") if x
+            )
+            rows.append(
+                [
+                    PLATFORM_NAME,
+                    account or "",
+                    "评论",
+                    str(c.get("content") or ""),
+                    _when(c.get("create_time")),
+                    replied,
+                    outcome,
+                    link,
+                    str(c.get("user_comment_id") or ""),
+                ]
+            )
     return rows
 
 
@@ -86,4 +101,3 @@ def comment_sheets(path: Path, account: str | None) -> list[Sheet] | None:
     cells = pd.DataFrame([HEADERS, *rows], dtype=object)
     notes = [] if account else ["评论文件放在月份文件夹顶层，不知道属于哪个公众号：请放进以账号命名的子文件夹。"]
     return [Sheet(SHEET_NAME, cells, notes)]
-

@@ -17,7 +17,7 @@ from ...periods import Period
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import AssessmentConfig
+    from ..plan import AssessmentConfig
 from . import collab, content, data, platform, reply, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
@@ -29,8 +29,8 @@ from .reply import period_items as period_reply_items
 
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
            "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
-           "monthly_post_stats", "norm_period", "period_reply_items", "posts_in", "review_mix", "review_mix_all", "reviews_for",
-           "table_titles", "wis_rate", "_col"]
+           "monthly_post_stats", "norm_period", "period_reply_items", "posts_in", "review_mix", "review_mix_all",
+           "reviews_for", "table_titles", "wis_rate", "_col", "sc"]
 
 # ----- window context and the driver -----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ built once per window and written by the score stage as reply_items.parquet, so 
 - Switched on and the log missing: missing input (the grade becomes 暂定 with 请补充), never not applicable; likewise
   a person holding accounts with no item of theirs in the log.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -65,16 +66,32 @@ def _scored(inp, win, cfg, spec, op, ctx, figure: str, describe, target_text) ->
     actual = s[figure]
     finite = bool(np.isfinite(actual))
     score = float(_score(spec, actual, tgt, cfg.scale.cap)) if finite else float(cfg.scale.floor)
-    return _row(op, spec.name, actual if finite else np.nan, tgt, score,
-                f"{wlabel(win)}{describe(s, mine)}，目标{target_text(tgt)}（{src}），得分{sc(score)}", TABLE,
-                achievement=score / 100 if spec.function == "inverse" or not finite else None, n_evidence=s["n"])
+    return _row(
+        op,
+        spec.name,
+        actual if finite else np.nan,
+        tgt,
+        score,
+        f"{wlabel(win)}{describe(s, mine)}，目标{target_text(tgt)}（{src}），得分{sc(score)}",
+        TABLE,
+        achievement=score / 100 if spec.function == "inverse" or not finite else None,
+        n_evidence=s["n"],
+    )
+
+
+def _rate_text(s: dict, mine: pd.DataFrame) -> str:
+    return f"需回复{s['n']}条，已回复{s['answered']}条{_unverified(mine)}，回复率{pct(s['rate'])}"
+
+
+def _sla_text(s: dict, mine: pd.DataFrame) -> str:
+    late, missed = s["answered"] - s["within_sla"], s["n"] - s["answered"]
+    return f"{s['n']}条中{s['within_sla']}条在时限内首次回复（超时{late}条，未回复{missed}条），及时率{pct(s['sla_share'])}"
 
 
 @indicator("用户回复率", "用户运营", inputs=(TABLE, "roster"), params={"enabled": 1})
 def reply_rate(inp, win, cfg, spec, op, ctx):
     """Items answered ÷ items that needed an answer (every logged item; duplicates once)."""
-    return _scored(inp, win, cfg, spec, op, ctx, "rate",
-                   lambda s, m: f"需回复{s['n']}条，已回复{s['answered']}条{_unverified(m)}，回复率{pct(s['rate'])}", pct)
+    return _scored(inp, win, cfg, spec, op, ctx, "rate", _rate_text, pct)
 
 
 @indicator("首次回复时长", "用户运营", inputs=(TABLE, "roster"), params={"enabled": 1})
@@ -84,13 +101,13 @@ def first_reply_median(inp, win, cfg, spec, op, ctx):
 
     def describe(s, m):
         med = s["median_hours"]
-        return f"{s['n']}条的首次回复时长中位数" + (f"{num(round(med, 2))}{unit}" if np.isfinite(med) else "超过一半未回复")
+        shown = f"{num(round(med, 2))}{unit}" if np.isfinite(med) else "超过一半未回复"
+        return f"{s['n']}条的首次回复时长中位数{shown}"
+
     return _scored(inp, win, cfg, spec, op, ctx, "median_hours", describe, lambda t: f"≤{num(t)}{unit}")
 
 
 @indicator("回复及时率", "用户运营", inputs=(TABLE, "roster"), params={"enabled": 1})
 def within_sla(inp, win, cfg, spec, op, ctx):
     """Share of the items answered within their deadline (config/replies.yaml `sla`)."""
-    return _scored(inp, win, cfg, spec, op, ctx, "sla_share",
-                   lambda s, m: f"{s['n']}条中{s['within_sla']}条在时限内首次回复（超时{s['answered'] - s['within_sla']}条，"
-                                f"未回复{s['n'] - s['answered']}条），及时率{pct(s['sla_share'])}", pct)
+    return _scored(inp, win, cfg, spec, op, ctx, "sla_share", _sla_text, pct)
