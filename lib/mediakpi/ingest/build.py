@@ -29,6 +29,8 @@ from ..store import release_memory
 from ..validate import validate
 from .dates import as_of_in_text, snapshot_from_name
 from .grid import read_grid
+from . import daily_merge
+from .account_files import describe_unrecognised, roster_platform_problem
 from .layouts import Registry, load_registry, norm_header
 from .parse import id_text, parse_columns, stable_id, team_forms, title_day_key, url_id
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
@@ -59,6 +61,7 @@ class FileRecord:
     snapshot_rule: str | None = None     # how snapshot_at was found (SNAPSHOT_RULES)
     id_fallback: bool = False            # exported ids repeated on different posts: stable hash used instead
     decided_by: dict[str, int] = field(default_factory=dict)   # rule -> duplicates of this file another row beat
+    columns_given: dict[str, int] = field(default_factory=dict)  # account_daily column -> values this file gave
     messages: list[str] = field(default_factory=list)
     rejected: bool = False
 
@@ -71,6 +74,7 @@ class FileRecord:
             "snapshot_at": self.snapshot_at.isoformat() if self.snapshot_at is not None else None,
             "snapshot_rule": self.snapshot_rule, "id_fallback": self.id_fallback,
             "duplicates_decided_by": dict(sorted(self.decided_by.items())) or None,
+            "columns_given": dict(sorted(self.columns_given.items())) or None,
             "message": " ".join(dict.fromkeys(m for m in self.messages if m)) or "已读取。",
         }
 
@@ -157,7 +161,9 @@ def _not_applicable(df: pd.DataFrame, rules) -> None:
         mask = hit.fillna(False).astype(bool).to_numpy()
         if mask.any():
             for c in cols:
-                df.loc[mask, c] = np.nan
+                # `values`: only these exported values mean "not measured" (an exported 0 on a 图文 note)
+                m = mask & df[c].isin(rule.values).to_numpy(dtype=bool) if rule.values else mask
+                df.loc[m, c] = np.nan
 
 
 def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:
@@ -379,10 +385,7 @@ def _read_file(rec: FileRecord, registry: Registry) -> list[Table]:
             if any(any(h in s.name for h in hint.sheet_names) for s in sheets):
                 rec.messages.append(hint.message)
                 return []
-        names = "、".join(s.name for s in sheets[:6])
-        where = f"（工作表：{names}）" if len(sheets) > 1 else ""
-        rec.messages.append(f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
-                            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。")
+        rec.messages.append(describe_unrecognised(registry, sheets))
     return tables
 
 
@@ -579,6 +582,11 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
             acc_of: dict[int, str] = {}
             for f in pd.unique(df["_file"]):
                 rec = by_file[int(f)]
+                why = roster_platform_problem(registry, df["layout"].iloc[0], rec.folder, accounts.platforms_of(rec.folder))
+                if why:   # a download naming no platform, in a folder the roster gives to other platforms only
+                    rec.rejected = True
+                    rec.messages.append(why)
+                    continue
                 acc = accounts.resolve(rec, plat)
                 if acc is None:
                     rec.rejected = True
@@ -614,6 +622,7 @@ def _ingest_period(ws: Workspace, period: str, registry: Registry | None, write:
             rec.duplicates_merged = 0
             rec.rows_kept = 0
             rec.decided_by = {}
+            rec.columns_given = {}
         elif rec.kind in ("platform_export", "team_table") and rec.rows_read == 0 and rec.rows_ignored == 0:
             rec.messages.append(label("ingest.message.no_rows"))   # a header and nothing below it
     for k, (rel, month, why) in enumerate(skipped):   # links that lead outside the month folder: listed, not opened
@@ -668,12 +677,18 @@ class _AccountIndex:
     def __init__(self, rindex: pd.DataFrame):
         self.by_key: dict[tuple[str, str], str] = {}
         self.by_platform: dict[str, set[str]] = {}
+        self.by_folder: dict[str, set[str]] = {}
         if not rindex.empty:
             for plat, acc, name in zip(rindex["platform"], rindex["_acc"], rindex["account"]):
                 if pd.isna(plat):
                     continue
                 self.by_key.setdefault((plat, acc), str(name))
                 self.by_platform.setdefault(plat, set()).add(str(name))
+                self.by_folder.setdefault(acc, set()).add(str(plat))
+
+    def platforms_of(self, folder: str | None) -> set[str]:
+        """The platforms the roster lists for an account folder (empty: not in the roster, or no folder)."""
+        return set(self.by_folder.get(norm_header(folder), ())) if folder else set()
 
     def resolve(self, rec: FileRecord, platform: str) -> str | None:
         pname = label(f"platform.{platform}")
@@ -899,12 +914,36 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
     df["_path_rank"] = -df["_file"]
     first = _stable_order(df, [c for c, _ in DAILY_ORDER])
     dup = _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)
-    df = df.iloc[first[~dup]]
+    # per column: each file gives its columns, the newest non-null value of each wins (daily_merge)
+    df = _merge_daily_columns(df.iloc[first], by_file)
     df = df.iloc[_stable_order(df, ["platform", "account", "date"])]
     _count_kept(df["_file"], by_file)
     extra = {"snapshot_at": TIMESTAMP, "layout": STRING}
     extra.update({k: v for k, v in _extra_dtypes(df, registry, ACCOUNT_DAILY).items() if k not in POSTS_EXTRA})
+    extra.update(daily_merge.layout_columns(df, registry, {**POSTS, **POSTS_EXTRA}, ACCOUNT_DAILY, extra))
     return _conform(df, ACCOUNT_DAILY, extra)
+
+
+def _merge_daily_columns(ordered: pd.DataFrame, by_file: dict[int, FileRecord]) -> pd.DataFrame:
+    """daily_merge.merge_columns over rows in DAILY_ORDER; the files' `columns_given` and the kept rows' `layout`
+    (every layout that gave a value) are filled in."""
+    ordered = ordered.reset_index(drop=True)
+    merged, given = daily_merge.merge_columns(ordered, ["platform", "account", "date"])
+    files = ordered["_file"].to_numpy()
+    for f, col, n in daily_merge.columns_given(given, files).itertuples(index=False, name=None):
+        d = by_file[int(f)].columns_given
+        d[col] = d.get(col, 0) + int(n)
+    for f in pd.unique(files):
+        rec = by_file[int(f)]
+        if rec.duplicates_merged and rec.columns_given:
+            text = "、".join(f"{label('ingest.column.' + c).replace('ingest.column.', '')} {k} 个"
+                            for c, k in sorted(rec.columns_given.items()))
+            rec.messages.append(label("ingest.message.daily_merged").replace("{n}", str(rec.duplicates_merged))
+                                .replace("{given}", text))
+    if "layout" in merged.columns:
+        merged["layout"] = daily_merge.contributors(ordered, given, "layout").reindex(merged.index).fillna(
+            merged["layout"].astype("string"))
+    return merged
 
 
 def _finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:
