@@ -24,7 +24,7 @@ from mediakpi.ingest.layouts import load_registry
 from mediakpi.paths import Workspace
 
 from .account_month import STAMP, follower_path, write_account_month
-from .builders import write_csv, write_xlsx
+from .builders import write_csv
 from .conftest import entry, reconciles, roster
 
 

@@ -60,10 +60,7 @@ def douyin_trend_rows(metric: str, days: Sequence[pd.Timestamp], values: Sequenc
     out: list[list] = [["日期", metric]]
     for k in order:
         d, v = pd.Timestamp(days[k]), values[k]
-        if metric in DOUYIN_RATES:
-            cell = f"{float(v) * 100:.2f}%"
-        else:
-            cell = int(round(float(v)))
+        cell: str | int = f"{float(v) * 100:.2f}%" if metric in DOUYIN_RATES else int(round(float(v)))
         out.append([d.strftime("%Y-%m-%d"), cell])
     return out
 

@@ -913,7 +913,7 @@ def _finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> 
         return _conform(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
     df["_path_rank"] = -df["_file"]
     first = _stable_order(df, [c for c, _ in DAILY_ORDER])
-    dup = _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)
+    _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)   # counts the merges
     # per column: each file gives its columns, the newest non-null value of each wins (daily_merge)
     df = _merge_daily_columns(df.iloc[first], by_file)
     df = df.iloc[_stable_order(df, ["platform", "account", "date"])]
