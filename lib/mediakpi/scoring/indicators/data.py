@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ...content.settings import load_content_config
@@ -147,10 +148,14 @@ def strategy_uplift(inp, win, cfg, spec, op, ctx):
     if tested.empty:
         return _na(op, name, "策略调整前后样本不足：" + "；".join(table["verdict"].dropna().astype(str)),
                    "suggestions, posts_clean")
-    ups = tested["change"].astype(float)
+    # noise is neutral: a change the test cannot tell from noise counts as no change (0 %), either way
+    sig = tested["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "significant" in tested.columns \
+        else np.ones(len(tested), dtype=bool)
+    ups = tested["change"].astype(float).where(sig, 0.0)
     uplift = float(ups.mean())
     tgt, _ = static_target(spec.target, op)
     score = float(_score(spec, uplift, tgt, cfg.scale.cap))
-    notes = "；".join(f"「{str(t)[:12]}」{v}" for t, v in zip(tested["suggestion"], tested["verdict"]))
+    notes = "；".join(f"「{str(t)[:12]}」{v}" + ("" if ok else "，" + msg("noise_neutral"))
+                     for t, v, ok in zip(tested["suggestion"], tested["verdict"], sig))
     return _row(op, name, uplift, tgt, score, f"{notes}；平均改善{uplift:+.1%}，目标{pct(tgt, 0)}，得分{sc(score)}",
                 "suggestions, posts_clean", n_evidence=len(tested))
