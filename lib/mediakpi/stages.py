@@ -148,7 +148,7 @@ def _content_save(run: StageRun):
 
 # ------------------------------------------------------------------------------------------------------ 05_report
 def _report_publish(run: StageRun):
-    from .report.build import publish
+    from .report.publish import publish
 
     out_dir = run.options.get("out_dir") or run.ws.reports(run.period)
     run.state["result"] = publish(run.ws, run.period, Path(out_dir), lang=run.options.get("lang", "zh"))

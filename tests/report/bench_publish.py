@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mediakpi.paths import Workspace  # noqa: E402
-from mediakpi.report.build import publish  # noqa: E402
+from mediakpi.report.publish import publish  # noqa: E402
 from report_fixture import make_processed  # noqa: E402
 
 

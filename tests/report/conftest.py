@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from mediakpi.paths import Workspace
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from .report_fixture import make_processed
 
 PERIOD = "2026-10"

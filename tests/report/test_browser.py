@@ -31,7 +31,7 @@ import pytest
 from lxml import html as lxml_html
 
 from mediakpi.paths import Workspace
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from .report_fixture import make_processed
 
 CSS_FAMILIES = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans CJK JP",

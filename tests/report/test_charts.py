@@ -41,7 +41,7 @@ def test_png_charts_are_legible_on_a_phone():
 
 def test_post_card_shows_a_lower_bound_as_such():
     from mediakpi.labels import labels
-    from mediakpi.report.build import post_cards
+    from mediakpi.report.posts import post_cards
 
     frame = pd.DataFrame({"title": ["微博热帖"], "platform": ["weibo"], "account": ["青禾茶事"], "views": [100000],
                           "likes": [1753], "views_lower_bound": [True], "viral": [pd.NA], "vs_baseline": ["4.17×"],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mediakpi.paths import Workspace
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from .report_fixture import PLATFORMS, make_processed
 
 CHROMIUM = "/usr/bin/chromium"

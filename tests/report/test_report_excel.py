@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from mediakpi import schema
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
 from .report_fixture import make_processed
 

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from mediakpi import schema
-from mediakpi.report.build import publish
+from mediakpi.report.publish import publish
 from mediakpi.report.html import safe_filename, unique_filenames
 from .report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
 
@@ -194,7 +194,7 @@ def test_english_labels(published, tmp_path):
 
 
 def test_huge_title_does_not_blow_up_the_page(workspace, tmp_path):
-    people = make_processed(workspace, "2026-10", n_people=2)
+    make_processed(workspace, "2026-10", n_people=2)
     path = workspace.processed("2026-10") / schema.FILES["content_posts"]
     posts = pd.read_parquet(path)
     posts.loc[0, "title"] = "长" * 50_000 + "😀\u200b\u202e"

@@ -8,7 +8,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from mediakpi.labels import labels
-from mediakpi.report.build import _label_ratio, _with_ratio
+from mediakpi.report.posts import label_ratio, with_ratio
 from mediakpi.report.excel import write_scoreboard
 from mediakpi.report.html import table, tables_by
 
@@ -55,22 +55,22 @@ def test_tables_by_equals_table_per_group():
 
 
 def test_tables_by_drop_empty_equals_non_empty_columns():
-    from mediakpi.report.build import _non_empty_columns
+    from mediakpi.report.team import non_empty_columns
 
     frame = _frame(np.random.default_rng(2))
     preferred = ["views", "sparse", "engagement_rate"]
     fast = tables_by(frame, frame["operator"], LAB, preferred, drop_empty=True)
     for name, g in frame.groupby(frame["operator"].astype(str), sort=False):
-        _same(fast[name], table(g, LAB, _non_empty_columns(g, preferred)))
+        _same(fast[name], table(g, LAB, non_empty_columns(g, preferred)))
     assert "sparse" in fast["王五"].columns and "sparse" not in fast["张三"].columns
 
 
 def test_vs_baseline_labels_only_the_rows_shown():
     posts = pd.DataFrame({"primary_value": [10.0, 30.0, 5.0, 8.0], "baseline_median": [10.0, 0.0, 2.0, 4.0]})
-    out = _label_ratio(_with_ratio(posts).sort_values("_ratio", ascending=False), 2)
+    out = label_ratio(with_ratio(posts).sort_values("_ratio", ascending=False), 2)
     assert list(out["vs_baseline"]) == ["2.50×", "2.00×", "—", "—"]  # 30/0 has no ratio and sorts last
-    assert list(_label_ratio(_with_ratio(posts))["vs_baseline"]) == ["1.00×", "—", "2.50×", "2.00×"]
-    no_base = _label_ratio(_with_ratio(posts.drop(columns="baseline_median")))
+    assert list(label_ratio(with_ratio(posts))["vs_baseline"]) == ["1.00×", "—", "2.50×", "2.00×"]
+    no_base = label_ratio(with_ratio(posts.drop(columns="baseline_median")))
     assert set(no_base["vs_baseline"]) == {"—"}
 
 
@@ -109,7 +109,8 @@ def test_ranked_posts_are_ordered_by_the_ratio_they_show():
     """Issue 16: "best" once listed posts at 0.43× their baseline above posts at 2.13× (sorted by engagement rate
     without saying so). Best and weakest are now both ranked by the ratio to the account's baseline shown beside them,
     whatever marks the content stage left."""
-    from mediakpi.report.build import TOP_POSTS, ranked_posts
+    from mediakpi.report.inputs import TOP_POSTS
+    from mediakpi.report.posts import ranked_posts
 
     rng = np.random.default_rng(4)
     n = 400

@@ -8,22 +8,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mediakpi.labels import labels
-from mediakpi.report import build, insights
-from mediakpi.report.build import TOP_POSTS, _is_true, _label_ratio, _with_ratio
+from mediakpi.report import insights, person, posts as report_posts
+from mediakpi.report.inputs import TOP_POSTS, is_true, key_in
+from mediakpi.report.posts import in_period, label_ratio, with_ratio
 
 
 def _ranked_posts_reference(posts):
     """ranked_posts before issue 18: the whole table sorted, grouped, dropped."""
-    current = _with_ratio(build._in_period(posts))
+    current = with_ratio(in_period(posts))
     current = current.assign(operator=current["operator"].astype(str))
     ranked = current.dropna(subset=["_ratio"])
     ranked = ranked.sort_values(["operator", "_ratio"], ascending=[True, False], kind="stable")
     best = ranked.groupby("operator", sort=False).head(TOP_POSTS)
     pool = ranked.drop(index=best.index)
     if "mature" in pool.columns:
-        pool = pool[_is_true(pool["mature"])]
+        pool = pool[is_true(pool["mature"])]
     worst = pool.groupby("operator", sort=False).tail(TOP_POSTS).iloc[::-1]
-    return _label_ratio(best), _label_ratio(worst)
+    return label_ratio(best), label_ratio(worst)
 
 
 OPERATORS = ["甲", "乙", "Zed", "zed", "张三", None]
@@ -45,7 +46,7 @@ def test_ranked_posts_equals_the_whole_table_form(rows, with_mature):
     }, index=pd.Index(np.arange(n)[::-1] * 3 + 5))          # labels that are not positions
     if with_mature:
         posts["mature"] = pd.array([r[4] for r in rows], dtype="boolean")
-    for fast, slow in zip(build.ranked_posts(posts), _ranked_posts_reference(posts)):
+    for fast, slow in zip(report_posts.ranked_posts(posts), _ranked_posts_reference(posts)):
         pd.testing.assert_frame_equal(fast, slow)
 
 
@@ -58,11 +59,11 @@ def test_ranked_post_cards_equal_cards_per_operator_group():
                           "primary_value": rng.random(n), "baseline_median": 0.5,
                           "mature": pd.array(rng.choice([True, False, None], n), dtype="boolean")})
     lab = labels("zh")
-    best, worst = build.ranked_posts(posts)
-    cards = build.ranked_post_cards(posts, lab)
+    best, worst = report_posts.ranked_posts(posts)
+    cards = report_posts.ranked_post_cards(posts, lab)
     for side, frame in ((0, best), (1, worst)):
         for op, g in frame.groupby("operator", sort=False):
-            assert cards[str(op)][side] == build.post_cards(g, lab)
+            assert cards[str(op)][side] == report_posts.post_cards(g, lab)
     assert set(cards) == {"甲", "乙", "丙"}
 
 
@@ -119,7 +120,7 @@ def test_team_facts_equal_the_per_person_facts():
 @given(st.lists(st.one_of(st.floats(min_value=-1e6, max_value=1e6), st.just(float("nan")),
                           st.integers(-5, 5), st.none()), max_size=20))
 def test_review_mean_is_pandas_mean(values):
-    fast = build._mean(values)
+    fast = person.mean_of(values)
     slow = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").mean()
     assert (pd.isna(fast) and pd.isna(slow)) or fast == slow
 
@@ -133,4 +134,4 @@ def test_views_lower_bound_lookup_equals_the_tuple_per_row():
     flagged = frame.iloc[[1, 2]]
     keys = set(map(tuple, flagged.astype(str).to_numpy()))
     slow = [tuple(k) in keys for k in frame[ids].astype(str).to_numpy()]
-    assert build._key_in(frame, ids, keys).tolist() == slow == [False, True, True, False, False]
+    assert key_in(frame, ids, keys).tolist() == slow == [False, True, True, False, False]
