@@ -27,6 +27,7 @@ from ..schema import (ACCOUNT_DAILY, INT, POSTS, POSTS_EXTRA, QUARANTINE, STRING
                       team_table_dtypes, team_tables)
 from ..store import release_memory
 from ..validate import validate
+from .team import UNREAD, identical_rows, set_aside_cells
 from .dates import as_of_in_text, snapshot_from_name
 from .grid import read_grid
 from .layouts import Registry, load_registry, norm_header
@@ -271,7 +272,9 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
     forms, kinds = team_forms(name)
     cols = {c: p for c, p in table.columns.items() if c in forms}
     table.columns = cols
-    df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
+    cells: dict = {}
+    df, _, reasons = parse_columns(table, forms, {}, registry, kinds, cells=cells)
+    df, reasons = set_aside_cells(name, df, reasons, cells)   # one bad cell sets aside that cell (ingest.team)
     if "platform" in df.columns:
         names = pd.unique(df["platform"].astype(object))       # once per distinct name (a calendar repeats them)
         lookup = {x: registry.platform_code(x) if isinstance(x, str) else None for x in names}
@@ -467,6 +470,9 @@ def _team_table(rec: FileRecord, t: Table, seq: int, registry: Registry, out: _C
         for row, name in list(unknown.items())[:5]:
             rec.messages.append(f"第 {row + 1} 行的平台“{name}”不认识（可写：微信公众号、微博、抖音、小红书、B站、视频号、快手），"
                                 f"这一行照常保留，但不会匹配到任何导出。")
+    if UNREAD in kept.columns and kept[UNREAD].notna().any():
+        for row, what in list(zip(kept.index[kept[UNREAD].notna()] + 1, kept[UNREAD].dropna()))[:5]:
+            rec.messages.append(f"第 {row} 行有无法识别的格子（{what}）：该格不计，这一行的其他格照常计入。")
     rec.rows_read += len(df)
     rec.rows_quarantined += len(bad)
     if not bad.empty:
@@ -913,12 +919,13 @@ def _finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRe
     df = _merged(parts)
     if df is None:
         return _conform(empty(dtypes), dtypes, extra)
-    content = [c for c in dtypes if c not in ("source_file", "source_row")]
-    # the same rows in another file (a roster copied into every month, a table saved twice) merge; within one file
-    # identical rows are kept (they may be real)
-    first_file = df.groupby(content, dropna=False, sort=False)["_file"].transform("first")
-    dup = df["_file"] != first_file
+    content = [c for c in dtypes if c not in ("source_file", "source_row") and c in df.columns]
+    # identical rows (text compared without spaces), in another file (a roster copied into every month, a table
+    # saved twice) or in the same file (a row pasted twice), count once: merged into the first, with a note
+    dup = identical_rows(df, content)
     _count_dropped(df.loc[dup, "_file"], by_file)
+    for f, r in zip(df.loc[dup, "_file"].tolist()[:20], df.loc[dup, "source_row"].tolist()[:20]):
+        by_file[int(f)].messages.append(f"第 {r} 行与前面的一行完全相同（空格不计），已合并，只计一次。")
     df = df[~dup]
     _count_kept(df["_file"], by_file)
     return _conform(df, dtypes, extra)

@@ -22,7 +22,7 @@ from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSE
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
                    monthly_post_metric, monthly_post_stats, msg, noise_floor, norm_period, posts_in, reviews_for,
                    rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
-from .collab import CRITERIA, attribute_raters, review_mix, review_mix_all, role_of
+from .collab import CRITERIA, attribute_raters, review_mix, review_mix_all
 from .data import reports_window
 
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
