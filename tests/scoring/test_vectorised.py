@@ -8,7 +8,7 @@ from mediakpi.scoring import functions as F
 from mediakpi.scoring.indicators import (Inputs, _col, account_post_stats, growth_stats, monthly_post_metric,
                                          monthly_post_stats, review_mix, review_mix_all, wis_rate)
 from mediakpi.scoring.targets import account_target, baseline_index, trailing_baseline
-from mediakpi.scoring.config import BaselineRule, Target
+from mediakpi.scoring.plan import BaselineRule, Target
 
 TZ = "Asia/Shanghai"
 W = {"likes": 1, "saves": 2, "zaikan": 2, "comments": 3, "shares": 4}

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .config import DIMENSIONS, AssessmentConfig
+from .plan import DIMENSIONS, AssessmentConfig
 
 GRADE_ORDER = ["S", "A", "B", "C", "D"]
 

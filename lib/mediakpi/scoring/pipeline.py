@@ -11,7 +11,8 @@ from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
 from .aggregate import dimension_factor, dimension_table, distribution_check, force_distribution, rescore
-from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
+from .config import load_assessment
+from .plan import DIMENSION_CODES, DIMENSIONS, AssessmentConfig
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
 from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, attribute_raters, compute_indicators, fake_engagement,

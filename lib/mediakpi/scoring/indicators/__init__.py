@@ -16,7 +16,7 @@ from ...periods import Period
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import AssessmentConfig
+    from ..plan import AssessmentConfig
 from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,

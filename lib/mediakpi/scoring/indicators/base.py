@@ -24,12 +24,12 @@ from ...labels import label
 from ...metrics import interactions, load_metrics
 from ...periods import Period
 from .. import functions as F
+from ..plan import DIMENSIONS
 from ..targets import account_target, baseline_index, static_target, trailing_baseline  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
-    from ..config import Target
+    from ..plan import Target
 
-DIMENSIONS = ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]
 
 # The columns of Inputs.all_posts (current and earlier posts): what the baselines and strategy_uplift read
 ALL_POSTS_COLUMNS = ["platform", "account", "operator", "post_id", "published_at", "views", "likes", "comments",

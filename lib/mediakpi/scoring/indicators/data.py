@@ -3,7 +3,7 @@
 Reports count for the month they cover (a 运营月报 due on the 3rd of the next month belongs to the month it reports
 on); a report never submitted costs at least as much as any late one; an unrated report's quality is missing input.
 Suggestions: only adopted ones count toward the number, so an unadopted suggestion never raises the score.
-The before/after strategy test is content/strategy.py's (one test for the team page and the scorecard).
+The before/after strategy test is mediakpi/strategy.py's (one test for the team page and the scorecard).
 """
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from ...content.settings import load_content_config
-from ...content.strategy import strategy_table
 from ...metrics import load_metrics
 from ...periods import Period
+from ...strategy import load_strategy_settings, strategy_table
 from .. import functions as F
 from ..targets import static_target
 from .base import _col, _missing, _na, _row, _score, indicator, msg, num, pct, sc, wlabel
@@ -131,7 +130,7 @@ def suggestions(inp, win, cfg, spec, op, ctx):
 @indicator("策略迭代后关键指标改善幅度", "数据分析与优化", inputs=("suggestions", "posts"),
            params={"threshold": 0.0, "stretch": 0.30})
 def strategy_uplift(inp, win, cfg, spec, op, ctx):
-    """Mean change of each adopted suggestion's target metric after its effective date, by content/strategy.py's
+    """Mean change of each adopted suggestion's target metric after its effective date, by mediakpi/strategy.py's
     before/after test (its own platform and account, equal windows, minimum posts each side, mature posts only)."""
     name = spec.name
     d = ctx.mine("suggestions_all", op)
@@ -143,7 +142,7 @@ def strategy_uplift(inp, win, cfg, spec, op, ctx):
     d = d[adopted & in_window_dates(eff, win)]
     if d.empty:
         return _na(op, name, f"{wlabel(win)}无已实施的策略调整", "suggestions")
-    table = strategy_table(d, ctx["posts_all"], win.text, load_content_config().strategy, load_metrics())
+    table = strategy_table(d, ctx["posts_all"], win.text, load_strategy_settings(), load_metrics())
     tested = table[table["status"] == "tested"]
     if tested.empty:
         return _na(op, name, "策略调整前后样本不足：" + "；".join(table["verdict"].dropna().astype(str)),
