@@ -281,3 +281,16 @@ def test_8_a_quarter_before_its_months_exist_is_refused(tmp_path):
     assert "2026-12" in str(exc.value) and "2026-10" not in str(exc.value).split("：")[1].split("尚未")[0]
     check_rollup_months(Period.parse("2026-Q4"), ws, now=ts("2027-01-05"))   # all there and over: accepted
     check_rollup_months(Period.parse("2026-10"), ws, now=ts("2026-10-05"))   # a month is checked elsewhere
+
+
+def test_5_removing_a_due_monthly_report_never_raises_the_score(ws):
+    full_month(ws)
+    logs = [{"operator": "张三", "report": "周报1", "due_date": "2026-10-07", "submitted_date": "2026-10-09",
+             "quality_score": 70},
+            {"operator": "张三", "report": "10月运营月报", "due_date": "2026-11-03", "submitted_date": "2026-11-03",
+             "quality_score": 85}]
+    write_table(ws, "2026-10", "data_reports", logs)
+    with_it = rows(score_period(ws, "2026-10"), "张三").loc["数据报告及时性与质量"]
+    write_table(ws, "2026-10", "data_reports", logs[:1])
+    without = rows(score_period(ws, "2026-10"), "张三").loc["数据报告及时性与质量"]
+    assert without["score"] < with_it["score"] and "按计划应交运营月报" in without["explanation"]
