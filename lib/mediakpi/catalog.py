@@ -152,7 +152,7 @@ QUARANTINE: dict[str, str] = {
 # ingest_manifest.json: one entry per file found under the period folder.
 MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read", "rows_kept",
                     "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "snapshot_rule",
-                    "id_fallback", "duplicates_decided_by", "message"]
+                    "id_fallback", "duplicates_decided_by", "columns_given", "message"]
 
 # posts_clean.parquet = posts + these columns 02_clean adds, in order.
 POSTS_CLEAN_ADDED: dict[str, str] = {
@@ -177,6 +177,11 @@ ACCOUNT_MONTH: dict[str, str] = {
     "first_day": "datetime64[ns]",  # first and last day with account_daily rows for this operator in the month
     "last_day": "datetime64[ns]",
     "ownership": STRING,       # held / vacant / conflict / not_in_roster (null without a roster)
+    # which follower figures the account files gave (followers_total, followers_gained, followers_lost, net_growth;
+    # comma-joined; null for source posts / none) and the same in words, as 粉丝增长率 and 用户留存率 name their source
+    "source_columns": STRING,
+    "source_detail": STRING,
+    "coverage": STRING,        # the account files cover only part of the month: which days (null when whole)
 }
 ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {}
 
@@ -304,8 +309,8 @@ CONTENT_PUBLISHING = {"level": STRING, "platform": STRING, "account": STRING, "o
 # reply_items.parquet (03_score): one row per logged interaction and person answering for it (mediakpi.replies)
 REPLY_ITEMS = {"item_id": STRING, "platform": STRING, "account": STRING, "kind": STRING, "content": STRING,
                "received_at": TIMESTAMP, "first_reply_at": TIMESTAMP, "handler": STRING, "operator": STRING,
-               "escalated": BOOL, "outcome": STRING, "source_url": STRING, "source_file": STRING, "source_row": INT,
-               "from_platform": BOOL, "evidence": STRING, "answered": BOOL, "reply_hours": FLOAT,
+               "escalated": BOOL, "outcome": STRING, "source_url": STRING, "entered_by": STRING, "source_file": STRING,
+               "source_row": INT, "from_platform": BOOL, "evidence": STRING, "answered": BOOL, "reply_hours": FLOAT,
                "sla_hours": FLOAT, "within_sla": BOOL, "copies": INT, "note": STRING}
 # the public-opinion watch (04_content, content/opinion.py): word hits per item, counts per account-day, alerts
 OPINION_HITS = {"item_id": STRING, "platform": STRING, "account": STRING, "operator": STRING, "kind": STRING,
@@ -341,8 +346,13 @@ def platform_metric_columns(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
     base = {**POSTS, **POSTS_EXTRA, **ACCOUNT_DAILY}
     out: dict[str, str] = {}
     for spec in (load_yaml(config_dir / "platforms.yaml").get("layouts") or {}).values():
-        for col, cs in ((spec or {}).get("columns") or {}).items():
-            if col not in base and col not in out:
+        spec = spec or {}
+        if spec.get("target") == "ignore":   # recognised and not stored: its columns are in no table
+            continue
+        # the value column of a metric_from_sheet layout is renamed to the sheet's metric: never stored as itself
+        held = (spec.get("metric_from_sheet") or {}).get("column")
+        for col, cs in (spec.get("columns") or {}).items():
+            if col not in base and col not in out and col != held:
                 out[col] = form_dtype((cs or {}).get("form", "float"))
     return out
 
@@ -402,7 +412,9 @@ def team_tables(config_dir: Path = CONFIG_DIR) -> dict:
 
 def team_table_dtypes(table: str) -> dict[str, str]:
     cols = {c: _TEAM_KINDS[spec.type] for c, spec in team_tables_config().tables[table].columns.items()}
-    return {**cols, "source_file": STRING, "source_row": INT}
+    # unread_cells: the cells of the row ingest could not read and set aside (`column=raw；…`, ingest.team), so the
+    # row's other cells still count and scoring can tell "unreadable" from "blank" (an unreadable veto keeps the cap)
+    return {**cols, "source_file": STRING, "source_row": INT, "unread_cells": STRING}
 
 
 def team_file(table: str) -> str:

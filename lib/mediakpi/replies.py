@@ -7,9 +7,9 @@ The rules, each written once here:
   (W(a→c) = W(a→b) + W(b→c)), never more than the clock hours, and 0 across a night or a weekend.
 - **Who answers for an item.** The account's holder on the day it was received (ownership.owner_on); an item without
   a readable 收到时间 belongs to every person who held the account in the period.
-- **What counts as answered.** A 首次回复时间 at or after 收到时间, from the platform's own file, or typed in with a
-  来源链接, or typed in by someone other than the person it scores (录入人). A self-entered reply without evidence,
-  a reply before the item was received, or a blank: not answered. An unanswered item is slower than any answered one
+- **What counts as answered.** A 首次回复时间 at or after 收到时间. A reply entered by the account's holder (录入人) is
+  set aside by the scoring stage's provenance rule (scoring/provenance.py) before these rules run, so it arrives
+  here blank. A reply before the item was received, or a blank: not answered. An unanswered item is slower than any answered one
   (its delay is infinite), so a blank never beats the slowest reply.
 - **Duplicates count once**: the same (platform, account, 类型, minute received, text) logged twice, by hand and from
   the platform file, or in two files, is one item; the platform's copy is kept, else the worse copy.
@@ -84,7 +84,6 @@ class RepliesConfig(_Strict):
     working_hours: WorkingHours
     sla: Sla
     kinds: list[str]
-    self_entered_needs_evidence: bool
 
     def minutes(self) -> tuple[int, int]:
         def m(t: str) -> int:
@@ -216,6 +215,16 @@ def quarantined_items(quarantine: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def with_holder(log: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """The log with `operator`: the account's holder on the day each item was received (ownership.owner_on), for
+    the provenance rule (whose judgement a typed reply is)."""
+    if log is None or log.empty or roster is None or roster.empty:
+        return (
+            log if log is None or log.empty else log.assign(operator=pd.Series(pd.NA, index=log.index, dtype="string"))
+        )
+    return log.assign(operator=owner_on(roster, log["platform"], log["account"], log["received_at"]).to_numpy())
+
+
 def with_quarantined(log: pd.DataFrame, quarantine: pd.DataFrame | None) -> pd.DataFrame:
     """The log with its quarantined rows appended as unanswered items (quarantined_items)."""
     extra = quarantined_items(quarantine)
@@ -261,7 +270,10 @@ def _hash(s: pd.Series) -> pd.Series:
 
 
 def reply_items(
-    log: pd.DataFrame, roster: pd.DataFrame, period: Period | str, cfg: RepliesConfig | None = None
+    log: pd.DataFrame,
+    roster: pd.DataFrame,
+    period: Period | str,
+    cfg: RepliesConfig | None = None,
 ) -> pd.DataFrame:
     """One row per logged item (ITEM_COLUMNS): its holder, first-reply delay, deadline and whether the reply counts.
 
@@ -316,30 +328,20 @@ def reply_items(
             df = pd.concat([df, *extra], ignore_index=True)
     # the reply and whether it counts
     reply, recv = df["first_reply_at"], df["received_at"]
-    link = _text(df["source_url"]).notna()
-    by = _text(df["entered_by"])
-    other = by.notna() & (by != df["operator"].astype("string")).fillna(True)
-    evidence = np.select(
-        [df["from_platform"].to_numpy(), link.to_numpy(dtype=bool), other.to_numpy(dtype=bool)],
-        ["platform", "link", "entered_by_other"],
-        "self",
-    )
+    link = _text(df["source_url"]).notna().to_numpy(dtype=bool)
+    platform = df["from_platform"].to_numpy(dtype=bool)
+    evidence = np.select([platform, link], ["platform", "link"], "typed")
     df["evidence"] = evidence
     has_reply = reply.notna().to_numpy()
     before = (reply < recv).fillna(False).to_numpy(dtype=bool)
-    trusted = evidence != "self" if cfg.self_entered_needs_evidence else np.ones(len(df), dtype=bool)
-    answered = has_reply & ~before & trusted & recv.notna().to_numpy()
+    answered = has_reply & ~before & recv.notna().to_numpy()
     note = np.where(
         ~has_reply,
         "未回复或未填首次回复时间",
         np.where(
             before,
             "首次回复时间早于收到时间，按未回复计",
-            np.where(
-                ~trusted,
-                "本人录入且无来源链接，回复不计入",
-                np.where(recv.isna().to_numpy(), "未填收到时间，按未回复计", ""),
-            ),
+            np.where(recv.isna().to_numpy(), "未填收到时间，按未回复计", ""),
         ),
     )
     if cfg.sla.basis == "working_hours":

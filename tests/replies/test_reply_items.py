@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mediakpi import schema
-from mediakpi.replies import reply_items, summary
+from mediakpi.replies import reply_items, summary, with_holder
+from mediakpi.scoring.provenance import own_judgements
 
 TZ = "Asia/Shanghai"
 ROSTER = schema.conform(
@@ -48,8 +49,14 @@ def _frame(rows):
     return schema.conform(pd.DataFrame(rows), schema.team_table_dtypes("interactions"))
 
 
+def _items(rows):
+    """What the score stage does: the provenance rule (scoring/provenance.py) on the log, then the item rules."""
+    tables, _ = own_judgements({"interactions": with_holder(_frame(rows), ROSTER)})
+    return reply_items(tables["interactions"], ROSTER, "2026-10")
+
+
 def _s(rows):
-    return summary(reply_items(_frame(rows), ROSTER, "2026-10"))
+    return summary(_items(rows))
 
 
 def _not_better(after, before):
@@ -70,7 +77,7 @@ def test_blank_or_impossible_reply_never_helps(rows, data):
     early[k]["first_reply_at"] = early[k]["received_at"] - pd.Timedelta(hours=1)  # before it was received
     _not_better(_s(early), before)
     # a blank is slower than the slowest real reply: the item's delay is infinite
-    items = reply_items(_frame(blank), ROSTER, "2026-10")
+    items = _items(blank)
     assert np.isinf(items.loc[items["content"] == f"第{k}条", "reply_hours"]).all()
 
 
@@ -89,7 +96,7 @@ def test_duplicates_count_once(rows, data):
 
 @settings(max_examples=25, deadline=None)
 @given(logs(), st.data())
-def test_added_item_or_removed_evidence_never_helps(rows, data):
+def test_added_item_or_self_entered_reply_never_helps(rows, data):
     before = _s(rows)
     new = dict(data.draw(logs(1, 1))[0], content="新增", first_reply_at=None)  # an item nobody answered
     _not_better(_s(rows + [new]), before)
@@ -99,7 +106,7 @@ def test_added_item_or_removed_evidence_never_helps(rows, data):
     _not_better(_s(bare), before)
 
 
-def test_self_entered_reply_needs_evidence():
+def test_a_reply_entered_by_the_holder_does_not_count():
     recv = BASE + pd.Timedelta(hours=10)
     row = {
         "platform": "wechat",
@@ -112,9 +119,9 @@ def test_self_entered_reply_needs_evidence():
         "source_row": 2,
     }
     assert _s([dict(row, entered_by="张三")])["answered"] == 0
-    assert _s([dict(row, entered_by=None)])["answered"] == 0
+    assert _s([dict(row, entered_by=" 张 三")])["answered"] == 0  # the name decides, spaces aside
     assert _s([dict(row, entered_by="孙丽")])["answered"] == 1
-    assert _s([dict(row, source_url="https://x")])["answered"] == 1
+    assert _s([dict(row, entered_by=None)])["answered"] == 1  # blank: someone else (provenance.py)
     assert _s([dict(row, source_file="青禾/公众号评论接口.json")])["answered"] == 1
 
 

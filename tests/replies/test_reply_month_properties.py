@@ -1,6 +1,7 @@
 """Whole generated months from the raw files through ingest, clean and score: no edit of the log that an operator or
 a sloppy lead could make raises anyone's reply indicators or total: blank or garble a time, paste a row twice, copy
-a row into another file with a faster reply, add an unanswered row, drop a row's link and 录入人."""
+a row into another file with a faster reply, add an unanswered row, drop a row's link, write oneself as 录入人.
+(Blanking a 录入人 that named the holder is not among them: the provenance rule takes a blank as someone else.)"""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ def _apply(rows, edit, k):
         rows[-1][5] = ""  # an item nobody answered, typed in by the holder
     elif edit == "drop_link":
         r[9] = ""
-        r[10] = ""
+    elif edit == "claim_own":
+        r[10] = r[6] or ACCOUNTS[0][2]  # 录入人 set to the handler
     return rows, extra
 
 

@@ -3,9 +3,9 @@
 Realistic timing: items arrive through the day and evening, every day of the week; replies come quickly in working
 hours, the next morning for evening and night items, on Monday for most weekend items; 赵磊 answers slowly and misses
 some. Comments on the WeChat accounts come from the platform's comment API (a JSON file in the account folder), the
-rest is typed in (operators log comments with their link, the team lead 孙丽 logs private messages and feedback). A
-few operator-typed rows carry no link (their replies do not count: docs/replies.md), one WeChat comment is also typed
-into the table (it counts once). The last month holds the planted incident: a burst of 退款 complaints on 青禾茶事
+rest is typed in by the team lead 孙丽, with the comment's link; now and then an operator types in their own reply
+(录入人 = themselves: not counted, the provenance rule of docs/scoring.md), and one WeChat comment is also typed into
+the table (it counts once). The last month holds the planted incident: a burst of 退款 complaints on 青禾茶事
 (抖音) over two days, one of them naming 12315 (a must-review word), some left unanswered.
 """
 
@@ -140,11 +140,10 @@ def month_log(seed: int, i: int, month: str, accounts: list, operator_of, last: 
                 if j == 0 and k == 0:  # the same comment typed into the table as well: it counts once
                     out.rows.append(_row(a, kind, text, when, reply, op, T.MANAGER, art["url"]))
                 continue
-            by_lead = kind in ("私信", "用户反馈") or rng.random() < 0.15
+            # the lead keeps the log; now and then an operator types in their own reply (not counted: provenance)
+            by_self = kind == "评论" and rng.random() < 0.05
             link = None if kind == "私信" else f"{URL[a.platform]}{seed % 991}{i:02d}{k:02d}{j:03d}"
-            if not by_lead and rng.random() < 0.04:
-                link = None  # an operator-typed reply without its link: not counted
-            out.rows.append(_row(a, kind, text, when, reply, op, T.MANAGER if by_lead else op, link))
+            out.rows.append(_row(a, kind, text, when, reply, op, op if by_self else T.MANAGER, link))
         if articles:
             out.comments[a.folder] = [articles[x] for x in sorted(articles)]
         if last and (a.folder, a.platform) == INCIDENT:

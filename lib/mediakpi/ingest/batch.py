@@ -20,6 +20,7 @@ from .layouts import Registry, norm_header
 from .manifest import FileRecord
 from .parse import id_text, parse_columns, team_forms, url_id
 from .tables import Table
+from .team import set_aside_cells
 
 
 def quarantine_rows(rec: FileRecord, table: Table, reasons: pd.Series, name: str) -> pd.DataFrame:
@@ -98,7 +99,9 @@ def _not_applicable(df: pd.DataFrame, rules) -> None:
         mask = hit.fillna(False).astype(bool).to_numpy()
         if mask.any():
             for c in cols:
-                df.loc[mask, c] = np.nan
+                # `values`: only these exported values mean "not measured" (an exported 0 on a 图文 note)
+                m = mask & df[c].isin(rule.values).to_numpy(dtype=bool) if rule.values else mask
+                df.loc[m, c] = np.nan
 
 
 def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:
@@ -226,7 +229,9 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
     forms, kinds = team_forms(name)
     cols = {c: p for c, p in table.columns.items() if c in forms}
     table.columns = cols
-    df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
+    cells: dict = {}
+    df, _, reasons = parse_columns(table, forms, {}, registry, kinds, cells=cells)
+    df, reasons = set_aside_cells(name, df, reasons, cells)   # one bad cell sets aside that cell (ingest.team)
     if "platform" in df.columns:
         names = pd.unique(df["platform"].astype(object))  # once per distinct name (a calendar repeats them)
         lookup = {x: registry.platform_code(x) if isinstance(x, str) else None for x in names}

@@ -16,6 +16,7 @@ from ..labels import label
 from ..paths import Workspace
 from ..schema import INT, STRING, team_table_dtypes, team_tables
 from ..validate import validate
+from .account_files import describe_unrecognised
 from .batch import Pending, conform_typed, parse_batch, parse_team_table, quarantine_rows
 from .grid import read_grid
 from .interactions import comment_sheets
@@ -23,6 +24,7 @@ from .layouts import Registry
 from .manifest import FileRecord
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
+from .team import UNREAD
 
 
 def walk(
@@ -110,12 +112,7 @@ def read_file(rec: FileRecord, registry: Registry) -> list[Table]:
             if any(any(h in s.name for h in hint.sheet_names) for s in sheets):
                 rec.messages.append(hint.message)
                 return []
-        names = "、".join(s.name for s in sheets[:6])
-        where = f"（工作表：{names}）" if len(sheets) > 1 else ""
-        rec.messages.append(
-            f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
-            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。"
-        )
+        rec.messages.append(describe_unrecognised(registry, sheets))
     return tables
 
 
@@ -212,6 +209,9 @@ def _team_table(rec: FileRecord, t: Table, seq: int, registry: Registry, out: Ch
                 f"这一行照常保留，但不会匹配到任何导出。"
             )
     rec.rows_read += len(df)
+    if UNREAD in kept.columns and kept[UNREAD].notna().any():
+        for row, what in list(zip(kept.index[kept[UNREAD].notna()] + 1, kept[UNREAD].dropna()))[:5]:
+            rec.messages.append(f"第 {row} 行有无法识别的格子（{what}）：该格不计，这一行的其他格照常计入。")
     rec.rows_quarantined += len(bad)
     if not bad.empty:
         out.quarantine.append(quarantine_rows(rec, t, bad, t.candidate.id).assign(_seq=seq))

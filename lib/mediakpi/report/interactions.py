@@ -165,15 +165,10 @@ def quality_interactions(inputs: Inputs, lab: dict[str, str]) -> dict | None:
     lines = []
     if items is not None:
         ev = items.drop_duplicates("item_id")["evidence"].value_counts()
-        n = {k: fmt.count(int(ev.get(k, 0)), "条") for k in ("platform", "link", "entered_by_other", "self")}
+        n = {k: fmt.count(int(ev.get(k, 0)), "条") for k in ("platform", "link", "typed")}
+        total = fmt.count(items["item_id"].nunique(), "条")
         lines.append(
-            lab["report.replies.evidence"].format(
-                n=fmt.count(items["item_id"].nunique(), "条"),
-                platform=n["platform"],
-                link=n["link"],
-                other=n["entered_by_other"],
-                self=n["self"],
-            )
+            lab["report.replies.evidence"].format(n=total, platform=n["platform"], link=n["link"], typed=n["typed"])
         )
         merged = int((items["copies"].fillna(1) - 1).clip(lower=0).sum())
         if merged:

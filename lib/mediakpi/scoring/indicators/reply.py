@@ -49,11 +49,6 @@ def _mine(inp, win, spec, op, ctx):
     return mine, None
 
 
-def _unverified(mine: pd.DataFrame) -> str:
-    n = int(mine["note"].astype("string").str.startswith("本人录入").fillna(False).sum())
-    return f"（本人录入且无来源链接的回复{n}条不计入）" if n else ""
-
-
 def _scored(inp, win, cfg, spec, op, ctx, figure: str, describe, target_text) -> dict:
     """The person's `figure` of replies.summary scored against the indicator's target; `describe(summary, items)`
     opens the explanation, `target_text(target)` shows the target. A non-finite figure (more than half the items
@@ -80,7 +75,7 @@ def _scored(inp, win, cfg, spec, op, ctx, figure: str, describe, target_text) ->
 
 
 def _rate_text(s: dict, mine: pd.DataFrame) -> str:
-    return f"需回复{s['n']}条，已回复{s['answered']}条{_unverified(mine)}，回复率{pct(s['rate'])}"
+    return f"需回复{s['n']}条，已回复{s['answered']}条，回复率{pct(s['rate'])}"
 
 
 def _sla_text(s: dict, mine: pd.DataFrame) -> str:
