@@ -49,11 +49,13 @@ def _alerts(alerts: pd.DataFrame | None, holder: str | None = None, open_only: b
         items = [
             {
                 "when": _when(r.received_at),
+                "account": "",
                 "kind": r.kind,
                 "content": r.content,
                 "words": r.words or "",
                 "handler": r.handler if isinstance(r.handler, str) else "—",
                 "state": "已处理" if r.handled else "未处理",
+                "note": "",
             }
             for r in g.head(ALERT_ITEMS).itertuples()
         ]
@@ -133,6 +135,7 @@ def person_interactions(inputs: Inputs, name: str) -> dict | None:
                 "account": r.account,
                 "kind": r.kind,
                 "content": r.content,
+                "words": "",
                 "state": f"{_hours(r.reply_hours)}（时限 {fmt.plain(r.sla_hours, 0)} 个工作小时）",
                 "handler": r.handler if isinstance(r.handler, str) else "—",
                 "note": r.note if isinstance(r.note, str) else "",
