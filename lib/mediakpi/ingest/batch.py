@@ -20,6 +20,7 @@ from .layouts import Registry, norm_header
 from .manifest import FileRecord
 from .parse import id_text, parse_columns, team_forms, url_id
 from .tables import Table
+from .team import set_aside_cells
 
 
 def quarantine_rows(rec: FileRecord, table: Table, reasons: pd.Series, name: str) -> pd.DataFrame:
@@ -226,7 +227,9 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
     forms, kinds = team_forms(name)
     cols = {c: p for c, p in table.columns.items() if c in forms}
     table.columns = cols
-    df, _, reasons = parse_columns(table, forms, {}, registry, kinds)
+    cells: dict = {}
+    df, _, reasons = parse_columns(table, forms, {}, registry, kinds, cells=cells)
+    df, reasons = set_aside_cells(name, df, reasons, cells)   # one bad cell sets aside that cell (ingest.team)
     if "platform" in df.columns:
         names = pd.unique(df["platform"].astype(object))  # once per distinct name (a calendar repeats them)
         lookup = {x: registry.platform_code(x) if isinstance(x, str) else None for x in names}

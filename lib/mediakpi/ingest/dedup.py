@@ -14,6 +14,7 @@ from .batch import conform_typed
 from .layouts import Registry, load_registry
 from .manifest import FileRecord
 from .parse import stable_id, title_day_key
+from .team import identical_rows
 
 
 def concat_parts(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
@@ -236,12 +237,13 @@ def finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRec
     df = merged_parts(parts)
     if df is None:
         return conform_typed(empty(dtypes), dtypes, extra)
-    content = [c for c in dtypes if c not in ("source_file", "source_row")]
-    # the same rows in another file (a roster copied into every month, a table saved twice) merge; within one file
-    # identical rows are kept (they may be real)
-    first_file = df.groupby(content, dropna=False, sort=False)["_file"].transform("first")
-    dup = df["_file"] != first_file
+    content = [c for c in dtypes if c not in ("source_file", "source_row") and c in df.columns]
+    # identical rows (text compared without spaces), in another file (a roster copied into every month, a table
+    # saved twice) or in the same file (a row pasted twice), count once: merged into the first, with a note
+    dup = identical_rows(df, content)
     _count_dropped(df.loc[dup, "_file"], by_file)
+    for f, r in zip(df.loc[dup, "_file"].tolist()[:20], df.loc[dup, "source_row"].tolist()[:20]):
+        by_file[int(f)].messages.append(f"第 {r} 行与前面的一行完全相同（空格不计），已合并，只计一次。")
     df = df[~dup]
     _count_kept(df["_file"], by_file)
     return conform_typed(df, dtypes, extra)

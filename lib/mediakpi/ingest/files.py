@@ -22,6 +22,7 @@ from .layouts import Registry
 from .manifest import FileRecord
 from .sniff import KIND_MESSAGES, Unreadable, json_error_message, sniff
 from .tables import Table, find_tables, header_score
+from .team import UNREAD
 
 
 def walk(
@@ -207,6 +208,9 @@ def _team_table(rec: FileRecord, t: Table, seq: int, registry: Registry, out: Ch
                 f"这一行照常保留，但不会匹配到任何导出。"
             )
     rec.rows_read += len(df)
+    if UNREAD in kept.columns and kept[UNREAD].notna().any():
+        for row, what in list(zip(kept.index[kept[UNREAD].notna()] + 1, kept[UNREAD].dropna()))[:5]:
+            rec.messages.append(f"第 {row} 行有无法识别的格子（{what}）：该格不计，这一行的其他格照常计入。")
     rec.rows_quarantined += len(bad)
     if not bad.empty:
         out.quarantine.append(quarantine_rows(rec, t, bad, t.candidate.id).assign(_seq=seq))

@@ -20,13 +20,13 @@ if TYPE_CHECKING:
 from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
-                   monthly_post_metric, monthly_post_stats, msg, norm_period, posts_in, reviews_for,
+                   monthly_post_metric, monthly_post_stats, msg, noise_floor, norm_period, posts_in, reviews_for,
                    rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
-from .collab import CRITERIA, review_mix, review_mix_all, role_of
+from .collab import CRITERIA, attribute_raters, review_mix, review_mix_all
 from .data import reports_window
 
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
-           "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
+           "Inputs", "Spec", "account_post_stats", "attribute_raters", "set_aside_flags", "compute_indicators", "growth_stats", "monthly_post_metric",
            "monthly_post_stats", "norm_period", "posts_in", "review_mix", "review_mix_all", "reviews_for",
            "table_titles", "wis_rate", "_col", "sc"]
 
@@ -75,6 +75,17 @@ class Context(dict):
         """The person's published posts of the window (flagged ones included)."""
         counts = self.cached("n_posts", lambda: _counts_by_operator(self["posts_win"]))
         return counts.get(op, 0)
+
+    def n_evidence(self, op: str) -> int:
+        """The person's published posts of the window above the noise floor (base.noise_floor): the n of the
+        small-sample rule (posts under the floor add no evidence)."""
+        def build():
+            p = self["posts_win"]
+            if p.empty or "operator" not in p.columns:
+                return {}
+            ev = ~(_col(p, "views") < noise_floor())
+            return {k: int(v) for k, v in ev.groupby(p["operator"], sort=False).sum().items()}
+        return self.cached("n_evidence", build).get(op, 0)
 
     def n_flagged(self, op: str) -> int:
         """The person's posts of the window flagged as suspected fake engagement."""
@@ -132,22 +143,35 @@ def is_private(posts: pd.DataFrame) -> pd.Series:
     return given.fillna(False).astype(bool)
 
 
+def set_aside_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags that set a post aside from scoring (the one home of the rule): suspected fake engagement (checks
+    starting with "fraud") and every plausibility check of severity `error` (impossible values: likes above plays,
+    negative or absurd counts, rates outside 0–1 where the platform's definition makes them rates, a publish time after
+    the export). What is possible is decided per platform and per definition by 02_clean (config/quality.yaml
+    `plausibility`); scoring takes its verdict."""
+    if flags is None or flags.empty or "check" not in flags.columns:
+        return pd.DataFrame(columns=["platform", "account", "post_id", "check"])
+    fraud = flags["check"].astype("string").str.startswith("fraud").fillna(False)
+    error = (flags["level"].astype("string") == "error").fillna(False) if "level" in flags.columns else False
+    return flags[(fraud | error).to_numpy(dtype=bool)]
+
+
 def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
-    """Posts 02_clean flagged as suspected fake engagement (flags.parquet checks starting with "fraud"), by
-    (platform, account, post_id)."""
+    """Posts set aside from scoring by 02_clean's flags (set_aside_flags: suspected fake engagement, impossible
+    values), by (platform, account, post_id)."""
     if posts.empty or flags is None or flags.empty or "check" not in flags.columns:
         return pd.Series(False, index=posts.index)
-    f = flags[flags["check"].astype("string").str.startswith("fraud").fillna(False)]
+    f = set_aside_flags(flags)
     if f.empty:
         return pd.Series(False, index=posts.index)
     keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
     # Only a post whose id is among the flagged ids (or missing) can match a key: the (platform, account, post_id)
     # test runs on those few, never element by element over a million-row Arrow column.
-    ids = posts["post_id"].astype(str)
-    maybe = np.flatnonzero((ids.isin(f["post_id"].astype(str)) | ids.isna()).to_numpy(dtype=bool))
+    ids = posts["post_id"]
+    maybe = np.flatnonzero((ids.isin(f["post_id"].dropna().astype(str).unique()) | ids.isna()).to_numpy(dtype=bool))
     hit = np.zeros(len(posts), dtype=bool)
     if len(maybe):
-        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account")] + [ids.iloc[maybe]]
+        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account", "post_id")]
         hit[maybe] = [(p, a, i) in keys for p, a, i in zip(*cols)]
     return pd.Series(hit, index=posts.index, dtype=bool)
 
@@ -186,7 +210,9 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         posts_win = posts_win.reset_index(drop=True)
         posts_win = posts_win.assign(operator=posts_win["operator"].fillna(
             owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
-    before = allp
+    # impossible or fraud-flagged posts make no baseline (their month's median is not the account's norm)
+    out = fake_engagement(allp, inp.flags) if not allp.empty else None
+    before = allp[~out.to_numpy()] if out is not None and out.any() else allp
     private = is_private(posts_win)
     # text no indicator reads (the flagged-posts list takes its titles from inp.posts) is left out of the window's
     # posts before they are filtered: at a million posts, each text column costs a slow Arrow take
@@ -210,8 +236,8 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     # account_month has one row per holder (clean, ownership.py): a null operator is a vacant or conflicting stretch
     reviews = t.get("qualitative_reviews", pd.DataFrame())
     reviews_win = reviews_for(reviews, win)
-    if not reviews_win.empty and "rater_role" in reviews_win.columns:
-        reviews_win = reviews_win.assign(_role=reviews_win["rater_role"].map(role_of))  # once, not per person
+    if not reviews_win.empty:
+        reviews_win = attribute_raters(reviews_win, inp.roster)  # the rater's name decides the role, once
     stats, op_wis = account_post_stats(counted)
     monthly = inp.monthly("posts", lambda: monthly_post_stats(before))
     return Context({

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ...metrics import load_metrics
@@ -54,7 +55,8 @@ def reports_window(df: pd.DataFrame, win: Period) -> pd.DataFrame:
 # ----- 数据分析与优化 ----------------------------------------------------------------------------------------------
 
 @indicator("数据报告及时性与质量", "数据分析与优化", inputs=("data_reports",),
-           params={"per_day_late": 10, "per_missing": 25, "timeliness_share": 0.5, "quality_share": 0.5})
+           params={"per_day_late": 10, "per_missing": 25, "timeliness_share": 0.5, "quality_share": 0.5,
+                   "monthly_reports": 1})
 def reports(inp, win, cfg, spec, op, ctx):
     """50% timeliness (100 − per_day_late per day late, − per_missing per report not submitted; a late report never
     costs more than a missing one) + 50% quality (a report not submitted has quality 0; an unrated one is missing
@@ -65,6 +67,16 @@ def reports(inp, win, cfg, spec, op, ctx):
     d = ctx.mine("data_reports_win", op)
     if d.empty:  # every operator owes reports: no row for this person is a gap in the log, never a lighter duty
         return _missing(op, name, f"{wlabel(win)}数据报告提交记录中没有此人应交的报告", "data_reports")
+    # the reports that were due come from the plan's schedule, not from the rows present: each person owes
+    # `monthly_reports` 运营月报 per month of the window; a scheduled report without its row counts as not submitted
+    names = d["report"].astype("string").fillna("") if "report" in d.columns else pd.Series("", index=d.index)
+    n_monthly = int(names.str.contains("月报|月度", regex=True).sum())
+    owed = int(p["monthly_reports"]) * len(win.months)
+    absent = max(0, owed - n_monthly)
+    if absent:
+        d = pd.concat([d, pd.DataFrame({"report": ["运营月报（按计划应交，记录中没有）"] * absent,
+                                        "due_date": [pd.NaT] * absent, "submitted_date": [pd.NaT] * absent})],
+                      ignore_index=True)
     due = pd.to_datetime(d["due_date"], errors="coerce")
     sub = pd.to_datetime(d["submitted_date"], errors="coerce") if "submitted_date" in d.columns else pd.Series(pd.NaT, index=d.index)
     missing = sub.isna()
@@ -86,6 +98,8 @@ def reports(inp, win, cfg, spec, op, ctx):
     qtext = (f"；质量评分{int(rated.sum() - n_missing)}份均分{q[rated & ~missing].mean():.1f}" if (rated & ~missing).any() else "")
     unrated = int((~rated).sum())
     utext = "；" + msg("unrated_reports", n=unrated) if unrated else ""
+    if absent:
+        utext += f"；按计划应交运营月报{owed}份，记录中缺{absent}份，按未交计"
     return _row(op, name, days, 0.0, score,
                 f"{wlabel(win)}应交{n}份，逾期共{days:g}天、未交{n_missing}份，及时性100−{p['per_day_late']:g}×{days:g}"
                 f"−{per_missing:g}×{n_missing}={timely:.0f}{capped}{qtext}{utext}；及时{ts:.0%}+质量{qsh:.0%}，"
@@ -146,10 +160,14 @@ def strategy_uplift(inp, win, cfg, spec, op, ctx):
     if tested.empty:
         return _na(op, name, "策略调整前后样本不足：" + "；".join(table["verdict"].dropna().astype(str)),
                    "suggestions, posts_clean")
-    ups = tested["change"].astype(float)
+    # noise is neutral: a change the test cannot tell from noise counts as no change (0 %), either way
+    sig = tested["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "significant" in tested.columns \
+        else np.ones(len(tested), dtype=bool)
+    ups = tested["change"].astype(float).where(sig, 0.0)
     uplift = float(ups.mean())
     tgt, _ = static_target(spec.target, op)
     score = float(_score(spec, uplift, tgt, cfg.scale.cap))
-    notes = "；".join(f"「{str(t)[:12]}」{v}" for t, v in zip(tested["suggestion"], tested["verdict"]))
+    notes = "；".join(f"「{str(t)[:12]}」{v}" + ("" if ok else "，" + msg("noise_neutral"))
+                     for t, v, ok in zip(tested["suggestion"], tested["verdict"], sig))
     return _row(op, name, uplift, tgt, score, f"{notes}；平均改善{uplift:+.1%}，目标{pct(tgt, 0)}，得分{sc(score)}",
                 "suggestions, posts_clean", n_evidence=len(tested))
