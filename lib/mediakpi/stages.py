@@ -187,7 +187,7 @@ REGISTRY: dict[str, Stage] = {s.name: s for s in (
           inputs=("posts_clean", "account_month", "calendar_match", "flags",
                   "roster", "content_calendar", "campaigns", "community", "conversions", "data_reports",
                   "suggestions", "quality_reviews", "qualitative_reviews", "partnerships"),
-          earlier=("posts_clean", "account_month", "scorecard"),
+          earlier=("posts_clean", "account_month", "flags", "scorecard"),
           params=("interactive", "config")),
     Stage("04_content", (Step("analyse", _content_analyse), Step("save", _content_save)),
           inputs=("posts", "posts_clean", "account_month", "calendar_match", "suggestions"),
