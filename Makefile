@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lab setup bench bench-quick templates clean-generated
+.PHONY: help demo test test-fast lint format typecheck lab setup bench bench-quick templates
+
+## help: this list of targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 ## demo: create .venv, write the demo team if data/raw has no month yet, run the latest month, print the index path
 demo: setup
@@ -20,6 +24,23 @@ test: setup
 ## test-fast: unit tests only (no demo-month stages, notebooks, kernels or browser): the edit loop, about a minute
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" -q tests
+
+## lint: ruff check (lint rules in pyproject.toml) and lint-imports (the layer contract); make test runs both too
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## format: ruff's import order and format on the Python files changed against main (or FILES="a.py b.py"):
+## formatting is applied file by file, when a file is next edited (docs/architecture.md)
+format: setup
+	@files="$(FILES)"; [ -n "$$files" ] || files=$$( { git diff --name-only --diff-filter=d main -- '*.py'; \
+		git ls-files --others --exclude-standard -- '*.py'; } | sort -u); \
+	if [ -z "$$files" ]; then echo "no changed Python files"; else \
+		$(BIN)/ruff check --select I --fix $$files && $(BIN)/ruff format $$files; fi
+
+## typecheck: mypy over lib/mediakpi (the baseline of modules not yet checked is in pyproject.toml; it only shrinks)
+typecheck: setup
+	$(BIN)/mypy
 
 ## lab: JupyterLab on the project with the project's kernel ("Python (mediakpi)"), on 127.0.0.1 with a token
 ## (--allow-root only when run as root; nothing fetched from the network). LAB_PORT=8899 make lab for another port.
@@ -42,8 +63,10 @@ $(STAMP): pyproject.toml
 bench: setup
 	$(BIN)/mediakpi bench
 
+## bench-quick: the demo month against the five-kernel floor only (no 1M-post month)
 bench-quick: setup
 	$(BIN)/mediakpi bench --skip-scale
 
+## templates: write the team-table templates (data/raw/templates/)
 templates: setup
 	$(BIN)/mediakpi templates

@@ -382,11 +382,11 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
                         all_params[stage] = stage_parameters(stage, p.text, ws, staging, lang, config)
                         echo(f"[{done + 1 + group.index(stage)}/{len(stages)}] {stage} …")
 
-                    def one(stage: str) -> tuple[str, float, Exception | None]:
+                    def one(stage: str, alone: bool = len(group) == 1) -> tuple[str, float, Exception | None]:
                         started = time.perf_counter()
                         try:
                             execute_stage(stage, all_params[stage], runs / f"{stage}.ipynb", kernel, socket_dir,
-                                          timeout, progress and len(group) == 1, notebooks)
+                                          timeout, progress and alone, notebooks)
                         except Exception as exc:  # reported below, in stage order
                             return stage, time.perf_counter() - started, exc
                         return stage, time.perf_counter() - started, None
@@ -396,11 +396,11 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
                     else:
                         with ThreadPoolExecutor(max_workers=len(group)) as pool:
                             outcomes = list(pool.map(one, group))
-                    for stage, seconds, exc in outcomes:
-                        timings.append(StageTiming(stage, seconds, exc is None))
-                    for stage, seconds, exc in outcomes:
-                        if exc is not None:
-                            raise _kept_failure(stage, exc, runs / f"{stage}.ipynb", ws, p.text) from None
+                    for stage, seconds, error in outcomes:
+                        timings.append(StageTiming(stage, seconds, error is None))
+                    for stage, seconds, error in outcomes:
+                        if error is not None:
+                            raise _kept_failure(stage, error, runs / f"{stage}.ipynb", ws, p.text) from None
                         echo(f"      {stage} 完成，用时 {seconds:.1f} 秒")
                     done += len(group)
                 stamp_notebooks(runs, run_record(p.text, all_params, timings, ws))

@@ -15,4 +15,4 @@ def __getattr__(name: str):
 
 __all__ = ["ACCOUNT_DAILY", "BOOL", "FLOAT", "INDICATOR_SCORES", "INT", "PLATFORMS", "POSTS", "POSTS_EXTRA",
            "QUARANTINE", "SCORECARD_BASE", "STRING", "TIMESTAMP", "conform", "empty", "team_file",
-           "team_table_dtypes", "team_tables", "FILES"]
+           "team_table_dtypes", "team_tables"]  # FILES is computed on use (__getattr__)

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from pandas.testing import assert_frame_equal
 
 from mediakpi.ingest import ingest_period

@@ -128,7 +128,6 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         return people[i % len(people)]
 
     months = list(p.months) if p.kind != "month" else []
-    from mediakpi.periods import previous_months
     months = previous_months(p.months[0], history) + months
     for month in months:
         card, _ = scorecard(month, people, rng)

@@ -194,7 +194,7 @@ def test_english_labels(published, tmp_path):
 
 
 def test_huge_title_does_not_blow_up_the_page(workspace, tmp_path):
-    people = make_processed(workspace, "2026-10", n_people=2)
+    make_processed(workspace, "2026-10", n_people=2)
     path = workspace.processed("2026-10") / schema.FILES["content_posts"]
     posts = pd.read_parquet(path)
     posts.loc[0, "title"] = "长" * 50_000 + "😀\u200b\u202e"

@@ -78,12 +78,12 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestam
         name = column_name(col)
         big = v > pc.max_count
         frames.append(flags_from(posts, big, "absurd_count", "error",
-                                 v[big].map(lambda x: f"{name} = {fmt_num(x)}，大得不可能：请核对导出文件（单位或多余的数字？）")))
+                                 v[big].map(lambda x, name=name: f"{name} = {fmt_num(x)}，大得不可能：请核对导出文件（单位或多余的数字？）")))
         if col in pc.allow_negative:
             continue
         neg = v < 0
         frames.append(flags_from(posts, neg, "negative_count", "error",
-                                 v[neg].map(lambda x: f"{name} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
+                                 v[neg].map(lambda x, name=name: f"{name} 为负数（{fmt_num(x)}）：计数不可能为负，请核对导出文件")))
     for col in pc.rate_columns:
         if col not in posts.columns:
             continue
@@ -92,7 +92,7 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestam
         out_of = ((v > 1) | (v < 0)) & ~exempt
         name = column_name(col)
         frames.append(flags_from(posts, out_of, "rate_out_of_range", "error",
-                                 v[out_of].map(lambda x: f"{name} = {x:.4g}，比率应在 0–1 之间（百分数是否被当成了小数？）")))
+                                 v[out_of].map(lambda x, name=name: f"{name} = {x:.4g}，比率应在 0–1 之间（百分数是否被当成了小数？）")))
     if "snapshot_at" in posts.columns:
         snap = posts["snapshot_at"]
         # a date-only snapshot (00:00) means "that day": allow the whole day

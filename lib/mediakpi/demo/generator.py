@@ -449,7 +449,7 @@ class _Demo:
             ps = s.posts[p.contains(s.posts["published_at"])]
             r = np.random.default_rng([self.seed, 200, i, T.ACCOUNTS.index(a)])
             orig_p = 0.7 if a.operator == "刘洋" else 0.88
-            for k, row in ps.iterrows():
+            for _k, row in ps.iterrows():
                 op = self.operator(a, row["published_at"])
                 month_titles.setdefault(op, []).append(row["title"])
                 u = r.random()
@@ -560,7 +560,7 @@ class _Demo:
 
         # Community and conversions: every month.
         comm = []
-        for k, (cname, op, size) in enumerate(T.COMMUNITIES):
+        for cname, op, size in T.COMMUNITIES:
             start_m = int(size * (1 + 0.03 * i))
             lost = int(start_m * rng.uniform(0.02, 0.06))
             end_m = start_m - lost + int(start_m * rng.uniform(0.04, 0.09))

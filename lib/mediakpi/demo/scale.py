@@ -265,7 +265,7 @@ def _scaled_account_daily(team, frames, folder: Path, p: Period, seed: int, coun
     """WeChat 用户增长 (HTML .xls) and Bilibili 历史累计数据趋势 for every account of those platforms."""
     rng = np.random.default_rng([seed, 3])
     days = pd.date_range(p.start, p.end - pd.Timedelta(days=1), freq="D")
-    for a, row in team.iterrows():
+    for _a, row in team.iterrows():
         if row["platform"] not in ("wechat", "bilibili"):
             continue
         f = float(row["followers"])

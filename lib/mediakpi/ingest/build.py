@@ -153,7 +153,7 @@ def _not_applicable(df: pd.DataFrame, rules) -> None:
         if not cols:
             continue
         keys = [norm_header(k) for k in rule.formats]
-        hit = map_distinct(fmt, lambda f: isinstance(f, str) and any(k in norm_header(f) for k in keys))
+        hit = map_distinct(fmt, lambda f, keys=keys: isinstance(f, str) and any(k in norm_header(f) for k in keys))
         mask = hit.fillna(False).astype(bool).to_numpy()
         if mask.any():
             for c in cols:

@@ -183,9 +183,8 @@ def snapshot_from_name(name: str) -> pd.Timestamp | None:
     stamps = [int(x) for m in _UNIX_NAME_RE.finditer(name) for x in m.groups() if x]
     if stamps:
         return pd.Timestamp(max(stamps), unit="s", tz="UTC").tz_convert(TZ)
-    m = None
-    for m in _DATE_NAME_RE.finditer(name):
-        pass
+    matches = list(_DATE_NAME_RE.finditer(name))
+    m = matches[-1] if matches else None  # the last date in the name
     if m:
         try:
             return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]), tz=TZ) + pd.Timedelta(days=1)

@@ -51,21 +51,21 @@ def parse_columns(table: Table, forms: dict[str, str], sentinels: dict[str, list
             p = parse_numbers(raw, form, P, sentinels.get(col), unit)
             kind = (kinds or {}).get(col, "int" if form == "int" else "float")
             out[col] = to_int(p.values) if kind == "int" else p.values
-            reasons = _add_reason(reasons, p.bad, lambda: "“" + header + "”不是可识别的数字（原值 " + _excerpt(raw) + "）")
+            reasons = _add_reason(reasons, p.bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的数字（原值 " + _excerpt(raw) + "）")
             if col == "views":
                 lower = p.lower_bound
         elif form == "datetime":
             ts, bad = parse_datetimes(raw, P)
             out[col] = ts
-            reasons = _add_reason(reasons, bad, lambda: "“" + header + "”不是可识别的日期时间（原值 " + _excerpt(raw) + "）")
+            reasons = _add_reason(reasons, bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的日期时间（原值 " + _excerpt(raw) + "）")
         elif form == "date":
             d, bad = parse_dates(raw, P)
             out[col] = d
-            reasons = _add_reason(reasons, bad, lambda: "“" + header + "”不是可识别的日期（原值 " + _excerpt(raw) + "）")
+            reasons = _add_reason(reasons, bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的日期（原值 " + _excerpt(raw) + "）")
         elif form == "bool":
             p = parse_bool(raw, P)
             out[col] = p.values
-            reasons = _add_reason(reasons, p.bad, lambda: "“" + header + "”应填 是/否（原值 " + _excerpt(raw) + "）")
+            reasons = _add_reason(reasons, p.bad, lambda header=header, raw=raw: "“" + header + "”应填 是/否（原值 " + _excerpt(raw) + "）")
         else:  # text, id, url
             t = clean_text(raw)
             if form in ("id", "url"):

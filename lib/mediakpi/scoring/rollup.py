@@ -49,7 +49,7 @@ def rollup_rows(sub: pd.DataFrame, recomputed: pd.DataFrame | None, period: str,
     if s.empty:
         return sub.iloc[0:0].assign(period=period)
     parts = []
-    for sp, g in s.groupby("period", sort=True):
+    for _sp, g in s.groupby("period", sort=True):
         dims, _, rows = dimension_table(g, cfg)
         counted = dims.stack(future_stack=True).notna()
         rows = rows.assign(_counted=[bool(counted.get((o, d), False)) for o, d in zip(rows["operator"], rows["dimension"])])

@@ -28,7 +28,7 @@ from .data import reports_window
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
            "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
            "monthly_post_stats", "norm_period", "posts_in", "review_mix", "review_mix_all", "reviews_for",
-           "table_titles", "wis_rate", "_col"]
+           "table_titles", "wis_rate", "_col", "sc"]
 
 # ----- window context and the driver -----------------------------------------------------------------------------
 
