@@ -317,7 +317,7 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     if posts_clean is None:
         posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
     else:  # the posts as the score counted them: one rule for left-out posts (scoring/account.py, issue 23)
-        from ..scoring.account import as_scored
+        from ..clean.counted import as_scored
 
         posts_clean = as_scored(posts_clean, catalog.try_load(folder, "flags"))
     if decay is None:

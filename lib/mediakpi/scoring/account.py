@@ -4,9 +4,7 @@ it does not rank, re-read earlier stages or re-open the plan.
 
 Pure functions, DataFrame -> DataFrame:
 
-- `counted_posts`: the one rule for left-out posts. A private work is not a published post of the month; a post
-  flagged as suspected fake engagement keeps its views and brings no interactions (what the score does, see
-  indicators.window_context). Every figure attributed to a person or an account is computed on these rows.
+- The posts are the score's counted posts (clean/counted.py `as_scored`: the one rule for left-out posts).
 - `strengths_and_gaps` (dataset `score_insights`): a strength is a scored indicator of a dimension that counted, at or
   above target (100 points), that is not late or missing, ordered by the points it brings above target; a gap is
   below target, ordered by the points it loses (its weight in the total × the shortfall). At most TOP of each; fewer
@@ -30,7 +28,6 @@ import pandas as pd
 TARGET_SCORE = 100.0   # an indicator scores 100 at its target (config/assessment.yaml's scoring functions)
 TOP = 3                # strengths and gaps per person
 TOP_POSTS = 3          # best / weakest posts per person (content.yaml top_n is passed in by the caller)
-INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
 
 INSIGHT_COLUMNS = ["operator", "kind", "order", "indicator", "dimension", "actual", "target", "achievement", "score",
                    "weight_in_total", "points", "cause", "facts"]
@@ -45,43 +42,6 @@ FIGURE_COLUMNS = ["operator", "level", "platform", "account", "posts", "views", 
 
 # ------------------------------------------------------------------------------------------------ counted posts
 
-def counted_posts(posts: pd.DataFrame, fake: pd.Series | np.ndarray | None, private: pd.Series | np.ndarray | None
-                  ) -> pd.DataFrame:
-    """The posts as the score counts them: private works dropped; a post flagged as suspected fake engagement keeps
-    its views and its interaction columns are zeroed. Adds `left_out` (True for a flagged post), `interactions`
-    (counted, by the metric dictionary's definition, mediakpi.metrics) and `raw_interactions` (before zeroing)."""
-    from ..metrics import interactions
-
-    if posts is None or posts.empty:
-        base = posts if posts is not None else pd.DataFrame()
-        return base.assign(left_out=pd.Series(dtype=bool), interactions=pd.Series(dtype="float64"),
-                           raw_interactions=pd.Series(dtype="float64"))
-    keep = ~np.asarray(private, dtype=bool) if private is not None else np.ones(len(posts), dtype=bool)
-    fake = np.asarray(fake, dtype=bool) if fake is not None else np.zeros(len(posts), dtype=bool)
-    out = posts.loc[keep] if not keep.all() else posts
-    left = fake[keep]
-    raw = interactions(out).to_numpy(dtype="float64")
-    if left.any():
-        out = out.copy()
-        zero = [c for c in INTERACTION_COLUMNS if c in out.columns]
-        out.loc[out.index[left], zero] = 0
-        if "interactions" in out.columns:
-            out.loc[out.index[left], "interactions"] = 0
-    out = out.assign(left_out=left, raw_interactions=raw, interactions=np.where(left, 0.0, raw))
-    return out.reset_index(drop=True)
-
-
-def as_scored(posts: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
-    """counted_posts with the score's own masks (indicators.fake_engagement, indicators.is_private): what every
-    figure attributed to a person or an account is computed on (the content stage calls it too)."""
-    from .indicators import fake_engagement, is_private
-
-    if posts is None or posts.empty:
-        return counted_posts(posts, None, None)
-    posts = posts.reset_index(drop=True)
-    return counted_posts(posts, fake_engagement(posts, flags).to_numpy(), is_private(posts).to_numpy())
-
-
 def post_figures(counted: pd.DataFrame) -> pd.DataFrame:
     """Per person (level `operator`) and per person × account (level `account`): counted posts, views, counted
     interactions, their rate, the posts left out and the interactions they would have added, mature and viral
@@ -93,7 +53,7 @@ def post_figures(counted: pd.DataFrame) -> pd.DataFrame:
         _left=counted["left_out"].astype(bool).astype("int64"),
         _left_i=(counted["raw_interactions"] - counted["interactions"]).fillna(0.0),
         _mature=_bool(counted, "mature").astype("int64"),
-        _viral=(_bool(counted, "viral") & _bool(counted, "mature")).astype("int64"))
+        _viral=_bool(counted, "viral").astype("int64"))
     frames = []
     for level, keys in (("operator", ["operator"]), ("account", ["operator", "platform", "account"])):
         g = f.groupby(keys, sort=True, dropna=True)
@@ -150,14 +110,15 @@ def ranked_posts(counted: pd.DataFrame, top: int = TOP_POSTS, date_only: set[str
     for c in POST_COLUMNS:
         if c not in out.columns:
             out[c] = pd.NA
-    out = out[POST_COLUMNS]
+    out = out[POST_COLUMNS].copy()
+    for c in ("views", "likes", "comments", "shares", "saves", "interactions", "engagement_rate", "primary_value",
+              "baseline_median", "ratio"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    for c in ("viral", "views_lower_bound", "date_only"):
+        out[c] = out[c].astype("boolean")
     return out.astype({"operator": "string", "side": "string", "order": "Int64", "platform": "string",
                        "account": "string", "post_id": "string", "title": "string", "format": "string",
-                       "primary_metric": "string", "viral": "boolean", "views_lower_bound": "boolean",
-                       "date_only": "boolean", **{c: "float64" for c in ("views", "likes", "comments", "shares",
-                                                                          "saves", "interactions", "engagement_rate",
-                                                                          "primary_value", "baseline_median",
-                                                                          "ratio")}})
+                       "primary_metric": "string"})
 
 
 def _bool(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -441,7 +402,9 @@ def from_disk(ws, res) -> dict[str, pd.DataFrame]:
     """account_tables for a ScoreResult, reading what the score read from data/processed/<period>/ and the previous
     period's score (the I/O edge; called by scoring.pipeline.write_result)."""
     from .. import catalog
-    from ..content.settings import load_content_config
+    from ..clean.counted import as_scored
+    from ..config import load_yaml
+    from ..paths import CONFIG_DIR
     from ..periods import Period, previous_period
     p = Period.parse(res.period)
     folder = ws.processed(p.text)
@@ -459,5 +422,5 @@ def from_disk(ws, res) -> dict[str, pd.DataFrame]:
     prev_card = catalog.try_load(ws.processed(prev), "scorecard") if prev else None
     prev_rows = catalog.try_load(ws.processed(prev), "indicator_scores") if prev else None
     return account_tables(res.scorecard, res.indicator_scores, tables, prev_card, prev_rows,
-                          load_content_config().top_n, p)
+                          int(load_yaml(CONFIG_DIR / "content.yaml")["top_n"]), p)  # content.yaml's top_n
 

@@ -5,11 +5,8 @@ A window is a Period (a month, or the whole quarter/year for indicators recomput
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from ...clean.config import load_quality_config
-from ...clean.period import private_mask
 from ...ownership import owner_on, person_days, whole_months
 from ...periods import Period
 
@@ -118,38 +115,7 @@ def _flagged_followers(f: pd.DataFrame) -> dict:
 
 
 UNREAD_POST_COLUMNS = ("title", "visibility", "snapshot_at")  # posts_clean columns scoring reads for other uses
-INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
-def is_private(posts: pd.DataFrame) -> pd.Series:
-    """Private works (not published posts of the month): 02_clean's `private` column, else its rule
-    (clean.period.private_mask, config/quality.yaml `visibility`) applied to `visibility`."""
-    if posts.empty:
-        return pd.Series(False, index=posts.index)
-    given = posts["private"].astype("boolean") if "private" in posts.columns \
-        else pd.Series(pd.NA, index=posts.index, dtype="boolean")
-    if given.isna().any() and "visibility" in posts.columns:
-        given = given.fillna(pd.Series(private_mask(posts["visibility"], load_quality_config()).to_numpy(),
-                                       index=posts.index, dtype="boolean"))
-    return given.fillna(False).astype(bool)
-
-
-def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
-    """Posts 02_clean flagged as suspected fake engagement (flags.parquet checks starting with "fraud"), by
-    (platform, account, post_id)."""
-    if posts.empty or flags is None or flags.empty or "check" not in flags.columns:
-        return pd.Series(False, index=posts.index)
-    f = flags[flags["check"].astype("string").str.startswith("fraud").fillna(False)]
-    if f.empty:
-        return pd.Series(False, index=posts.index)
-    keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
-    # Only a post whose id is among the flagged ids (or missing) can match a key: the (platform, account, post_id)
-    # test runs on those few, never element by element over a million-row Arrow column.
-    ids = posts["post_id"].astype(str)
-    maybe = np.flatnonzero((ids.isin(f["post_id"].astype(str)) | ids.isna()).to_numpy(dtype=bool))
-    hit = np.zeros(len(posts), dtype=bool)
-    if len(maybe):
-        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account")] + [ids.iloc[maybe]]
-        hit[maybe] = [(p, a, i) in keys for p, a, i in zip(*cols)]
-    return pd.Series(hit, index=posts.index, dtype=bool)
+from ...clean.counted import INTERACTION_COLUMNS, fake_engagement, is_private  # noqa: E402,F401  (one home: clean)
 
 
 def exported_people(inp: Inputs, win: Period) -> set:
