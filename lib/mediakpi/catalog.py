@@ -382,7 +382,9 @@ def team_tables(config_dir: Path = CONFIG_DIR) -> dict:
 
 def team_table_dtypes(table: str) -> dict[str, str]:
     cols = {c: _TEAM_KINDS[spec.type] for c, spec in team_tables_config().tables[table].columns.items()}
-    return {**cols, "source_file": STRING, "source_row": INT}
+    # unread_cells: the cells of the row ingest could not read and set aside (`column=raw；…`, ingest.team), so the
+    # row's other cells still count and scoring can tell "unreadable" from "blank" (an unreadable veto keeps the cap)
+    return {**cols, "source_file": STRING, "source_row": INT, "unread_cells": STRING}
 
 
 def team_file(table: str) -> str:

@@ -112,6 +112,22 @@ def check_parameters(stage: str, params: dict[str, Any], notebooks: Path = NOTEB
             raise RunError(f"参数 {key} 的值必须是字符串、数字或布尔值（收到 {type(value).__name__}）。", 2)
 
 
+def check_rollup_months(p: Period, ws: Workspace, now=None) -> None:
+    """A quarter or year is scored only when every one of its months has happened: each month is over (its last day
+    has passed) and has its raw folder data/raw/<YYYY-MM>/. Otherwise the run is refused (exit 2) with the missing
+    months named: November and December scored as "nothing published" would give everyone D, final (issue 22)."""
+    if p.kind == "month":
+        return
+    import pandas as pd
+
+    now = pd.Timestamp.now(tz="Asia/Shanghai") if now is None else now
+    missing = [m for m in p.months
+               if not ws.raw(m).is_dir() or pd.Timestamp(f"{m}-01", tz="Asia/Shanghai") + pd.offsets.MonthBegin(1) > now]
+    if missing:
+        raise RunError(f"周期 {p.text} 还不能评分：{'、'.join(missing)} 尚未结束或没有原始数据（{ws.raw_root} 下缺少对应文件夹）。"
+                       f"请等这些月份结束并放入导出后再运行，或先按月运行（如 --period {p.months[0]}）。", 2)
+
+
 def preflight(period: str, ws: Workspace, config: str | None, lang: str, notebooks: Path = NOTEBOOKS_DIR) -> Period:
     """Everything that can be checked before a kernel starts."""
     from .periods import PeriodError
@@ -131,6 +147,7 @@ def preflight(period: str, ws: Workspace, config: str | None, lang: str, noteboo
         raise RunError(
             f"周期 {p.text} 没有原始数据：{ws.raw_root} 下找不到 {'、'.join(p.months[:3])}{'…' if len(p.months) > 3 else ''} "
             f"文件夹。{hint}或把平台导出放进 {ws.raw(p.months[-1])}/<账号>/。", 2)
+    check_rollup_months(p, ws)
     for stage in STAGES:
         if not notebook_path(stage, notebooks).is_file():
             raise RunError(f"找不到笔记本 {notebook_path(stage, notebooks)}。", 2)

@@ -48,6 +48,7 @@ MYPY_BASELINE_AT_START = {
 SPLITS = {
     "mediakpi.report.build": {"mediakpi.report.inputs", "mediakpi.report.person", "mediakpi.report.posts",
                               "mediakpi.report.publish", "mediakpi.report.team", "mediakpi.report.workbook"},
+    "mediakpi.scoring.config": {"mediakpi.scoring.plan"},
 }
 
 

@@ -14,7 +14,7 @@ from mediakpi.clean.config import QualityConfig, load_quality_config
 from mediakpi.config import ConfigError
 from mediakpi.content.settings import ContentConfig, load_content_config
 from mediakpi.paths import CONFIG_DIR
-from mediakpi.scoring.config import AssessmentConfig, load_assessment
+from mediakpi.scoring import AssessmentConfig, load_assessment
 
 
 def model_keys(model: type[BaseModel], data: dict, prefix: tuple = ()) -> list[tuple]:

@@ -70,7 +70,7 @@ def test_the_glyph_check_can_fail():
 
 def test_filter_widget_builds_and_filters(result):
     pytest.importorskip("ipywidgets")
-    from mediakpi.content import filter_widget
+    from mediakpi.lab.widgets import filter_widget
 
     box = filter_widget(result, charts=("heatmap",))
     platform, account, operator = box.children[0].children

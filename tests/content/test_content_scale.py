@@ -5,7 +5,7 @@ import pytest
 
 from .content_fixtures import make_account_month, make_calendar_match, make_posts
 from mediakpi.content.overview import prepare_posts, publishing_table, video_table
-from mediakpi.content.strategy import cliffs_delta
+from mediakpi.strategy import cliffs_delta
 from mediakpi.indices import account_indices
 
 

@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 from mediakpi.content.settings import load_content_config
-from mediakpi.content.strategy import cliffs_delta, magnitude, platform_code, strategy_table
+from mediakpi.strategy import cliffs_delta, magnitude, platform_code, strategy_table
 from mediakpi.periods import TZ
 
 EFFECTIVE = pd.Timestamp("2026-10-15")

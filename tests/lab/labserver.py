@@ -1,4 +1,4 @@
-"""Start `make lab`'s JupyterLab (mediakpi.lab) for a test, on a free port of 127.0.0.1 with a token, and stop it."""
+"""Start `make lab`'s JupyterLab (mediakpi.lab.server) for a test, on a free port of 127.0.0.1 with a token, and stop it."""
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from mediakpi.lab import HOST, lab_argv, lab_env, write_settings_overrides
+from mediakpi.lab.server import HOST, lab_argv, lab_env, write_settings_overrides
 from mediakpi.paths import PROJECT_ROOT
 
 

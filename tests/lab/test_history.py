@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mediakpi import explore
+from mediakpi.lab import explore
 from mediakpi.history import load_history, month_range
 
 from .conftest import MONTHS

@@ -109,7 +109,7 @@ def notebook_ran(browser, lab_root: Path, store: Workspace, stage: str, done_tex
 def test_whatif_slider_reranks_in_jupyterlab(browser, lab_root, demo_store):
     from mediakpi.scoring import load_assessment
     from mediakpi.scoring.whatif import whatif_table
-    from mediakpi.views import readable
+    from mediakpi.lab.views import readable
     import pandas as pd
 
     with notebook_ran(browser, lab_root, demo_store, "03_score", "人已评分", ".widget-slider") as page:

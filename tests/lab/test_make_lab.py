@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mediakpi.lab import lab_argv
+from mediakpi.lab.server import lab_argv
 from mediakpi.paths import PROJECT_ROOT
 
 from .labserver import running_lab

@@ -9,7 +9,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from mediakpi import stages, views
+from mediakpi import stages
+from mediakpi.lab import views
 from mediakpi.cli import main as cli_main
 from mediakpi.paths import CONFIG_DIR, NOTEBOOKS_DIR, Workspace
 from mediakpi.runner import STAGES

@@ -24,7 +24,10 @@ def test_reweighting_inside_a_dimension():
     ind = pd.DataFrame(rows("a", {"内容质量": 80.0, "爆款内容数量": 120.0}))
     scores, coverage, enriched = dimension_table(ind, CFG)
     assert coverage.loc["a", "内容运营"] == pytest.approx(0.45)
-    assert np.isnan(scores.loc["a", "内容运营"])  # 45% < 50%: the dimension is not applicable
+    # issue 22 (no cliffs): a dimension under 50% applicable keeps its score and carries 45/50 of its weight
+    assert scores.loc["a", "内容运营"] == pytest.approx((35 * 80 + 10 * 120) / 45)
+    from mediakpi.scoring.aggregate import dimension_factor
+    assert float(dimension_factor(0.45, CFG)) == pytest.approx(0.9)
     ind = pd.DataFrame(rows("a", {"内容质量": 80.0, "内容原创比例": 100.0, "爆款内容数量": 120.0}))
     scores, coverage, enriched = dimension_table(ind, CFG)
     assert coverage.loc["a", "内容运营"] == pytest.approx(0.65)

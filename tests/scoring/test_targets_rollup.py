@@ -3,7 +3,7 @@ import pytest
 
 from .builders import ROSTER, full_month, minimal_month, posts_for, write_account_month, write_posts, write_table
 from mediakpi.scoring import load_assessment, score_period
-from mediakpi.scoring.config import BaselineRule, Target
+from mediakpi.scoring.plan import BaselineRule, Target
 from mediakpi.scoring.targets import account_target, static_target, trailing_baseline
 
 CFG = load_assessment()

@@ -8,7 +8,7 @@ from mediakpi.scoring import functions as F
 from mediakpi.scoring.indicators import (Inputs, _col, account_post_stats, growth_stats, monthly_post_metric,
                                          monthly_post_stats, review_mix, review_mix_all, wis_rate)
 from mediakpi.scoring.targets import account_target, baseline_index, trailing_baseline
-from mediakpi.scoring.config import BaselineRule, Target
+from mediakpi.scoring.plan import BaselineRule, Target
 
 TZ = "Asia/Shanghai"
 W = {"likes": 1, "saves": 2, "zaikan": 2, "comments": 3, "shares": 4}
@@ -37,11 +37,20 @@ def _posts(n=400, seed=0):
     })  # no saves / zaikan column: missing interaction columns count as 0
 
 
+def _cr_weighted(g):
+    """Issue 22: the completion rate weighted by exposure (views), the plain mean only without views."""
+    cr, v = _col(g, "completion_rate"), _col(g, "views")
+    ok = cr.notna() & (v > 0)
+    return float((cr[ok] * v[ok]).sum() / v[ok].sum()) if ok.any() else cr.mean()
+
+
 def test_monthly_post_stats_matches_the_per_group_form():
     posts = _posts()
     fast = monthly_post_stats(posts, W)
-    slow_cr = monthly_post_metric(posts, lambda g: _col(g, "completion_rate").mean())
-    slow_wis = monthly_post_metric(posts, lambda g: wis_rate(g, W))
+    # issue 22: posts below the noise floor (100 views) make no baseline; completion is exposure-weighted
+    big = posts[~(_col(posts, "views") < 100)]
+    slow_cr = monthly_post_metric(big, _cr_weighted)
+    slow_wis = monthly_post_metric(big, lambda g: wis_rate(g, W))
     assert len(slow_cr) > 10 and slow_cr["value"].isna().sum() < len(slow_cr)
     for fast_df, slow_df in ((fast["completion"], slow_cr), (fast["wis"], slow_wis)):
         pd.testing.assert_frame_equal(fast_df.reset_index(drop=True), slow_df.reset_index(drop=True),
@@ -57,7 +66,7 @@ def test_account_post_stats_matches_wis_rate_per_account():
         assert row["views"] == pytest.approx(_col(g, "views").sum())
         cr = _col(g, "completion_rate").dropna()
         assert row["cr_n"] == len(cr)
-        assert row["cr_mean"] == pytest.approx(cr.mean(), nan_ok=True)
+        assert row["cr_mean"] == pytest.approx(_cr_weighted(g), nan_ok=True)   # issue 22: exposure-weighted
     for op, g in posts.groupby("operator"):
         assert per_op[op] == pytest.approx(wis_rate(g, W), nan_ok=True)
 

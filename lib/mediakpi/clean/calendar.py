@@ -77,6 +77,24 @@ def _item_ids(cal: pd.DataFrame) -> pd.Series:
     return pd.Series([f"item{i + 1}" for i in range(len(cal))], index=cal.index, dtype="string")
 
 
+def _merge_duplicate_items(cal: pd.DataFrame, notes: list[dict]) -> pd.DataFrame:
+    """Duplicates count once: calendar rows that plan the same thing (platform, account, slot and normalised title)
+    are one item; the copies are merged into the first with a note, so a row pasted twice neither counts twice nor
+    wipes out its item (two rows claiming one post would otherwise be "ambiguous" and neither matched)."""
+    key = cal[["platform", "account", "planned_at", "_t"]]
+    dup = key.duplicated(keep="first").to_numpy(dtype=bool)
+    if not dup.any():
+        return cal
+    grp = key.groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
+    _, first_at = np.unique(grp, return_index=True)
+    first_of = dict(zip(np.unique(grp).tolist(), first_at.tolist()))
+    for i in np.flatnonzero(dup).tolist():
+        j = first_of[int(grp[i])]
+        notes.append(note("info", "calendar", str(cal["item_id"].iat[i]),
+                          f"排期“{cal['title'].iat[i]}”与 {cal['item_id'].iat[j]} 完全相同（重复粘贴）：已合并为一条，只计一次。"))
+    return cal[~dup].reset_index(drop=True)
+
+
 def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Period, cfg: QualityConfig,
                    title_keys: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Match calendar items to posts.
@@ -119,6 +137,7 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
                           f"排期表中的平台“{raw}”无法识别（标题：{title}）：该条无法匹配作品。"))
 
     cal["_t"] = normalise_titles(cal["title"])
+    cal = _merge_duplicate_items(cal, notes)
     post_t = normalise_titles(posts["title"]) if title_keys is None else title_keys.reindex(posts.index)
     date_only = (is_date_only(posts["published_at"]) & posts["platform"].isin(c.date_only_platforms)
                  ).to_numpy(dtype=bool)

@@ -1,7 +1,7 @@
 """The one rule for left-out posts (issue 23): which of a period's posts the score counts, and how.
 
 A private work is not a published post of the month (config/quality.yaml `visibility`, period.private_mask). A post
-02_clean flagged as suspected fake engagement (flags.parquet, checks starting with "fraud") keeps its views and
+02_clean's flags set aside (set_aside_flags: suspected fake engagement, impossible values) keeps its views and
 brings no interactions, and is never a viral post: it can only lower a rate. The score (scoring.indicators), the
 score's account (scoring/account.py) and the content stage (content/analyse.py) all call these functions, so every
 figure attributed to a person or an account is computed on the same posts.
@@ -30,22 +30,35 @@ def is_private(posts: pd.DataFrame) -> pd.Series:
     return given.fillna(False).astype(bool)
 
 
+def set_aside_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags that set a post aside from scoring (the one home of the rule): suspected fake engagement (checks
+    starting with "fraud") and every plausibility check of severity `error` (impossible values: likes above plays,
+    negative or absurd counts, rates outside 0–1 where the platform's definition makes them rates, a publish time after
+    the export). What is possible is decided per platform and per definition by 02_clean (config/quality.yaml
+    `plausibility`); scoring takes its verdict."""
+    if flags is None or flags.empty or "check" not in flags.columns:
+        return pd.DataFrame(columns=["platform", "account", "post_id", "check"])
+    fraud = flags["check"].astype("string").str.startswith("fraud").fillna(False)
+    error = (flags["level"].astype("string") == "error").fillna(False) if "level" in flags.columns else False
+    return flags[(fraud | error).to_numpy(dtype=bool)]
+
+
 def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
-    """Posts 02_clean flagged as suspected fake engagement (flags.parquet checks starting with "fraud"), by
-    (platform, account, post_id)."""
+    """Posts set aside from scoring by 02_clean's flags (set_aside_flags: suspected fake engagement, impossible
+    values), by (platform, account, post_id)."""
     if posts.empty or flags is None or flags.empty or "check" not in flags.columns:
         return pd.Series(False, index=posts.index)
-    f = flags[flags["check"].astype("string").str.startswith("fraud").fillna(False)]
+    f = set_aside_flags(flags)
     if f.empty:
         return pd.Series(False, index=posts.index)
     keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
     # Only a post whose id is among the flagged ids (or missing) can match a key: the (platform, account, post_id)
     # test runs on those few, never element by element over a million-row Arrow column.
-    ids = posts["post_id"].astype(str)
-    maybe = np.flatnonzero((ids.isin(f["post_id"].astype(str)) | ids.isna()).to_numpy(dtype=bool))
+    ids = posts["post_id"]
+    maybe = np.flatnonzero((ids.isin(f["post_id"].dropna().astype(str).unique()) | ids.isna()).to_numpy(dtype=bool))
     hit = np.zeros(len(posts), dtype=bool)
     if len(maybe):
-        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account")] + [ids.iloc[maybe]]
+        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account", "post_id")]
         hit[maybe] = [(p, a, i) in keys for p, a, i in zip(*cols)]
     return pd.Series(hit, index=posts.index, dtype=bool)
 

@@ -3,10 +3,10 @@
     from mediakpi.content import analyse_period, charts
     result = analyse_period(Workspace.of(), "2026-10")     # writes the content_* tables, returns ContentResult
     charts.heatmap(result)                                 # matplotlib Figures
-    filter_widget(result)                                  # ipywidgets filter (interactive notebooks only)
 
 Modules by question: overview (posts, overview with MoM/YoY, publishing, video, decay), timing (best time),
-formats, topics, strategy (before/after a suggestion), charts, widgets. Rates come from mediakpi.metrics; public
+formats, topics, charts (the before/after test of a suggestion is the core's strategy.py; the ipywidgets filter
+is lab/widgets.py). Rates come from mediakpi.metrics; public
 indices from mediakpi.indices.
 """
 from .analyse import TABLES, ContentResult, analyse_period, analyse_posts, load_result, write_tables
@@ -26,13 +26,6 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def filter_widget(result, **kwargs):
-    """ipywidgets dropdowns for platform, account and person (see widgets.filter_widget)."""
-    from .widgets import filter_widget as _fw
-
-    return _fw(result, **kwargs)
-
-
 __all__ = ["ContentResult", "ContentConfig", "TABLES", "analyse_period", "analyse_posts", "load_result", "write_tables",
-           "load_content_config", "filter_widget", "charts", "all_charts", "heatmap", "formats_chart", "topics_chart",
+           "load_content_config", "charts", "all_charts", "heatmap", "formats_chart", "topics_chart",
            "viral_chart", "trend_chart", "overview_chart", "video_chart"]

@@ -15,11 +15,11 @@ from ..metrics import MetricDictionary, load_metrics
 from ..paths import Workspace
 from ..periods import Period, previous_months
 from ..store import release_memory
+from ..strategy import strategy_table
 from .formats import formats_table
 from .overview import (DECAY_INPUT, add_changes, content_posts, earlier_period_months, engagement_decay,
                        overview_table, prepare_posts, publishing_table, video_table)
 from .settings import ContentConfig, load_content_config
-from .strategy import strategy_table
 from .timing import best_slots, best_time_table, date_only_accounts
 from .topics import topics_table
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..config import ConfigError, load_model
 from ..metrics import load_metrics
 from ..paths import CONFIG_DIR
+from ..strategy import Strategy, load_strategy_settings
 
 DEFAULT_PATH = CONFIG_DIR / "content.yaml"
 
@@ -52,21 +53,6 @@ class Topics(_Strict):
     stopwords: list[str]
 
 
-class Strategy(_Strict):
-    window_days: int = Field(ge=1)
-    min_posts_each_side: int = Field(ge=2)
-    alpha: float = Field(gt=0, lt=1)
-    default_metric: str
-    effect_size_bands: list[float]
-
-    @field_validator("effect_size_bands")
-    @classmethod
-    def _bands(cls, v: list[float]) -> list[float]:
-        if len(v) != 3 or any(b <= a for a, b in zip(v, v[1:])) or v[0] <= 0 or v[-1] >= 1:
-            raise ValueError("effect_size_bands 需要 3 个递增的数，介于 0 和 1 之间，例如 [0.147, 0.33, 0.474]")
-        return v
-
-
 class Charts(_Strict):
     max_bars: int = Field(ge=3)
 
@@ -87,10 +73,11 @@ def _load(path: str) -> ContentConfig:
     cfg = load_model(path, ContentConfig)
     md = load_metrics()
     for where, key in (("best_time.metric", cfg.best_time.metric), ("formats.metric", cfg.formats.metric),
-                       ("topics.metric", cfg.topics.metric), ("strategy.default_metric", cfg.strategy.default_metric)):
+                       ("topics.metric", cfg.topics.metric)):
         if key not in md.metrics:
             raise ConfigError(f"配置文件 {Path(path).name} 的 {where} = {key!r} 不是 config/metrics.yaml 中的指标；"
                               f"可用：{', '.join(md.metrics)}。")
+    load_strategy_settings(path)  # the strategy section's own checks live with the before/after test
     return cfg
 
 

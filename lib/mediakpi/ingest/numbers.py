@@ -185,8 +185,9 @@ def to_int(values: pd.Series) -> pd.Series:
     return values.round().astype("Int64")
 
 
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "对", "原创", "已采纳", "采纳", "t"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "x", "不是", "非原创", "未采纳", "不采纳", "f"}
+# everyday forms too (issue 22): 有/无 (a 重大违规 written 有 is a yes), ✔/✘, 对/错
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对", "原创", "已采纳", "采纳", "t", "有", "是的"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "不是", "非原创", "未采纳", "不采纳", "f", "无", "没有", "错"}
 
 
 def parse_bool(s: pd.Series, placeholders: frozenset[str]) -> Parsed:

@@ -36,8 +36,9 @@ def _excerpt(raw: pd.Series) -> pd.Series:
 
 
 def parse_columns(table: Table, forms: dict[str, str], sentinels: dict[str, list[str]], registry: Registry,
-                  kinds: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """-> (typed frame, lower-bound mask for `views`, reasons per row (null when the row is fine))."""
+                  kinds: dict[str, str] | None = None, cells: dict | None = None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """-> (typed frame, lower-bound mask for `views`, reasons per row (null when the row is fine)). `cells`, when
+    given, receives column -> (bad mask, raw values) for each column with an unreadable cell (ingest.team)."""
     P = registry.placeholders
     data = table.data
     out = pd.DataFrame(index=data.index)
@@ -52,20 +53,28 @@ def parse_columns(table: Table, forms: dict[str, str], sentinels: dict[str, list
             kind = (kinds or {}).get(col, "int" if form == "int" else "float")
             out[col] = to_int(p.values) if kind == "int" else p.values
             reasons = _add_reason(reasons, p.bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的数字（原值 " + _excerpt(raw) + "）")
+            if cells is not None and p.bad.any():
+                cells[col] = (p.bad, raw)
             if col == "views":
                 lower = p.lower_bound
         elif form == "datetime":
             ts, bad = parse_datetimes(raw, P)
             out[col] = ts
             reasons = _add_reason(reasons, bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的日期时间（原值 " + _excerpt(raw) + "）")
+            if cells is not None and bad.any():
+                cells[col] = (bad, raw)
         elif form == "date":
             d, bad = parse_dates(raw, P)
             out[col] = d
             reasons = _add_reason(reasons, bad, lambda header=header, raw=raw: "“" + header + "”不是可识别的日期（原值 " + _excerpt(raw) + "）")
+            if cells is not None and bad.any():
+                cells[col] = (bad, raw)
         elif form == "bool":
             p = parse_bool(raw, P)
             out[col] = p.values
             reasons = _add_reason(reasons, p.bad, lambda header=header, raw=raw: "“" + header + "”应填 是/否（原值 " + _excerpt(raw) + "）")
+            if cells is not None and p.bad.any():
+                cells[col] = (p.bad, raw)
         else:  # text, id, url
             t = clean_text(raw)
             if form in ("id", "url"):

@@ -55,3 +55,50 @@ def write_templates(folder: str | Path) -> list[Path]:
         wb.save(xlsx_path)
         written += [xlsx_path, csv_path]
     return written
+
+
+# ----- reading team-table cells (issue 22): one bad cell sets aside that cell, identical rows count once ------------
+
+UNREAD = "unread_cells"   # catalog: every team table has it (`column=raw；…` of the cells set aside)
+
+
+def set_aside_cells(table: str, df: pd.DataFrame, reasons: pd.Series, cells: dict) -> tuple[pd.DataFrame, pd.Series]:
+    """One unreadable cell sets aside that cell, not the row: a cell of an optional column that could not be read
+    becomes empty and is named in `unread_cells` (`veto=有点；…`), and the row's other cells still count. A row
+    whose REQUIRED cell cannot be read keeps its quarantine reason (without it the row says nothing: whose, when).
+    `cells`: column -> (bad mask, raw values) from parse_columns. Scoring reads `unread_cells` where an unreadable
+    cell must not count as a blank (an unreadable 重大违规 keeps the cap)."""
+    spec = team_tables()[table]["columns"]
+    out = df.copy() if cells else df
+    unread = pd.Series(pd.NA, index=df.index, dtype="string")
+    hard = pd.Series(False, index=df.index)
+    for col, (bad, raw) in cells.items():
+        bad = pd.Series(bad, index=df.index).fillna(False).astype(bool)
+        if not bad.any():
+            continue
+        if spec.get(col, {}).get("required"):
+            hard |= bad
+            continue
+        text = (col + "=" + raw.astype("string").fillna("").str.slice(0, 30)).where(bad)
+        unread = unread.mask(bad & unread.isna(), text).mask(bad & unread.notna(), unread + "；" + text)
+        out.loc[bad.to_numpy(), col] = pd.NA
+    out[UNREAD] = unread
+    return out, reasons.where(hard)
+
+
+def _key_text(s: pd.Series) -> pd.Series:
+    """Text for the duplicate key: NFKC, white space removed (spaces typed around or inside a name do not make a
+    different row)."""
+    import unicodedata
+    t = s.astype("string")
+    return t.map(lambda x: "".join(unicodedata.normalize("NFKC", x).split()), na_action="ignore")
+
+
+def identical_rows(df: pd.DataFrame, content: list[str]) -> pd.Series:
+    """True for every row that repeats an earlier row of the same table (any file) in every content column, text
+    compared after normalising spaces: it is merged into the first (duplicates count once: an adopted suggestion
+    pasted twice is one suggestion)."""
+    key = pd.DataFrame({c: (_key_text(df[c]) if (pd.api.types.is_string_dtype(df[c].dtype)
+                                                 or df[c].dtype == object) else df[c]) for c in content},
+                       index=df.index)
+    return key.duplicated(keep="first")

@@ -1,19 +1,13 @@
 """03_score: the assessment plan as configurable data (config/assessment.yaml), scored explainably.
 
-Public API: load_assessment, score_period, rescore, whatif_widget and the scoring functions.
+Public API: load_assessment, score_period, rescore and the scoring functions (the what-if sliders: lab/widgets.py).
 """
 from .aggregate import rescore
-from .config import AssessmentConfig, load_assessment
+from .config import load_assessment
+from .plan import AssessmentConfig
 from .functions import bands, bonus, deduction, inverse, linear, rubric
 from .pipeline import ScoreResult, load_inputs, score_inputs, score_period
 
 
-def whatif_widget(indicator_scores, config, adjustments=None):
-    """ipywidgets sliders for the dimension weights and a person picker (imported lazily: batch runs never need it)."""
-    from .whatif import whatif_widget as _w
-
-    return _w(indicator_scores, config, adjustments)
-
-
 __all__ = ["AssessmentConfig", "ScoreResult", "bands", "bonus", "deduction", "inverse", "linear", "load_assessment",
-           "load_inputs", "rescore", "rubric", "score_inputs", "score_period", "whatif_widget"]
+           "load_inputs", "rescore", "rubric", "score_inputs", "score_period"]

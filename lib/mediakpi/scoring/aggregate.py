@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .config import DIMENSIONS, AssessmentConfig
+from .plan import DIMENSIONS, AssessmentConfig
 
 GRADE_ORDER = ["S", "A", "B", "C", "D"]
 
@@ -37,8 +37,9 @@ def _status(ind: pd.DataFrame) -> np.ndarray:
 
 
 def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Per operator × dimension: score (N/A when the counted weight < min coverage), counted share; plus the indicator
-    rows with `effective_weight` (share of its dimension after re-weighting, 0 when not applicable).
+    """Per operator × dimension: score (N/A only when nothing of it counts), counted share; plus the indicator rows
+    with `effective_weight` (share of its dimension after re-weighting, 0 when not applicable). How much a dimension
+    weighs in the total is `dimension_factor` (no cliff: it shrinks smoothly with the counted share).
 
     Counted weight = scored rows + missing-input rows: a missing input keeps its weight and adds nothing to the sum,
     so it never raises a score; only a not-applicable row's weight goes to the other indicators. Pure numpy sums."""
@@ -60,7 +61,7 @@ def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFr
     present = np.bincount(cell, minlength=size).reshape(n_ops, n_dims) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = np.where(present & (W > 0), WA / W, np.nan)
-        score = np.where(cov >= cfg.min_dimension_coverage - 1e-9, WS / WA, np.nan)
+        score = np.where(WA > 0, WS / WA, np.nan)
         eff = np.where(WA.ravel()[cell] > 0, w_app / WA.ravel()[cell], 0.0)
     share = (ind["scored_share"].to_numpy(dtype="float64", na_value=np.nan) if "scored_share" in ind.columns
              else np.ones(len(ind)))
@@ -72,6 +73,16 @@ def dimension_table(ind: pd.DataFrame, cfg: AssessmentConfig) -> tuple[pd.DataFr
         scores.attrs["scored_share"] = np.where(W > 0, GOT / W, 0.0)   # the share of each dimension actually scored
     coverage = pd.DataFrame(cov, index=index, columns=dims)
     return scores, coverage, ind.assign(effective_weight=eff)
+
+
+def dimension_factor(cov, cfg: AssessmentConfig) -> np.ndarray:
+    """The share of its plan weight a dimension carries in the total, from its counted (applicable) share `cov`:
+    min(1, cov ÷ min_dimension_coverage). Full weight from min_dimension_coverage up (the not-applicable weight goes
+    to the dimension's other indicators), and below it a straight line down to 0 (no all-or-nothing cut: one point of
+    coverage moves the weight by little). The one home of the rule; rescore and the scorecard both call it."""
+    c = np.nan_to_num(np.asarray(cov, dtype="float64"), nan=0.0)
+    m = float(cfg.min_dimension_coverage)
+    return np.clip(c / m, 0.0, 1.0) if m > 0 else (c > 0).astype("float64")
 
 
 def _grade_codes(t: np.ndarray, cfg: AssessmentConfig) -> np.ndarray:
@@ -104,19 +115,21 @@ def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float],
     own review, 0–1 share) — the scorecard carries these columns, so `rescore(ind, w, cfg, scorecard)` reproduces it.
     Returns operator, one column per dimension, base, total, grade, rank.
     """
-    scores, _, _ = dimension_table(indicator_scores, config)
+    scores, counted, _ = dimension_table(indicator_scores, config)
     got = pd.DataFrame(scores.attrs.pop("scored_share"), index=scores.index, columns=scores.columns)
     dims = [d for d in DIMENSIONS if d in scores.columns]
     scores = scores.reindex(columns=dims)
     W = np.array([float(dimension_weights.get(d, 0.0)) for d in dims])
     S = scores.to_numpy(dtype=float)
-    have = ~np.isnan(S)
-    denom = (have * W).sum(axis=1)
+    WE = W * dimension_factor(counted.reindex(columns=dims).to_numpy(dtype=float), config) * ~np.isnan(S)
+    denom = WE.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        base = np.where(denom > 0, (np.nan_to_num(S) * W).sum(axis=1) / denom, np.nan)
+        base = np.where(denom > 0, (np.nan_to_num(S) * WE).sum(axis=1) / denom, np.nan)
     out = scores.copy()
     share = got.reindex(columns=dims).to_numpy(dtype=float)
-    out["coverage"] = (share * W).sum(axis=1) / W.sum() if W.sum() > 0 else np.nan
+    # coverage: the one formula — the share of the plan's weight whose indicators were scored and are in the total
+    # (no dimension is ever dropped whole, so every scored indicator is in it); it decides 正式/暂定 below
+    out["coverage"] = (np.nan_to_num(share) * W).sum(axis=1) / W.sum() if W.sum() > 0 else np.nan
     out["base"] = base
     adj = (adjustments.set_index("operator") if adjustments is not None and len(adjustments) else pd.DataFrame())
     adj = adj.reindex(out.index)

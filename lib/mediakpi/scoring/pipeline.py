@@ -11,12 +11,14 @@ from . import account
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
-from .aggregate import dimension_table, distribution_check, force_distribution, rescore
-from .config import DIMENSION_CODES, DIMENSIONS, AssessmentConfig, load_assessment
+from .aggregate import dimension_factor, dimension_table, distribution_check, force_distribution, rescore
+from .config import load_assessment
+from .plan import DIMENSION_CODES, DIMENSIONS, AssessmentConfig
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
-from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, compute_indicators, fake_engagement, is_private, msg,
-                         review_mix, reviews_for, table_titles)
+from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, attribute_raters, compute_indicators, fake_engagement,
+                         is_private, msg, review_mix, reviews_for, set_aside_flags, table_titles)
+from .provenance import own_judgements
 from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
@@ -79,6 +81,10 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     am = _read(folder, "account_month", catalog.columns("account_month"), warnings, "账号月度粉丝")
     cm = _read(folder, "calendar_match", CALENDAR_READ, [], "排期匹配", only=True)
     flags = _read(folder, "flags", FLAG_READ, [], "数据质量标记", only=True)
+    # earlier months' flags too: an impossible post of the baseline months makes no baseline
+    hist_flags = earlier_tables(ws, p.text, "flags", cfg.baseline.months, columns=list(FLAG_READ))
+    if not hist_flags.empty:
+        flags = pd.concat([flags, hist_flags.drop(columns="history_month", errors="ignore")], ignore_index=True)
     tables = {}
     for t in TEAM_TABLES:
         tables[t] = _read(folder, t, TEAM_READ[t], [], t, only=True) if t in TEAM_READ \
@@ -136,6 +142,18 @@ def _reason(rows: pd.DataFrame, column: str) -> str | None:
     return None
 
 
+def _unreadable_veto(rows: pd.DataFrame) -> str | None:
+    """The raw text of a 重大违规 cell that ingest could not read (its `unread_cells` names `veto`), else None: a veto
+    that cannot be read keeps the cap (ingest.team.UNREAD marks such cells)."""
+    if rows.empty or "unread_cells" not in rows.columns:
+        return None
+    u = rows["unread_cells"].astype("string").fillna("")
+    hit = u.str.contains(r"(?:^|；)veto=", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return None
+    return u[hit].str.extract(r"veto=([^；]*)", expand=False).iloc[0]
+
+
 def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per person for the window: bonus, deduction, veto (and review_score for a rollup's own review); plus ledger rows.
 
@@ -143,7 +161,7 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
     value counts (not the sum). A discretionary bonus counts only with its reason (加减分原因 or 评语); a deduction
     always counts (a missing reason never helps) and the ledger asks for the reason. Every row names its reason."""
     rv = inp.tables.get("qualitative_reviews", pd.DataFrame())
-    rv = reviews_for(rv, win)
+    rv = attribute_raters(reviews_for(rv, win), inp.roster)
     posts = inp.posts_of(win)
     rows, ledger = [], []
     items = cfg.bonus.items
@@ -155,7 +173,18 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
         mine = rv[rv["operator"] == op] if not rv.empty else rv
         b_parts, reasons = [], []
         it = items.get("review_points")
-        if it is not None and it.enabled and not mine.empty:
+        # provenance: a discretionary bonus comes from the manager's rows only (the rater's name decides the role)
+        boss = mine[(mine["_role"] == "manager").to_numpy(dtype=bool)] if not mine.empty else mine
+        if not mine.empty:
+            other = mine[(mine["_role"] != "manager").to_numpy(dtype=bool)
+                         & (pd.to_numeric(mine["bonus_points"], errors="coerce").fillna(0) > 0).to_numpy(dtype=bool)]
+            for rater, role in zip(other["rater"] if "rater" in other.columns else [None] * len(other), other["_role"]):
+                what = "加分"
+                text = msg("self_review_dropped", rater=rater, what=what) if role == "self" \
+                    else msg("not_manager_adjustment", rater=rater, what=what)
+                ledger.append((op, "not_counted", "评价加分", 0.0, text))
+        if it is not None and it.enabled and not boss.empty:
+            mine_all, mine = mine, boss
             pts = pd.to_numeric(mine["bonus_points"], errors="coerce").max()
             if pd.notna(pts) and pts > 0:
                 pts = float(pts) if it.cap is None else min(float(pts), it.cap)
@@ -166,6 +195,7 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
                     ledger.append((op, "bonus", "评价加分", pts, msg("bonus_detail", win=win.text, pts=f"{pts:g}", reason=why)))
                 else:
                     ledger.append((op, "bonus", "评价加分", 0.0, msg("bonus_no_reason", win=win.text, pts=f"{pts:g}")))
+            mine = mine_all
         it = items.get("viral_posts")
         # viral bonus per month only (a rollup averages its months' bonuses; counting the window again would double it)
         if it is not None and it.enabled and win.kind == "month" and not posts.empty and "viral" in posts.columns:
@@ -189,7 +219,12 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
                 reasons.append(msg("deduction_reason", pts=f"{ded:g}", reason=why))
                 ledger.append((op, "deduction", "违规扣分", -ded, f"{win.text}违规{int(n)}次×{v.per_event:g}分：{why}"))
         veto = bool(not mine.empty and mine["veto"].fillna(False).astype(bool).any())
-        if veto:
+        unread = _unreadable_veto(mine)
+        if unread and not veto:
+            veto = True
+            reasons.append(msg("veto_unreadable", raw=unread))
+            ledger.append((op, "veto", "重大违规（无法识别）", 0.0, msg("veto_unreadable", raw=unread)))
+        if veto and not unread:
             why = _reason(mine.assign(_v=mine["veto"].fillna(False).astype(int)), "_v") or msg("reason_missing")
             reasons.append(f"重大违规：{why}")
             ledger.append((op, "veto", "重大违规", 0.0,
@@ -273,10 +308,16 @@ def flagged_posts(inp: Inputs, win: Period) -> pd.DataFrame:
 def _flagged_posts(inp: Inputs, win: Period) -> pd.DataFrame:
     posts = inp.posts_of(win)
     if posts.empty:
-        return pd.DataFrame(columns=["operator", "platform", "account", "title"])
+        return pd.DataFrame(columns=["operator", "platform", "account", "title", "check"])
     hit = (fake_engagement(posts, inp.flags) & ~is_private(posts)).to_numpy()
     cols = [c for c in ("operator", "platform", "account", "post_id", "title") if c in posts.columns]
     out = posts.loc[hit, cols].copy()  # the few flagged rows of the five columns, not the whole window filtered
+    f = set_aside_flags(inp.flags)
+    checks = (f.assign(_k=f["platform"].astype(str) + "\x1f" + f["account"].astype(str) + "\x1f" + f["post_id"].astype(str))
+              .groupby("_k")["check"].agg(lambda c: ",".join(dict.fromkeys(c.astype(str)))) if len(f) else {})
+    key = out["platform"].astype(str) + "\x1f" + out["account"].astype(str) + "\x1f" + out["post_id"].astype(str) \
+        if "post_id" in out.columns else pd.Series("", index=out.index)
+    out["check"] = key.map(checks) if len(out) else pd.Series(dtype=object)
     if "title" not in out.columns:
         out["title"] = out.get("post_id")
     out["title"] = out["title"].fillna(out.get("post_id"))
@@ -294,7 +335,9 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     _, coverage, rows = dimension_table(rows, cfg)
     dims = [d for d in DIMENSIONS if d in card.columns]
     # dimension weight actually used (re-weighted at the total)
-    W = pd.DataFrame({d: card[d].notna() * weights.get(d, 0) for d in dims})
+    cov_op = coverage.reindex(index=card["operator"], columns=dims)
+    W = pd.DataFrame({d: card[d].notna().to_numpy() * weights.get(d, 0)
+                      * dimension_factor(cov_op[d].to_numpy(dtype=float), cfg) for d in dims})
     Wn = W.div(W.sum(axis=1).where(W.sum(axis=1) > 0), axis=0)
     Wn.index = card["operator"]
     adj_i = adj.set_index("operator") if adj is not None and len(adj) else pd.DataFrame()
@@ -319,6 +362,12 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
         na_dims = [d for d in dims if na_card.at[op, d]] if dims else []
         na_ind = na_by_op.get(op, [])
         parts = []
+        shrunk = [d for d in dims if d not in na_dims and op in coverage.index and d in coverage.columns
+                  and pd.notna(coverage.at[op, d]) and coverage.at[op, d] < cfg.min_dimension_coverage - 1e-9]
+        if shrunk:
+            parts.append(msg("dimension_shrunk", dims="、".join(
+                f"{d}（适用{coverage.at[op, d]:.0%}，按{float(dimension_factor(coverage.at[op, d], cfg)):.0%}权重计入）"
+                for d in shrunk), min=f"{cfg.min_dimension_coverage:.0%}"))
         if na_dims:
             parts.append("不适用维度：" + "、".join(f"{d}（覆盖{coverage.at[op, d]:.0%}，权重{weights.get(d, 0):g}分给其他维度）"
                                               if op in coverage.index and d in coverage.columns and pd.notna(coverage.at[op, d])
@@ -326,7 +375,7 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
         if na_ind:
             parts.append("不适用指标：" + "、".join(na_ind))
         if no_total.get(op, True):
-            parts = ["本期没有任何维度有足够数据（每个维度适用权重都不足一半），无法评分；请检查此人的账号导出和团队表格"]
+            parts = ["本期没有任何维度有可计分的数据，无法评分；请检查此人的账号导出和团队表格"]
         notes.append("；".join(parts) if parts else "全部指标适用")
     card["reweight_note"] = notes
     # the tables to fill in for missing inputs, per person (codes and their Chinese titles)
@@ -393,6 +442,10 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     (what load_inputs said) come first in the result's warnings."""
     p = period if isinstance(period, Period) else Period.parse(period)
     cfg.check_people(inp.people)
+    if not inp.__dict__.get("_provenance_done"):   # judgements about oneself set aside once (provenance.py)
+        inp.tables, prov = own_judgements(inp.tables)
+        inp.__dict__["_provenance_done"] = True
+        inp.cached("provenance_ledger", lambda: prov)
     rows, adj, led, sources = period_rows(inp, p, cfg, ws)
     card, rows, dist = build_scorecard(rows, adj, cfg, p.kind, p.text, inp)
     extra = []
@@ -401,8 +454,15 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
             extra.append((op, "missing_input", table_titles(code), 0.0, msg("ledger_missing", table=table_titles(code))))
     if "flagged_posts" in card.columns and p.kind == "month":
         fl = flagged_posts(inp, p)
-        for op, title in zip(fl["operator"], fl["title"]):
-            extra.append((op, "flagged", "疑似刷量", 0.0, msg("ledger_flagged", title=str(title))))
+        for op, title, check in zip(fl["operator"], fl["title"], fl["check"]):
+            rules = [c for c in str(check).split(",") if c and c != "nan"]
+            if any(c.startswith("fraud") for c in rules) or not rules:
+                extra.append((op, "flagged", "疑似刷量", 0.0, msg("ledger_flagged", title=str(title))))
+            impossible = [c for c in rules if not c.startswith("fraud")]
+            if impossible:
+                extra.append((op, "set_aside", "数据不可能", 0.0,
+                              msg("set_aside_post", title=str(title), rule="、".join(impossible))))
+    extra.extend(inp.cached("provenance_ledger", lambda: []))
     if extra:
         led = pd.concat([led, pd.DataFrame(extra, columns=["operator", "kind", "item", "points", "detail"])],
                         ignore_index=True)

@@ -13,7 +13,7 @@ from ..periods import previous_months
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import BaselineRule, Target
+    from .plan import BaselineRule, Target
 
 
 def static_target(spec: Target, operator: str | None = None, platform: str | None = None,

@@ -13,17 +13,17 @@ from ...periods import Period
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import AssessmentConfig
+    from ..plan import AssessmentConfig
 from . import collab, content, data, platform, user  # noqa: F401  (importing registers the indicators)
 from .base import (ALL_POSTS_COLUMNS, DIMENSIONS, REGISTRY, ROW_COLUMNS, STATUSES, IndicatorDef, Inputs, Spec, _col,
                    _missing, account_post_stats, baseline_index, growth_stats, in_window_dates,
-                   monthly_post_metric, monthly_post_stats, msg, norm_period, posts_in, reviews_for,
+                   monthly_post_metric, monthly_post_stats, msg, noise_floor, norm_period, posts_in, reviews_for,
                    rows_for_month_table, sc, spec_for, table_titles, trailing_baseline, wis_formula, wis_rate)
-from .collab import CRITERIA, review_mix, review_mix_all, role_of
+from .collab import CRITERIA, attribute_raters, review_mix, review_mix_all
 from .data import reports_window
 
 __all__ = ["ALL_POSTS_COLUMNS", "CRITERIA", "DIMENSIONS", "REGISTRY", "ROW_COLUMNS", "STATUSES", "IndicatorDef",
-           "Inputs", "Spec", "account_post_stats", "compute_indicators", "growth_stats", "monthly_post_metric",
+           "Inputs", "Spec", "account_post_stats", "attribute_raters", "set_aside_flags", "compute_indicators", "growth_stats", "monthly_post_metric",
            "monthly_post_stats", "norm_period", "posts_in", "review_mix", "review_mix_all", "reviews_for",
            "table_titles", "wis_rate", "_col", "sc"]
 
@@ -73,6 +73,17 @@ class Context(dict):
         counts = self.cached("n_posts", lambda: _counts_by_operator(self["posts_win"]))
         return counts.get(op, 0)
 
+    def n_evidence(self, op: str) -> int:
+        """The person's published posts of the window above the noise floor (base.noise_floor): the n of the
+        small-sample rule (posts under the floor add no evidence)."""
+        def build():
+            p = self["posts_win"]
+            if p.empty or "operator" not in p.columns:
+                return {}
+            ev = ~(_col(p, "views") < noise_floor())
+            return {k: int(v) for k, v in ev.groupby(p["operator"], sort=False).sum().items()}
+        return self.cached("n_evidence", build).get(op, 0)
+
     def n_flagged(self, op: str) -> int:
         """The person's posts of the window flagged as suspected fake engagement."""
         return len(self.mine("flagged_win", op))
@@ -115,7 +126,8 @@ def _flagged_followers(f: pd.DataFrame) -> dict:
 
 
 UNREAD_POST_COLUMNS = ("title", "visibility", "snapshot_at")  # posts_clean columns scoring reads for other uses
-from ...clean.counted import INTERACTION_COLUMNS, fake_engagement, is_private  # noqa: E402,F401  (one home: clean)
+from ...clean.counted import (INTERACTION_COLUMNS, fake_engagement, is_private,  # noqa: E402,F401  (one home: clean)
+                               set_aside_flags)
 
 
 def exported_people(inp: Inputs, win: Period) -> set:
@@ -152,7 +164,9 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
         posts_win = posts_win.reset_index(drop=True)
         posts_win = posts_win.assign(operator=posts_win["operator"].fillna(
             owner_on(inp.roster, posts_win["platform"], posts_win["account"], posts_win["published_at"])))
-    before = allp
+    # impossible or fraud-flagged posts make no baseline (their month's median is not the account's norm)
+    out = fake_engagement(allp, inp.flags) if not allp.empty else None
+    before = allp[~out.to_numpy()] if out is not None and out.any() else allp
     private = is_private(posts_win)
     # text no indicator reads (the flagged-posts list takes its titles from inp.posts) is left out of the window's
     # posts before they are filtered: at a million posts, each text column costs a slow Arrow take
@@ -176,8 +190,8 @@ def window_context(inp: Inputs, win: Period, cfg: AssessmentConfig) -> Context:
     # account_month has one row per holder (clean, ownership.py): a null operator is a vacant or conflicting stretch
     reviews = t.get("qualitative_reviews", pd.DataFrame())
     reviews_win = reviews_for(reviews, win)
-    if not reviews_win.empty and "rater_role" in reviews_win.columns:
-        reviews_win = reviews_win.assign(_role=reviews_win["rater_role"].map(role_of))  # once, not per person
+    if not reviews_win.empty:
+        reviews_win = attribute_raters(reviews_win, inp.roster)  # the rater's name decides the role, once
     stats, op_wis = account_post_stats(counted)
     monthly = inp.monthly("posts", lambda: monthly_post_stats(before))
     return Context({

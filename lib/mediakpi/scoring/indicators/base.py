@@ -24,12 +24,12 @@ from ...labels import label
 from ...metrics import interactions, load_metrics
 from ...periods import Period
 from .. import functions as F
+from ..plan import DIMENSIONS
 from ..targets import account_target, baseline_index, static_target, trailing_baseline  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
-    from ..config import Target
+    from ..plan import Target
 
-DIMENSIONS = ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]
 
 # The columns of Inputs.all_posts (current and earlier posts): what the baselines and strategy_uplift read
 ALL_POSTS_COLUMNS = ["platform", "account", "operator", "post_id", "published_at", "views", "likes", "comments",
@@ -368,13 +368,27 @@ def _month_key(published_at: pd.Series) -> pd.Series:
     return code.map(names)
 
 
+def noise_floor() -> float:
+    """Views below which a post is noise, not evidence (config/quality.yaml fraud.min_views: "a 14-view post with 2
+    likes is noise"): such posts weigh by their views in every rate, add nothing to the evidence count n of the
+    small-sample rule and make no baseline. The one home of the floor for scoring."""
+    from ...clean.config import load_quality_config
+    return float(load_quality_config().fraud.min_views)
+
+
 def _wis_rows(posts: pd.DataFrame) -> pd.DataFrame:
     """Per post, what _wis_sums adds up: inter (weighted interactions) and views where the post has both, else 0,
-    the completion rate, and 1."""
+    the completion rate weighted by the post's views (cr_w, cr_v: a 30-play clip weighs 30 plays, not one vote), the
+    completion rate itself, 1, and `ev` (1 when the post is above the noise floor: evidence)."""
     wi, views = weighted_interactions(posts), _col(posts, "views")
     ok = (wi.notna() & (views > 0)).to_numpy()
-    return pd.DataFrame({"inter": wi.where(ok, 0.0), "views": views.where(ok, 0.0),
-                         "cr": _col(posts, "completion_rate"), "one": 1})
+    cr = _col(posts, "completion_rate")
+    cr = cr.where((cr >= 0) & (cr <= 1))             # an impossible rate is no rate (plausibility: 0–1)
+    has_v = (cr.notna() & (views > 0)).to_numpy()
+    ev = ~(views < noise_floor()).to_numpy()          # unknown views count as evidence (no floor to apply)
+    return pd.DataFrame({"inter": wi.where(ok, 0.0), "views": views.where(ok, 0.0), "cr": cr,
+                         "cr_w": (cr * views).where(has_v, 0.0), "cr_v": views.where(has_v, 0.0),
+                         "cr_ev": (cr.notna().to_numpy() & ev).astype("int64"), "one": 1, "ev": ev.astype("int64")})
 
 
 def _wis_sums(posts: pd.DataFrame, keys: list[str], rows: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -385,9 +399,13 @@ def _wis_sums(posts: pd.DataFrame, keys: list[str], rows: pd.DataFrame | None = 
     frame = pd.DataFrame({**{k: posts[k] for k in keys}, **{c: rows[c] for c in rows.columns}})
     g = frame.groupby(keys, dropna=True, sort=True)
     out = g[["inter", "views"]].sum().astype("float64")
-    out["cr_mean"] = g["cr"].mean()
+    cw = g[["cr_w", "cr_v"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):   # exposure-weighted; posts without views: the plain mean
+        out["cr_mean"] = (cw["cr_w"] / cw["cr_v"]).where(cw["cr_v"] > 0, g["cr"].mean())
     out["cr_n"] = g["cr"].count()
+    out["cr_ev"] = g["cr_ev"].sum()
     out["n_posts"] = g["one"].sum()
+    out["n_ev"] = g["ev"].sum()
     return out
 
 
@@ -404,7 +422,14 @@ def monthly_post_stats(posts: pd.DataFrame, w=None) -> dict[str, pd.DataFrame]:
     if posts.empty:
         e = pd.DataFrame(columns=["platform", "account", "month", "value"])
         return {"completion": e, "wis": e}
-    p = posts.assign(month=_month_key(posts["published_at"]))
+    # posts below the noise floor make no baseline (a month of 30-play clips is not the account's norm)
+    views = _col(posts, "views")
+    big = ~(views < noise_floor()).to_numpy()
+    p = posts[big] if not big.all() else posts
+    if p.empty:
+        e = pd.DataFrame(columns=["platform", "account", "month", "value"])
+        return {"completion": e, "wis": e}
+    p = p.assign(month=_month_key(p["published_at"]))
     sums = _wis_sums(p, ["platform", "account", "month"])
     return {"completion": sums["cr_mean"].rename("value").reset_index(),
             "wis": _wis_of(sums).rename("value").reset_index()}
@@ -413,7 +438,7 @@ def monthly_post_stats(posts: pd.DataFrame, w=None) -> dict[str, pd.DataFrame]:
 def account_post_stats(posts: pd.DataFrame, w=None) -> tuple[pd.DataFrame, pd.Series]:
     """Per operator × platform × account (sorted): completion-rate mean and count, views, posts, weighted rate; and
     per operator the weighted rate over all their posts. What content_quality and interaction read, once for the team."""
-    cols = ["operator", "platform", "account", "cr_mean", "cr_n", "views", "n_posts", "rate"]
+    cols = ["operator", "platform", "account", "cr_mean", "cr_n", "views", "n_posts", "rate", "cr_ev", "n_ev"]
     if posts.empty or "operator" not in posts.columns:
         return pd.DataFrame(columns=cols), pd.Series(dtype=float)
     rows = _wis_rows(posts)  # per post once, grouped twice
@@ -426,15 +451,18 @@ def account_post_stats(posts: pd.DataFrame, w=None) -> tuple[pd.DataFrame, pd.Se
 def growth_stats(am: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per group of account_month rows (keys, sorted): the month-first non-missing followers_start, and the sum and
     count of non-missing net_growth — what follower_growth reads, computed once for the team."""
-    cols = keys + ["start", "net", "n_net"]
+    cols = keys + ["start", "net", "n_net", "days_held"]
     if am.empty:
         return pd.DataFrame(columns=cols)
+    held = pd.to_numeric(am["days_held"], errors="coerce").astype("float64") if "days_held" in am.columns \
+        else pd.Series(np.nan, index=am.index)
     d = pd.DataFrame({**{k: am[k] for k in keys}, "month": am["month"],
                       "start": pd.to_numeric(am["followers_start"], errors="coerce").astype("float64"),
-                      "net": pd.to_numeric(am["net_growth"], errors="coerce").astype("float64")})
+                      "net": pd.to_numeric(am["net_growth"], errors="coerce").astype("float64"), "held": held})
     d = d.sort_values("month", kind="stable")
     g = d.groupby(keys, dropna=True, sort=True)
-    out = pd.DataFrame({"start": g["start"].first(), "net": g["net"].sum(), "n_net": g["net"].count()})
+    out = pd.DataFrame({"start": g["start"].first(), "net": g["net"].sum(), "n_net": g["net"].count(),
+                        "days_held": g["held"].sum(min_count=1)})
     return out.reset_index()[cols]
 
 

@@ -31,6 +31,48 @@ def role_of(text) -> str | None:
     return _roles().get(str(text).strip().lower())
 
 
+def _manager_title(text) -> bool:
+    return role_of(text) == "manager" or any(a in str(text) for a in ("主管", "经理", "总监", "组长"))
+
+
+def attribute_raters(reviews: pd.DataFrame, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """The reviews with `_role` decided by the rater's NAME (the one home of the provenance rule for 360 reviews):
+
+    - a rater who is the person reviewed is `self`, whatever role is typed beside the name;
+    - a rater on the roster (an operator, unless their roster 岗位 is a manager title) is a `peer`, even when the row
+      says 上级 (typing 上级 does not make a colleague's rating the manager's);
+    - anyone else keeps the role typed (an outside manager); a 自评 typed by someone else is nobody's self-review
+      and is not counted (`_role` null).
+    `_self_note` says when the typed role was overridden (for the ledger)."""
+    if reviews.empty:
+        return reviews.assign(_role=pd.Series(dtype=object), _note=pd.Series(dtype=object))
+    typed = reviews["rater_role"].map(role_of) if "rater_role" in reviews.columns \
+        else pd.Series(None, index=reviews.index, dtype=object)
+    rater = reviews["rater"].astype("string").str.strip() if "rater" in reviews.columns \
+        else pd.Series(pd.NA, index=reviews.index, dtype="string")
+    op = reviews["operator"].astype("string").str.strip()
+    names, managers = set(), set()
+    if roster is not None and not roster.empty and "name" in roster.columns:
+        names = {str(x).strip() for x in roster["name"].dropna()}
+        if "role" in roster.columns:
+            managers = {str(n).strip() for n, r in zip(roster["name"], roster["role"]) if pd.notna(n) and pd.notna(r)
+                        and _manager_title(r)}
+    known = rater.notna() & (rater != "")
+    is_self = (known & (rater == op)).fillna(False).to_numpy(dtype=bool)
+    colleague = (known & rater.isin(names - managers)).fillna(False).to_numpy(dtype=bool) & ~is_self
+    role = typed.astype(object).to_numpy(copy=True)
+    note = np.full(len(reviews), None, dtype=object)
+    was = typed.astype(object).to_numpy()
+    note[is_self & (was != "self")] = "self_by_name"
+    role[is_self] = "self"
+    note[colleague & (was == "manager")] = "peer_by_name"
+    role[colleague] = "peer"
+    stray_self = (role == "self") & ~is_self
+    note[stray_self] = "self_typed_by_other"
+    role[stray_self] = None
+    return reviews.assign(_role=role, _note=note)
+
+
 def review_mix(reviews: pd.DataFrame, column: str, mix: dict[str, float]) -> tuple[float, str]:
     """Rater-mix weighted 1–5 rating for one person; roles absent are re-weighted. Returns (rating, explanation)."""
     role = reviews["_role"] if "_role" in reviews.columns else reviews["rater_role"].map(role_of)
@@ -38,8 +80,17 @@ def review_mix(reviews: pd.DataFrame, column: str, mix: dict[str, float]) -> tup
     r = r[r["_role"].notna()]
     if r.empty:
         return np.nan, ""
-    by = r.groupby("_role")["_v"].mean()
+    by = _role_means(r, ["_role"])
     return _mix(list(by.index), by.to_numpy(dtype=float), mix)
+
+
+def _role_means(r: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The rating per role: the mean of the raters, except the self-review, which is the LOWEST of the person's own
+    rows (a second self-review row can never raise it)."""
+    g = r.groupby(keys)["_v"]
+    mean, low = g.mean(), g.min()
+    roles = mean.index.get_level_values(keys[-1]) if isinstance(mean.index, pd.MultiIndex) else mean.index
+    return mean.where(np.asarray(roles != "self"), low)
 
 
 _ROLE_NAMES = {"manager": "上级", "peer": "同事", "self": "自评"}
@@ -76,7 +127,7 @@ def review_mix_all(reviews: pd.DataFrame, column: str, mix: dict[str, float]) ->
     r = pd.DataFrame({"operator": reviews["operator"], "_role": role, "_v": _col(reviews, column)})
     r = r.dropna(subset=["_v"])
     r = r[r["_role"].notna()]
-    by = r.groupby(["operator", "_role"])["_v"].mean()
+    by = _role_means(r, ["operator", "_role"])
     per_op: dict[str, tuple[list, list]] = {}
     for (op, role_name), v in by.items():  # sorted by operator then role, like review_mix's groupby
         roles, means = per_op.setdefault(op, ([], []))

@@ -42,13 +42,14 @@ def content_quality(inp, win, cfg, spec, op, ctx):
     stats = ctx.mine("account_stats", op)  # one row per account of the person (account_post_stats)
     base = ctx.index("base_completion")
     cr_parts, notes = [], []
-    for plat, acc, cr_mean, n in zip(stats["platform"], stats["account"], stats["cr_mean"], stats["cr_n"]):
+    for plat, acc, cr_mean, n, n_ev, v in zip(stats["platform"], stats["account"], stats["cr_mean"], stats["cr_n"],
+                                              stats["cr_ev"], stats["views"]):
         if n == 0:
             continue
         tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base)
         if pd.isna(tgt) or tgt <= 0:
             continue
-        cr_parts.append((cr_mean, tgt, int(n)))
+        cr_parts.append((cr_mean, tgt, int(n_ev), float(v) if pd.notna(v) and v > 0 else 0.0))
         notes.append(f"{acc}完播率{pct(cr_mean)}/目标{pct(tgt)}（{src}）")
     rs, cs = p["review_share"], p["completion_share"]
     n_posts = ctx.n_posts(op)
@@ -61,8 +62,10 @@ def content_quality(inp, win, cfg, spec, op, ctx):
         missing.append("quality_reviews")
         text.append(msg("part_missing", part="内部评审"))
     if cr_parts:
-        n = sum(c[2] for c in cr_parts)
-        ach = sum(c[0] / c[1] * c[2] for c in cr_parts) / n
+        n = sum(c[2] for c in cr_parts)          # evidence: posts above the noise floor
+        wsum = sum(c[3] for c in cr_parts)       # accounts weighted by their views (exposure), else equally
+        ach = (sum(c[0] / c[1] * c[3] for c in cr_parts) / wsum if wsum > 0
+               else sum(c[0] / c[1] for c in cr_parts) / len(cr_parts))
         cr_score = float(F.linear(ach, 1.0, cap=cfg.scale.cap))
         cr_score, small = _small_sample(cr_score, n, ctx, win)
         parts.append((cs, cr_score))
@@ -135,7 +138,7 @@ def original_ratio(inp, win, cfg, spec, op, ctx):
                         "posts_clean, content_calendar")
     ratio = orig / n_posts
     score = float(_score(spec, ratio, tgt, cfg.scale.cap))
-    score, small = _small_sample(score, n_posts, ctx, win)
+    score, small = _small_sample(score, ctx.n_evidence(op), ctx, win)
     unmarked = f"，{n_posts - n_known}条未在排期表标注，按非原创计" if n_posts > n_known else ""
     return _row(op, name, ratio, tgt, score,
                 f"{wlabel(win)}发布{n_posts}条，原创{orig}条{unmarked}，原创比例{pct(ratio)}，目标{pct(tgt)}"
@@ -220,7 +223,7 @@ def interaction(inp, win, cfg, spec, op, ctx):
     base = ctx.index("base_wis")
     parts, notes, n_total = [], [], 0
     for plat, acc, rate, views, n in zip(stats["platform"], stats["account"], stats["rate"], stats["views"],
-                                         stats["n_posts"]):
+                                         stats["n_ev"]):
         if pd.isna(rate):
             continue
         tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base)

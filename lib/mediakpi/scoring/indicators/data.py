@@ -3,18 +3,18 @@
 Reports count for the month they cover (a 运营月报 due on the 3rd of the next month belongs to the month it reports
 on); a report never submitted costs at least as much as any late one; an unrated report's quality is missing input.
 Suggestions: only adopted ones count toward the number, so an unadopted suggestion never raises the score.
-The before/after strategy test is content/strategy.py's (one test for the team page and the scorecard).
+The before/after strategy test is mediakpi/strategy.py's (one test for the team page and the scorecard).
 """
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
-from ...content.settings import load_content_config
-from ...content.strategy import strategy_table
 from ...metrics import load_metrics
 from ...periods import Period
+from ...strategy import load_strategy_settings, strategy_table
 from .. import functions as F
 from ..targets import static_target
 from .base import _col, _missing, _na, _row, _score, indicator, msg, num, pct, sc, wlabel
@@ -55,7 +55,8 @@ def reports_window(df: pd.DataFrame, win: Period) -> pd.DataFrame:
 # ----- 数据分析与优化 ----------------------------------------------------------------------------------------------
 
 @indicator("数据报告及时性与质量", "数据分析与优化", inputs=("data_reports",),
-           params={"per_day_late": 10, "per_missing": 25, "timeliness_share": 0.5, "quality_share": 0.5})
+           params={"per_day_late": 10, "per_missing": 25, "timeliness_share": 0.5, "quality_share": 0.5,
+                   "monthly_reports": 1})
 def reports(inp, win, cfg, spec, op, ctx):
     """50% timeliness (100 − per_day_late per day late, − per_missing per report not submitted; a late report never
     costs more than a missing one) + 50% quality (a report not submitted has quality 0; an unrated one is missing
@@ -66,6 +67,16 @@ def reports(inp, win, cfg, spec, op, ctx):
     d = ctx.mine("data_reports_win", op)
     if d.empty:  # every operator owes reports: no row for this person is a gap in the log, never a lighter duty
         return _missing(op, name, f"{wlabel(win)}数据报告提交记录中没有此人应交的报告", "data_reports")
+    # the reports that were due come from the plan's schedule, not from the rows present: each person owes
+    # `monthly_reports` 运营月报 per month of the window; a scheduled report without its row counts as not submitted
+    names = d["report"].astype("string").fillna("") if "report" in d.columns else pd.Series("", index=d.index)
+    n_monthly = int(names.str.contains("月报|月度", regex=True).sum())
+    owed = int(p["monthly_reports"]) * len(win.months)
+    absent = max(0, owed - n_monthly)
+    if absent:
+        d = pd.concat([d, pd.DataFrame({"report": ["运营月报（按计划应交，记录中没有）"] * absent,
+                                        "due_date": [pd.NaT] * absent, "submitted_date": [pd.NaT] * absent})],
+                      ignore_index=True)
     due = pd.to_datetime(d["due_date"], errors="coerce")
     sub = pd.to_datetime(d["submitted_date"], errors="coerce") if "submitted_date" in d.columns else pd.Series(pd.NaT, index=d.index)
     missing = sub.isna()
@@ -87,6 +98,8 @@ def reports(inp, win, cfg, spec, op, ctx):
     qtext = (f"；质量评分{int(rated.sum() - n_missing)}份均分{q[rated & ~missing].mean():.1f}" if (rated & ~missing).any() else "")
     unrated = int((~rated).sum())
     utext = "；" + msg("unrated_reports", n=unrated) if unrated else ""
+    if absent:
+        utext += f"；按计划应交运营月报{owed}份，记录中缺{absent}份，按未交计"
     return _row(op, name, days, 0.0, score,
                 f"{wlabel(win)}应交{n}份，逾期共{days:g}天、未交{n_missing}份，及时性100−{p['per_day_late']:g}×{days:g}"
                 f"−{per_missing:g}×{n_missing}={timely:.0f}{capped}{qtext}{utext}；及时{ts:.0%}+质量{qsh:.0%}，"
@@ -130,7 +143,7 @@ def suggestions(inp, win, cfg, spec, op, ctx):
 @indicator("策略迭代后关键指标改善幅度", "数据分析与优化", inputs=("suggestions", "posts"),
            params={"threshold": 0.0, "stretch": 0.30})
 def strategy_uplift(inp, win, cfg, spec, op, ctx):
-    """Mean change of each adopted suggestion's target metric after its effective date, by content/strategy.py's
+    """Mean change of each adopted suggestion's target metric after its effective date, by mediakpi/strategy.py's
     before/after test (its own platform and account, equal windows, minimum posts each side, mature posts only)."""
     name = spec.name
     d = ctx.mine("suggestions_all", op)
@@ -142,15 +155,19 @@ def strategy_uplift(inp, win, cfg, spec, op, ctx):
     d = d[adopted & in_window_dates(eff, win)]
     if d.empty:
         return _na(op, name, f"{wlabel(win)}无已实施的策略调整", "suggestions")
-    table = strategy_table(d, ctx["posts_all"], win.text, load_content_config().strategy, load_metrics())
+    table = strategy_table(d, ctx["posts_all"], win.text, load_strategy_settings(), load_metrics())
     tested = table[table["status"] == "tested"]
     if tested.empty:
         return _na(op, name, "策略调整前后样本不足：" + "；".join(table["verdict"].dropna().astype(str)),
                    "suggestions, posts_clean")
-    ups = tested["change"].astype(float)
+    # noise is neutral: a change the test cannot tell from noise counts as no change (0 %), either way
+    sig = tested["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "significant" in tested.columns \
+        else np.ones(len(tested), dtype=bool)
+    ups = tested["change"].astype(float).where(sig, 0.0)
     uplift = float(ups.mean())
     tgt, _ = static_target(spec.target, op)
     score = float(_score(spec, uplift, tgt, cfg.scale.cap))
-    notes = "；".join(f"「{str(t)[:12]}」{v}" for t, v in zip(tested["suggestion"], tested["verdict"]))
+    notes = "；".join(f"「{str(t)[:12]}」{v}" + ("" if ok else "，" + msg("noise_neutral"))
+                     for t, v, ok in zip(tested["suggestion"], tested["verdict"], sig))
     return _row(op, name, uplift, tgt, score, f"{notes}；平均改善{uplift:+.1%}，目标{pct(tgt, 0)}，得分{sc(score)}",
                 "suggestions, posts_clean", n_evidence=len(tested))

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .paths import PROJECT_ROOT
+from ..paths import PROJECT_ROOT
 
 HOST = "127.0.0.1"
 # JupyterLab settings defaults for this environment: never fetch the news feed or check for updates (and so never ask)
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args(argv)
 
-    from .runner import RunError, ensure_kernel
+    from ..runner import RunError, ensure_kernel
 
     try:
         ensure_kernel()
@@ -113,7 +113,3 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.call(cmd, env=env, cwd=PROJECT_ROOT)
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -46,7 +46,7 @@ def format_share(posts: pd.DataFrame) -> pd.DataFrame:
 
 def topic_trend(posts: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     """Posts per month for the `top` topics (hashtags and title keywords, `content.topics.post_topics`) over the range."""
-    from .content.topics import post_topics
+    from ..content.topics import post_topics
 
     ps = published(posts).reset_index(drop=True)
     if ps.empty:
@@ -70,7 +70,7 @@ def line_chart(table: pd.DataFrame, title: str, ylabel: str = ""):
     """One line per column of a month-indexed table; a matplotlib Figure (closed for the caller to display)."""
     import matplotlib.pyplot as plt
 
-    from . import plotting
+    from .. import plotting
 
     plotting.setup()
     fig, ax = plt.subplots(figsize=(9, 3.8))

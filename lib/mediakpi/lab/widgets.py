@@ -1,6 +1,8 @@
-"""An ipywidgets filter for 04_content.ipynb: platform, account and person dropdowns that redraw tables and charts.
+"""The notebooks' interactive views (ipywidgets): 04_content's filter (platform, account and person dropdowns that
+redraw tables and charts) and 03_score's what-if (sliders for the dimension weights and a person picker that re-rank
+the team live).
 
-Interactive only (call it when the notebook's `interactive` parameter is True); nothing in batch depends on it, since
+Interactive only (called when a notebook's `interactive` parameter is True); nothing in batch depends on them, since
 exported HTML cannot call back into Python.
 """
 from __future__ import annotations
@@ -8,7 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..labels import label
-from ..views import readable
+from ..periods import Period
+from ..scoring.aggregate import rescore
+from ..scoring.plan import DIMENSIONS, AssessmentConfig
+from ..scoring.whatif import whatif_table
+from .views import readable
 
 
 # what the filter shows of the overview and of the ranked posts (the full tables are in result.overview / .posts)
@@ -29,7 +35,7 @@ def filter_widget(result, charts: tuple[str, ...] = ("trend_chart", "heatmap", "
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from . import charts as ch
+    from ..content import charts as ch
 
     posts = result.posts
     platform = w.Dropdown(options=[(label("content.widget.all"), None)]
@@ -76,3 +82,51 @@ def filter_widget(result, charts: tuple[str, ...] = ("trend_chart", "heatmap", "
     operator.observe(redraw, names="value")
     redraw()
     return w.VBox([w.HBox([platform, account, operator]), out])
+
+
+def whatif_widget(indicator_scores: pd.DataFrame, config: AssessmentConfig, adjustments: pd.DataFrame | None = None):
+    import ipywidgets as W
+    from IPython.display import display
+
+    everyone = label("score.whatif.all")
+
+    period_kind = "month"
+    periods = indicator_scores["period"].dropna().unique() if "period" in indicator_scores else []
+    if len(periods):
+        period_kind = Period.parse(str(periods[0])).kind
+    defaults = config.weights_for(period_kind)
+    base = rescore(indicator_scores, defaults, config, adjustments)
+    sliders = {d: W.FloatSlider(value=defaults.get(d, 0), min=0, max=60, step=1, description=d,
+                                style={"description_width": "8em"}, continuous_update=False) for d in DIMENSIONS}
+    people = sorted(indicator_scores["operator"].dropna().unique())
+    picker = W.Dropdown(options=[everyone] + people, description=label("score.whatif.person"))
+    reset = W.Button(description=label("score.whatif.reset"))
+    info = W.HTML()
+    title = W.HTML(f"<b>{label('score.whatif.title')}</b>")
+    out = W.Output()
+
+    def refresh(*_):
+        weights = {d: s.value for d, s in sliders.items()}
+        total = sum(weights.values())
+        info.value = f"权重合计 {total:g}（按比例归一）" + ("" if abs(total - 100) < 1e-6 else "：合计不是 100，已自动按比例换算")
+        table = whatif_table(indicator_scores, weights, config, adjustments, base)
+        out.clear_output(wait=True)
+        with out:
+            if picker.value != everyone:
+                row = table[table["operator"] == picker.value]
+                display(readable(row))
+                rows = indicator_scores[indicator_scores["operator"] == picker.value]
+                display(readable(rows, ["dimension", "indicator", "score", "status", "explanation"]))
+            else:
+                display(readable(table))
+
+    def do_reset(_):
+        for d, s in sliders.items():
+            s.value = defaults.get(d, 0)
+
+    for s in sliders.values():
+        s.observe(refresh, names="value")
+    picker.observe(refresh, names="value")
+    reset.on_click(do_reset)
+    refresh()
+    return W.VBox([title, W.HBox([W.VBox(list(sliders.values())), W.VBox([picker, reset, info])]), out])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .labels import label
+from ..labels import label
 
 
 def _bool(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -120,7 +120,7 @@ def score_histogram(scorecard: pd.DataFrame, bounds: dict[str, float] | None = N
     """Histogram of the totals with the grade bounds as vertical lines; a matplotlib Figure."""
     import matplotlib.pyplot as plt
 
-    from . import plotting
+    from .. import plotting
 
     plotting.setup()
     fig, ax = plt.subplots(figsize=(7, 3))
@@ -140,8 +140,8 @@ def score_histogram(scorecard: pd.DataFrame, bounds: dict[str, float] | None = N
 def readable(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """A frame as the reports show it, for the lab's widgets: Chinese headers and every cell through the one formatter
     (units, percent, 是/否, platform names; report.html.table). Empty in, empty out."""
-    from .labels import labels
-    from .report.html import table
+    from ..labels import labels
+    from ..report.html import table
 
     shown = table(frame, labels(), columns, limit=max(len(frame), 1))
     if shown is None:

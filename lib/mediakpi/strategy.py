@@ -2,22 +2,70 @@
 
 Two-sided Mann–Whitney U (scipy) on the per-post metric, with Cliff's δ (= rank-biserial correlation, after vs
 before) as the effect size. Too few posts on either side gives "数据不足" and no test.
+
+The one before/after test of the workbook, in the core because two stages compute it: 04_content's team page
+(content_strategy) and 03_score's 策略迭代 indicator, so the page and the scorecard cannot disagree. Its settings are
+the `strategy` section of config/content.yaml (`load_strategy_settings`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..labels import label
-from ..metrics import MetricDictionary, load_metrics, metric_values
-from ..periods import TZ, Period
-from ..platforms import platform_code
-from .settings import Strategy, load_content_config
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .config import ConfigError, load_yaml, validate_model
+from .labels import label
+from .metrics import MetricDictionary, load_metrics, metric_values
+from .paths import CONFIG_DIR
+from .periods import TZ, Period
+from .platforms import platform_code
+
+SETTINGS_PATH = CONFIG_DIR / "content.yaml"
 
 COLUMNS = ["operator", "suggestion", "submitted_date", "effective_date", "platform", "account", "target_metric",
            "metric", "metric_name", "scope", "window_days", "n_before", "n_after", "median_before", "median_after",
            "change", "u_statistic", "p_value", "cliffs_delta", "effect_size", "significant", "status", "verdict",
            "source_file", "source_row"]
+
+
+class Strategy(BaseModel):
+    """config/content.yaml's `strategy` section (types and bounds; the values are the YAML's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    window_days: int = Field(ge=1)
+    min_posts_each_side: int = Field(ge=2)
+    alpha: float = Field(gt=0, lt=1)
+    default_metric: str
+    effect_size_bands: list[float]
+
+    @field_validator("effect_size_bands")
+    @classmethod
+    def _bands(cls, v: list[float]) -> list[float]:
+        if len(v) != 3 or any(b <= a for a, b in zip(v, v[1:])) or v[0] <= 0 or v[-1] >= 1:
+            raise ValueError("effect_size_bands 需要 3 个递增的数，介于 0 和 1 之间，例如 [0.147, 0.33, 0.474]")
+        return v
+
+
+@lru_cache(maxsize=8)
+def _settings(path: str) -> Strategy:
+    data = load_yaml(path)
+    if not isinstance(data, dict) or "strategy" not in data:
+        raise ConfigError(f"配置文件 {Path(path).name} 缺少 strategy 一节（策略前后对比的设置）。")
+    cfg = validate_model(data["strategy"], Strategy, path)
+    if cfg.default_metric not in load_metrics().metrics:
+        raise ConfigError(f"配置文件 {Path(path).name} 的 strategy.default_metric = {cfg.default_metric!r} 不是 "
+                          f"config/metrics.yaml 中的指标；可用：{', '.join(load_metrics().metrics)}。")
+    return cfg
+
+
+def load_strategy_settings(path: str | Path | None = None) -> Strategy:
+    """The `strategy` section of config/content.yaml, validated (a ConfigError in Chinese names what is wrong)."""
+    return _settings(str(path or SETTINGS_PATH))
 
 
 def cliffs_delta(after: np.ndarray, before: np.ndarray) -> float:
@@ -75,7 +123,7 @@ def strategy_table(suggestions: pd.DataFrame | None, posts: pd.DataFrame, period
     platform: the author's accounts of that name). This is the one before/after test: 03_score's 策略迭代 indicator
     calls it too, so the team page and the scorecard cannot disagree about the same change.
     """
-    cfg = cfg or load_content_config().strategy
+    cfg = cfg or load_strategy_settings()
     md = md or load_metrics()
     if suggestions is None or suggestions.empty:
         return pd.DataFrame(columns=COLUMNS)
