@@ -153,7 +153,7 @@ QUARANTINE: dict[str, str] = {
 # ingest_manifest.json: one entry per file found under the period folder.
 MANIFEST_COLUMNS = ["path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read", "rows_kept",
                     "rows_quarantined", "duplicates_merged", "rows_ignored", "snapshot_at", "snapshot_rule",
-                    "id_fallback", "duplicates_decided_by", "message"]
+                    "id_fallback", "duplicates_decided_by", "columns_given", "message"]
 
 # posts_clean.parquet = posts + these columns 02_clean adds, in order.
 POSTS_CLEAN_ADDED: dict[str, str] = {
@@ -178,6 +178,11 @@ ACCOUNT_MONTH: dict[str, str] = {
     "first_day": "datetime64[ns]",  # first and last day with account_daily rows for this operator in the month
     "last_day": "datetime64[ns]",
     "ownership": STRING,       # held / vacant / conflict / not_in_roster (null without a roster)
+    # which follower figures the account files gave (followers_total, followers_gained, followers_lost, net_growth;
+    # comma-joined; null for source posts / none) and the same in words, as 粉丝增长率 and 用户留存率 name their source
+    "source_columns": STRING,
+    "source_detail": STRING,
+    "coverage": STRING,        # the account files cover only part of the month: which days (null when whole)
 }
 ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {}
 
@@ -322,8 +327,13 @@ def platform_metric_columns(config_dir: Path = CONFIG_DIR) -> dict[str, str]:
     base = {**POSTS, **POSTS_EXTRA, **ACCOUNT_DAILY}
     out: dict[str, str] = {}
     for spec in (load_yaml(config_dir / "platforms.yaml").get("layouts") or {}).values():
-        for col, cs in ((spec or {}).get("columns") or {}).items():
-            if col not in base and col not in out:
+        spec = spec or {}
+        if spec.get("target") == "ignore":   # recognised and not stored: its columns are in no table
+            continue
+        # the value column of a metric_from_sheet layout is renamed to the sheet's metric: never stored as itself
+        held = (spec.get("metric_from_sheet") or {}).get("column")
+        for col, cs in (spec.get("columns") or {}).items():
+            if col not in base and col not in out and col != held:
                 out[col] = form_dtype((cs or {}).get("form", "float"))
     return out
 

@@ -21,7 +21,9 @@ def test_every_layout_has_a_test_here():
     ids = {l.id for l in load_registry().layouts}
     covered = {"wechat_notified_2022", "wechat_notified_2025", "wechat_content_channels", "wechat_daily_reads",
                "wechat_daily_actions", "wechat_user_growth", "douyin_works", "xiaohongshu_notes", "bilibili_compare",
-               "bilibili_history", "channels_videos", "kuaishou_works", "weibo_posts", "weibo_fans_daily"}
+               "bilibili_history", "channels_videos", "kuaishou_works", "weibo_posts", "weibo_fans_daily",
+               # issue 24: tests/ingest/test_account_downloads.py
+               "douyin_account_trend", "xiaohongshu_account_trend", "xiaohongshu_account_summary"}
     assert ids == covered
 
 

@@ -146,17 +146,21 @@ def test_header_only_export_says_it_has_no_rows(tmp_path):
     assert "没有数据行" in e["message"] and e["message"] != "已读取。"
 
 
-def test_image_notes_have_no_watch_time(tmp_path):
+def test_image_notes_keep_their_exported_watch_time(tmp_path):
+    """Issue 24: real note lists write 人均观看时长 on every 图文 note (2–106 s); it is kept. Only an exported 0 on a
+    图文 note is read as "not measured"; a video's 0 is a real 0."""
     month = tmp_path / "raw" / "2026-10"
     vals = lambda t, fmt, secs: [dict(zip(XHS_HEAD, [t, "2026年10月05日15时39分28秒", fmt, "1000", "100", "0.18", "10",
                                                       "2", "3", "1", "1", secs, "0"]))[h] for h in XHS_HEAD]
     write_xlsx(month / "茶小禾" / "笔记列表明细表.xlsx",
                [["最多导出排序后前1000条笔记"] * len(XHS_HEAD), XHS_HEAD, vals("图文一", "图文", "0"),
+                vals("图文二", "图文", "24"), vals("图文三", "图文", "106"),
                 vals("视频一", "视频", "18"), vals("视频二", "视频", "0")], merge=["A1:M1"])
     r = _ingest(tmp_path)
     w = r.posts.set_index("title")["avg_watch_seconds"]
-    assert pd.isna(w["图文一"]) and w["视频一"] == 18 and w["视频二"] == 0   # a video's 0 is a real 0
-    assert r.posts["avg_watch_seconds"].mean() == 9
+    assert pd.isna(w["图文一"]) and w["图文二"] == 24 and w["图文三"] == 106
+    assert w["视频一"] == 18 and w["视频二"] == 0
+    assert r.posts["avg_watch_seconds"].mean() == (24 + 106 + 18 + 0) / 4
 
 
 def test_symlink_out_of_the_month_folder_is_not_opened(tmp_path):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import catalog, ownership
 from ..periods import Period
+from ..labels import label
 from ..schema import empty
 from .period import day_text
 from .records import account_subject, note
@@ -34,6 +35,15 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     tot = pd.to_numeric(d["followers_total"], errors="coerce").astype("float64").to_numpy()
     gained = pd.to_numeric(d["followers_gained"], errors="coerce").astype("float64").to_numpy()
     lost = pd.to_numeric(d["followers_lost"], errors="coerce").astype("float64").to_numpy()
+    net_col = (pd.to_numeric(d["net_growth"], errors="coerce").astype("float64").to_numpy()
+               if "net_growth" in d.columns else np.full(n, np.nan))
+    # which follower figures the files gave (before anything is derived): the source named in the explanation
+    given = {c: ~np.isnan(v) for c, v in (("followers_total", tot), ("followers_gained", gained),
+                                          ("followers_lost", lost), ("net_growth", net_col))}
+    # a day's net: as exported (Douyin 净增粉丝, Xiaohongshu 净涨粉, WeChat 净增关注人数), else gained − lost;
+    # a day's gains: as exported, else net + lost (Douyin gives 净增 and 取关, not 新增)
+    day_net = np.where(~np.isnan(net_col), net_col, gained - np.nan_to_num(lost, nan=0.0))
+    gained = np.where(np.isnan(gained) & ~np.isnan(net_col) & ~np.isnan(lost), net_col + lost, gained)
     acc = d.groupby(ACCOUNT, sort=False).ngroup().to_numpy()
     date = d["date"].to_numpy()
     new_acc = np.r_[True, acc[1:] != acc[:-1]]
@@ -60,23 +70,26 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     before = day_start[f] - 1
     lv = np.where(before >= acc_start[f], last_valid[np.maximum(before, 0)], -1)
     prior = np.where((lv >= acc_start[f]) & (lv >= 0), tot[np.maximum(lv, 0)], np.nan)
-    frame = pd.DataFrame({"seg": seg, "tot": tot[mp], "g": gained[mp], "l": lost[mp], "date": date[mp]})
+    frame = pd.DataFrame({"seg": seg, "tot": tot[mp], "g": gained[mp], "l": lost[mp], "n": day_net[mp],
+                          "date": date[mp], **{f"_{c}": v[mp] for c, v in given.items()}})
     vt = frame[~np.isnan(frame["tot"].to_numpy())]
     first_v = vt.drop_duplicates("seg", keep="first").set_index("seg").reindex(range(len(f)))
     last_v = vt.drop_duplicates("seg", keep="last").set_index("seg")["tot"].reindex(range(len(f))).to_numpy()
-    backed = (first_v["tot"] - first_v["g"].fillna(0) + first_v["l"].fillna(0)).to_numpy()
+    backed = (first_v["tot"] - first_v["n"].fillna(0)).to_numpy()
     start = np.where(~np.isnan(prior), prior, backed)
     grp = frame.groupby("seg", sort=True)
     g = grp["g"].sum(min_count=1).to_numpy()
     lo = grp["l"].sum(min_count=1).to_numpy()
-    net = np.where(~np.isnan(start) & ~np.isnan(last_v), last_v - start,
-                   np.where(~np.isnan(g), g - np.nan_to_num(lo, nan=0.0), np.nan))
+    ns = grp["n"].sum(min_count=1).to_numpy()
+    net = np.where(~np.isnan(start) & ~np.isnan(last_v), last_v - start, ns)
+    had = grp[[f"_{c}" for c in given]].any()
+    src = [",".join(c for c in given if row[f"_{c}"]) for row in had.to_dict("records")]
     return pd.DataFrame({
         "platform": d["platform"].to_numpy(dtype=object)[f], "account": d["account"].to_numpy(dtype=object)[f],
         "operator": d["operator"].to_numpy(dtype=object)[f], "month": month[new_seg], "ownership": own[new_seg],
         "followers_start": start, "followers_end": last_v, "followers_gained": g, "followers_lost": lo,
         "net_growth": net, "days": grp["date"].nunique().to_numpy(), "first_day": grp["date"].min().to_numpy(),
-        "last_day": grp["date"].max().to_numpy()})
+        "last_day": grp["date"].max().to_numpy(), "source_columns": src})
 
 
 def _per_holder(stretches: pd.DataFrame) -> pd.DataFrame:
@@ -92,14 +105,50 @@ def _per_holder(stretches: pd.DataFrame) -> pd.DataFrame:
         "followers_gained": g["followers_gained"].sum(min_count=1), "followers_lost": g["followers_lost"].sum(min_count=1),
         "net_growth": g["net_growth"].sum(min_count=1), "days": g["days"].sum(),
         "first_day": g["first_day"].min(), "last_day": g["last_day"].max(), "_runs": g.size(),
+        "source_columns": g["source_columns"].agg(_joined_columns),
     }).reset_index().drop(columns="_op")
     runs = out.groupby(ACCOUNT + ["month"])["_runs"].transform("sum")
     with np.errstate(divide="ignore", invalid="ignore"):
         ok = out["net_growth"].notna() & out["followers_start"].notna() & (out["followers_start"] > 0)
         out["growth_rate"] = (out["net_growth"] / out["followers_start"]).where(ok)
     out["source"] = "account_daily"
-    out["note"] = [None if dy >= 20 or r > 1 else f"该月只有 {dy} 天的粉丝数据" for dy, r in zip(out["days"], runs)]
+    out["source_detail"] = [follower_source_text(p, c) for p, c in zip(out["platform"], out["source_columns"])]
+    out["coverage"] = [coverage_note(m, dy, a, b) if r == 1 else None
+                       for m, dy, a, b, r in zip(out["month"], out["days"], out["first_day"], out["last_day"], runs)]
+    out["note"] = out["coverage"]
     return out.drop(columns="_runs")
+
+
+FOLLOWER_COLUMNS = ("followers_total", "followers_gained", "followers_lost", "net_growth")
+
+
+def _joined_columns(values: pd.Series) -> str:
+    have = set(",".join(v for v in values if isinstance(v, str)).split(","))
+    return ",".join(c for c in FOLLOWER_COLUMNS if c in have)
+
+
+def follower_source_text(platform: str, columns: str | None) -> str:
+    """Which account-file figures a row of account_month rests on, in words (`抖音账号数据文件：粉丝总数、取关、净增粉丝`):
+    the source named by 粉丝增长率 and 用户留存率."""
+    from ..labels import label
+
+    cols = [c for c in (columns or "").split(",") if c]
+    names = "、".join(label(f"ingest.column.{c}") for c in cols) or label("quality.follower_source.none")
+    return label("quality.follower_source.account_files").replace("{platform}", label(f"platform.{platform}")) \
+        .replace("{columns}", names)
+
+
+def coverage_note(month: str, days: int, first, last) -> str | None:
+    """`账号数据文件只覆盖 10月2日至10月31日（30/31 天）…` when the account files cover part of the month; None when whole."""
+    from ..labels import label
+
+    p = Period.parse(month)
+    whole = int((p.end - p.start) / pd.Timedelta(days=1))
+    if days >= whole or pd.isna(first) or pd.isna(last):
+        return None
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
+    return (label("quality.follower_coverage.partial").replace("{first}", f"{a.month}月{a.day}日")
+            .replace("{last}", f"{b.month}月{b.day}日").replace("{days}", str(int(days))).replace("{whole}", str(whole)))
 
 
 def _ownership_of(values: pd.Series) -> str:
@@ -206,7 +255,7 @@ def account_month(posts: pd.DataFrame, daily: pd.DataFrame, period: str | Period
                 "platform": sums["platform"], "account": sums["account"], "operator": sums["operator"],
                 "month": sums["month"], "followers_gained": sums["_g"], "followers_lost": sums["_l"],
                 "net_growth": (sums["_g"] - sums["_l"].fillna(0)).where(sums["_g"].notna()), "days": 0,
-                "source": "posts",
+                "source": "posts", "source_detail": label("quality.follower_source.posts"),
                 "note": "没有账号粉丝日报，按作品的涨粉数汇总（不含未发作品带来的关注与取关），无法计算增长率"}))
     done = set()
     for part in parts:

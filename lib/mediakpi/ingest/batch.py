@@ -99,7 +99,9 @@ def _not_applicable(df: pd.DataFrame, rules) -> None:
         mask = hit.fillna(False).astype(bool).to_numpy()
         if mask.any():
             for c in cols:
-                df.loc[mask, c] = np.nan
+                # `values`: only these exported values mean "not measured" (an exported 0 on a 图文 note)
+                m = mask & df[c].isin(rule.values).to_numpy(dtype=bool) if rule.values else mask
+                df.loc[m, c] = np.nan
 
 
 def _ids_not_unique(df: pd.DataFrame, groups: np.ndarray | None) -> set:

@@ -114,6 +114,7 @@ def _ingest_period(
             rec.duplicates_merged = 0
             rec.rows_kept = 0
             rec.decided_by = {}
+            rec.columns_given = {}
         elif rec.kind in ("platform_export", "team_table") and rec.rows_read == 0 and rec.rows_ignored == 0:
             rec.messages.append(label("ingest.message.no_rows"))  # a header and nothing below it
     for k, (rel, month, why) in enumerate(skipped):  # links that lead outside the month folder: listed, not opened

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .. import catalog
+from ..labels import label
 from ..schema import ACCOUNT_DAILY, INT, POSTS, POSTS_EXTRA, STRING, TIMESTAMP, empty, team_table_dtypes
 from ..store import release_memory
+from . import daily_merge
 from .batch import conform_typed
 from .layouts import Registry, load_registry
 from .manifest import FileRecord
@@ -232,13 +234,37 @@ def finish_daily(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> p
         return conform_typed(empty(ACCOUNT_DAILY), ACCOUNT_DAILY)
     df["_path_rank"] = -df["_file"]
     first = stable_order(df, [c for c, _ in DAILY_ORDER])
-    dup = _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)
-    df = df.iloc[first[~dup]]
+    _newest_wins(df, first, df[["platform", "account", "date"]].iloc[first], DAILY_ORDER, by_file)  # counts merges
+    # per column: each file gives its columns, the newest non-null value of each wins (daily_merge)
+    df = _merge_daily_columns(df.iloc[first], by_file)
     df = df.iloc[stable_order(df, ["platform", "account", "date"])]
     _count_kept(df["_file"], by_file)
     extra = {"snapshot_at": TIMESTAMP, "layout": STRING}
     extra.update({k: v for k, v in _extra_dtypes(df, registry, ACCOUNT_DAILY).items() if k not in POSTS_EXTRA})
+    extra.update(daily_merge.layout_columns(df, registry, {**POSTS, **POSTS_EXTRA}, ACCOUNT_DAILY, extra))
     return conform_typed(df, ACCOUNT_DAILY, extra)
+
+
+def _merge_daily_columns(ordered: pd.DataFrame, by_file: dict[int, FileRecord]) -> pd.DataFrame:
+    """daily_merge.merge_columns over rows in DAILY_ORDER; the files' `columns_given`, their message, and the kept
+    rows' `layout` (every layout that gave a value) are filled in."""
+    ordered = ordered.reset_index(drop=True)
+    merged, given = daily_merge.merge_columns(ordered, ["platform", "account", "date"])
+    files = ordered["_file"].to_numpy()
+    for f, col, n in daily_merge.columns_given(given, files).itertuples(index=False, name=None):
+        d = by_file[int(f)].columns_given
+        d[col] = d.get(col, 0) + int(n)
+    for f in pd.unique(files):
+        rec = by_file[int(f)]
+        if rec.duplicates_merged and rec.columns_given:
+            text = "、".join(f"{label('ingest.column.' + c).replace('ingest.column.', '')} {k} 个"
+                            for c, k in sorted(rec.columns_given.items()))
+            rec.messages.append(label("ingest.message.daily_merged").replace("{n}", str(rec.duplicates_merged))
+                                .replace("{given}", text))
+    if "layout" in merged.columns:
+        merged["layout"] = daily_merge.contributors(ordered, given, "layout").reindex(merged.index).fillna(
+            merged["layout"].astype("string"))
+    return merged
 
 
 def finish_team(name: str, parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from ..labels import label
 from ..paths import Workspace
 from ..schema import INT, STRING, team_table_dtypes, team_tables
 from ..validate import validate
+from .account_files import describe_unrecognised
 from .batch import Pending, conform_typed, parse_batch, parse_team_table, quarantine_rows
 from .grid import read_grid
 from .layouts import Registry
@@ -106,12 +107,7 @@ def read_file(rec: FileRecord, registry: Registry) -> list[Table]:
             if any(any(h in s.name for h in hint.sheet_names) for s in sheets):
                 rec.messages.append(hint.message)
                 return []
-        names = "、".join(s.name for s in sheets[:6])
-        where = f"（工作表：{names}）" if len(sheets) > 1 else ""
-        rec.messages.append(
-            f"没有认出这是哪个平台的导出或哪张团队表格：前 {registry.config.header_scan_rows} 行里没有找到认识的表头{where}。"
-            "如果这是新版导出，请在 config/platforms.yaml 里补充表头别名；否则可以忽略。"
-        )
+        rec.messages.append(describe_unrecognised(registry, sheets))
     return tables
 
 

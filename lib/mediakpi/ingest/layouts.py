@@ -33,11 +33,22 @@ class KeepRows(BaseModel):
 
 
 class NotApplicable(BaseModel):
-    """Metrics that do not apply to some formats (watch time of an image note): stored as null, whatever the export
-    wrote (often 0). `formats`: keywords looked for in the row's `format` cell (NFKC, case-insensitive)."""
+    """Metrics that are not measured for some formats: stored as null on rows whose `format` cell contains one of
+    `formats` (keywords, NFKC, case-insensitive). `values`: only these exported values are read as "not measured"
+    (e.g. [0]: an exported 0 on a 图文 note); empty = whatever the export wrote."""
     model_config = ConfigDict(extra="forbid")
     columns: list[str]
     formats: list[str]
+    values: list[float] = []
+
+
+class MetricFromSheet(BaseModel):
+    """The metric is named only by the sheet's name (Xiaohongshu 近30日 trend sheets: `净涨粉趋势` with the header
+    日期 | 数值): `column` is the layout column holding the value; `sheets` maps a sheet name (NFKC, without spaces) to
+    the canonical column it becomes (declared in `columns`, where its form is given)."""
+    model_config = ConfigDict(extra="forbid")
+    column: str
+    sheets: dict[str, str]
 
 
 class LayoutSpec(BaseModel):
@@ -47,8 +58,11 @@ class LayoutSpec(BaseModel):
     target: Literal["posts", "account_daily", "ignore"]
     priority: int = 1
     signature: list[str]
+    signature_any: list[str] = []          # at least one of these must be found too (one metric per file)
+    confirm_platform_by_roster: bool = False   # the file names no platform: the account folder's roster decides
     keep_rows: KeepRows | None = None
     not_applicable: list[NotApplicable] = []
+    metric_from_sheet: MetricFromSheet | None = None
     columns: dict[str, ColumnSpec]
 
     @model_validator(mode="after")
@@ -58,10 +72,25 @@ class LayoutSpec(BaseModel):
             raise ValueError(f"signature 里的 {missing} 没有在 columns 中定义")
         if self.keep_rows and self.keep_rows.column not in self.columns:
             raise ValueError(f"keep_rows.column {self.keep_rows.column!r} 没有在 columns 中定义")
+        missing = [c for c in self.signature_any if c not in self.columns]
+        if missing:
+            raise ValueError(f"signature_any 里的 {missing} 没有在 columns 中定义")
         for na in self.not_applicable:
             unknown = [c for c in [*na.columns, "format"] if c not in self.columns]
             if unknown:
                 raise ValueError(f"not_applicable 里的 {unknown} 没有在 columns 中定义")
+        ms = self.metric_from_sheet
+        if ms is not None:
+            if ms.column not in self.columns:
+                raise ValueError(f"metric_from_sheet.column {ms.column!r} 没有在 columns 中定义")
+            if ms.column not in self.signature:
+                raise ValueError(f"metric_from_sheet.column {ms.column!r} 必须写进 signature（否则认不出数值列）")
+            unknown = sorted({c for c in ms.sheets.values() if c not in self.columns})
+            if unknown:
+                raise ValueError(f"metric_from_sheet.sheets 指向的 {unknown} 没有在 columns 中定义（请在 columns 里写明 form）")
+            bad = sorted({c for c in ms.sheets.values() if c in (ms.column, "date", "published_at")})
+            if bad:
+                raise ValueError(f"metric_from_sheet.sheets 不能指向 {bad}")
         if self.target == "posts" and "published_at" not in self.columns:
             raise ValueError("作品类版式必须定义 published_at（发布时间）列")
         if self.target == "account_daily" and "date" not in self.columns:
@@ -76,10 +105,24 @@ class Hint(BaseModel):
     message: str
 
 
+class Matter(BaseModel):
+    """Words that, in an unrecognised file's sheet names or first rows, mean it may hold figures the score uses."""
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    words: list[str]
+    used_by: str
+
+
+class Unrecognised(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    matters: list[Matter] = []
+
+
 class PlatformsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: int
     hints: list[Hint] = []
+    unrecognised: Unrecognised = Unrecognised()
     header_scan_rows: int = 20
     placeholders: list[str]
     summary_markers: list[str] = []
@@ -141,10 +184,23 @@ class Registry:
     def layout(self, layout_id: str) -> Layout:
         return next(l for l in self.layouts if l.id == layout_id)
 
+    def sheet_metric(self, layout_id: str, sheet: str) -> str | None:
+        """The canonical column a sheet's name stands for in a `metric_from_sheet` layout (None: not listed)."""
+        ms = self.layout(layout_id).spec.metric_from_sheet
+        if ms is None:
+            return None
+        return _sheet_lookup(self, layout_id).get(norm_header(sheet))
+
     def platform_code(self, name: object) -> str | None:
         """A roster platform name (any case, any width) -> platform code, or None (mediakpi.platforms, with the names
         of this registry's platforms.yaml)."""
         return platform_code(name, self.platform_lookup)
+
+
+@lru_cache(maxsize=64)
+def _sheet_lookup(registry: Registry, layout_id: str) -> dict[str, str]:
+    ms = registry.layout(layout_id).spec.metric_from_sheet
+    return {norm_header(k): v for k, v in (ms.sheets if ms else {}).items()}
 
 
 def _build(config: PlatformsConfig, path: Path) -> Registry:

@@ -38,6 +38,7 @@ class FileRecord:
     snapshot_rule: str | None = None  # how snapshot_at was found (SNAPSHOT_RULES)
     id_fallback: bool = False  # exported ids repeated on different posts: stable hash used instead
     decided_by: dict[str, int] = field(default_factory=dict)  # rule -> duplicates of this file another row beat
+    columns_given: dict[str, int] = field(default_factory=dict)  # account_daily column -> values this file gave
     messages: list[str] = field(default_factory=list)
     rejected: bool = False
 
@@ -59,6 +60,7 @@ class FileRecord:
             "snapshot_rule": self.snapshot_rule,
             "id_fallback": self.id_fallback,
             "duplicates_decided_by": dict(sorted(self.decided_by.items())) or None,
+            "columns_given": dict(sorted(self.columns_given.items())) or None,
             "message": " ".join(dict.fromkeys(m for m in self.messages if m)) or "已读取。",
         }
 

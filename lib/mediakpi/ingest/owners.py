@@ -7,7 +7,8 @@ import pandas as pd
 
 from ..labels import label
 from ..ownership import owner_on
-from .layouts import norm_header
+from .account_files import roster_platform_problem
+from .layouts import load_registry, norm_header
 from .manifest import FileRecord
 
 
@@ -33,12 +34,18 @@ class AccountIndex:
     def __init__(self, rindex: pd.DataFrame):
         self.by_key: dict[tuple[str, str], str] = {}
         self.by_platform: dict[str, set[str]] = {}
+        self.by_folder: dict[str, set[str]] = {}
         if not rindex.empty:
             for plat, acc, name in zip(rindex["platform"], rindex["_acc"], rindex["account"]):
                 if pd.isna(plat):
                     continue
                 self.by_key.setdefault((plat, acc), str(name))
                 self.by_platform.setdefault(plat, set()).add(str(name))
+                self.by_folder.setdefault(acc, set()).add(str(plat))
+
+    def platforms_of(self, folder: str | None) -> set[str]:
+        """The platforms the roster lists for an account folder (empty: not in the roster, or no folder)."""
+        return set(self.by_folder.get(norm_header(folder), ())) if folder else set()
 
     def resolve(self, rec: FileRecord, platform: str) -> str | None:
         pname = label(f"platform.{platform}")
@@ -72,6 +79,7 @@ def assign_accounts(
 ) -> None:
     """Pass 2, in place: each platform table's rows get their file's account (files that cannot be placed are
     rejected whole) and each row its operator on its day; every target's parts end as one frame (or none)."""
+    registry = load_registry()
     for target in ("posts", "account_daily"):
         frames = []
         parts = platform_parts.pop(target)
@@ -83,6 +91,11 @@ def assign_accounts(
             acc_of: dict[int, str] = {}
             for f in pd.unique(df["_file"]):
                 rec = by_file[int(f)]
+                why = roster_platform_problem(registry, df["layout"].iloc[0], rec.folder, accounts.platforms_of(rec.folder))
+                if why:  # a download naming no platform, in a folder the roster gives to other platforms only
+                    rec.rejected = True
+                    rec.messages.append(why)
+                    continue
                 acc = accounts.resolve(rec, plat)
                 if acc is None:
                     rec.rejected = True

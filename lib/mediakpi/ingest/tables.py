@@ -22,6 +22,7 @@ class Candidate:
     required: list[str]
     target: str               # posts | account_daily | ignore | <team table>
     platform: str | None = None
+    any_of: tuple[str, ...] = ()  # at least one of these must be found too (signature_any)
 
 
 @dataclass
@@ -43,8 +44,8 @@ class Table:
 
 @lru_cache(maxsize=4)
 def candidates(registry: Registry) -> list[Candidate]:
-    out = [Candidate("platform", lay.id, lay.lookup, list(lay.spec.signature), lay.spec.target, lay.platform)
-           for lay in registry.layouts]
+    out = [Candidate("platform", lay.id, lay.lookup, list(lay.spec.signature), lay.spec.target, lay.platform,
+                     tuple(lay.spec.signature_any)) for lay in registry.layouts]
     for name, spec in team_tables().items():
         lookup: dict[str, str] = {}
         required = []
@@ -140,6 +141,8 @@ def _best_candidate(registry: Registry, headers: tuple[str, ...]) -> tuple[Candi
     for cand in candidates(registry):
         found = match_headers(cand.lookup, normed, normalised=True)
         if not all(r in found for r in cand.required):
+            continue
+        if cand.any_of and not any(a in found for a in cand.any_of):
             continue
         key = (len(found), len(cand.required))
         if key > best[2]:
@@ -295,4 +298,24 @@ def _table(sheet: Sheet, text: np.ndarray, nonblank: np.ndarray, registry: Regis
             ignored["说明文字行"] = int(note.sum())
             keep &= ~note
 
+    if cand.kind == "platform" and registry.layout(cand.id).spec.metric_from_sheet is not None:
+        cols, keep = _metric_from_sheet(registry, cand, sheet.name, cols, keep, ignored)
     return Table(sheet.name, cand, hr, headers, cols, body[keep], titles, ignored, notes)
+
+
+def _metric_from_sheet(registry: Registry, cand: Candidate, sheet: str, cols: dict, keep: np.ndarray,
+                       ignored: dict[str, int]) -> tuple[dict, np.ndarray]:
+    """A layout whose metric is the sheet's name (`净涨粉趋势`: 日期 | 数值): the value column becomes that metric's
+    column. A sheet name the layout does not list: its rows are set aside (counted, named), not guessed."""
+    spec = registry.layout(cand.id).spec
+    ms = spec.metric_from_sheet
+    metric = registry.sheet_metric(cand.id, sheet)
+    cols = dict(cols)
+    pos = cols.pop(ms.column)
+    if metric is None:
+        n = int(keep.sum())
+        if n:
+            ignored[f"工作表“{sheet}”不是已知的指标（config/platforms.yaml 中 {cand.id}.metric_from_sheet.sheets 没有它）"] = n
+        return cols, np.zeros_like(keep)
+    cols[metric] = pos
+    return cols, keep

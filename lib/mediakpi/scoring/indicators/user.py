@@ -29,6 +29,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
         stats = ctx.mine("growth_stats", op)  # the same per-account figures, computed once for the team
     base_net, base_growth = ctx.index("base_net"), ctx.index("base_growth")
     fake = ctx.flagged_followers(op)  # {(platform, account): followers gained by flagged posts}
+    source = follower_sources(mine)   # {(platform, account): which files the figures rest on, and their coverage}
     parts, notes = [], []   # (score, weight or NaN)
     for plat, acc, start, net, n_net in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
                                             stats["n_net"]):
@@ -36,7 +37,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
             continue
         off = float(fake.get((plat, acc), 0.0))
         net = float(net) - off
-        less = "；" + msg("flagged_followers", n=num(off)) if off else ""
+        less = ("；" + msg("flagged_followers", n=num(off)) if off else "") + source.get((plat, acc), "")
         if pd.isna(start) or start <= 0:
             # No follower total in the exports (e.g. Douyin, XHS): the net new followers summed from the posts,
             # against the account's own trailing median of the same figure; without enough history, not scored.
@@ -47,7 +48,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
             tgt, held = ctx.prorate(float(hit["baseline"]) * len(win.months) * (1 + uplift), op)
             s = float(F.linear(net, tgt, cap=cfg.scale.cap))
             parts.append((s, np.nan))
-            notes.append(f"{acc}无期初粉丝总数，按作品涨粉计净增{num(net)}，目标{num(tgt)}"
+            notes.append(f"{acc}无期初粉丝总数，净增{num(net)}，目标{num(tgt)}"
                          f"（近{int(hit['n_months'])}月中位数{num(hit['baseline'])}×{1 + uplift:g}{held}）{less}，{sc(s)}分")
             continue
         rate = net / start
@@ -57,7 +58,9 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
         parts.append((s, float(start)))
         notes.append(f"{acc}净增{num(net)}/期初{num(start)}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}{held}）{less}，{sc(s)}分")
     if not parts:
-        why = ("账号粉丝表中没有期初粉丝总数（只有作品涨粉数），也没有足够的历史基线" if not mine.empty
+        files = "".join(dict.fromkeys(source.values()))
+        why = ((f"账号数据文件有净增、新增或取关，但没有期初粉丝总数，也没有足够的历史基线{files}" if files else
+                "账号粉丝表中没有期初粉丝总数（只有作品涨粉数），也没有足够的历史基线") if not mine.empty
                else "无账号粉丝数据")
         return _missing(op, name, f"{wlabel(win)}{why}", "account_daily", "account_month")
     scores = np.array([x for x, _ in parts])
@@ -121,13 +124,30 @@ def retention(inp, win, cfg, spec, op, ctx):
     lost, start = _col(mine, "followers_lost"), _col(mine, "followers_start")
     ok = lost.notna() & (start > 0)
     if not ok.any():
-        return _na(op, name, f"{wlabel(win)}无社群流失记录，也无粉丝取关数据", "community, account_month")
+        why = "无社群流失记录，也无粉丝取关数据" if lost.notna().sum() == 0 else \
+            "无社群流失记录；账号数据文件有取关数，但没有粉丝总数（如小红书），无法计算留存率"
+        return _na(op, name, f"{wlabel(win)}{why}", "community, account_month")
     ret = 1 - lost[ok].sum() / start[ok].sum()
     t0, t1, t2 = p["follower_threshold"], p["follower_target"], p["follower_stretch"]
     score = float(F.bands(ret, t0, t1, t2, cap=cfg.scale.cap))
+    src = "".join(dict.fromkeys(follower_sources(mine[ok.to_numpy()]).values()))
     return _row(op, name, ret, t1, score,
                 f"{wlabel(win)}无社群记录，按粉丝计：取关{num(lost[ok].sum())}/期初{num(start[ok].sum())}，留存率{pct(ret, 2)}，"
-                f"目标{pct(t1)}（门槛{pct(t0)}），得分{sc(score)}", "account_month")
+                f"目标{pct(t1)}（门槛{pct(t0)}）{src}，得分{sc(score)}", "account_month")
+
+
+def follower_sources(am: pd.DataFrame) -> dict[tuple, str]:
+    """(platform, account) -> `（来源：抖音账号数据文件（粉丝总数、取关）；账号数据文件只覆盖…）` from account_month's
+    source_detail and coverage note (issue 24): the explanation names the figures it rests on."""
+    if am is None or am.empty or "source_detail" not in am.columns:
+        return {}
+    out: dict[tuple, str] = {}
+    for (plat, acc), g in am.groupby(["platform", "account"], sort=False):
+        det = "、".join(dict.fromkeys(g["source_detail"].dropna().astype(str)))
+        cov = "；".join(dict.fromkeys(g["coverage"].dropna().astype(str))) if "coverage" in g.columns else ""
+        if det or cov:
+            out[(plat, acc)] = "（来源：" + "；".join(x for x in (det, cov) if x) + "）"
+    return out
 
 
 @indicator("用户转化率", "用户运营", inputs=("conversions",))
