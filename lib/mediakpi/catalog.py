@@ -125,6 +125,7 @@ POSTS_EXTRA: dict[str, str] = {
     "bounce_rate": FLOAT,          # Douyin 2s跳出率, Bilibili 3秒跳出率
     "recipients": INT,             # WeChat 送达人数
     "visibility": STRING,          # as exported (公开, 自见/私密/仅自己可见 …), null where the export has none
+    "snapshot_conflict": BOOL,     # two copies disagree (interactions up, views not): lower figures kept (ingest.conflicts)
 }
 POSTS_OPTIONAL: dict[str, str] = {
     **POSTS_EXTRA,
