@@ -41,7 +41,9 @@ PLAIN_BOOL = "bool"
 
 PLATFORMS = ["wechat", "weibo", "douyin", "xiaohongshu", "bilibili", "kuaishou", "channels"]
 
-STAGES = ["01_ingest", "02_clean", "03_score", "04_content", "05_report"]
+# The stages that write datasets (each dataset names its producer; the stages, their order and what each reads are
+# the stage registry's, stages.py).
+INGEST, CLEAN, SCORE, CONTENT = "01_ingest", "02_clean", "03_score", "04_content"
 STRICT_ENV = "MEDIAKPI_STRICT_CATALOG"
 
 
@@ -123,6 +125,7 @@ POSTS_EXTRA: dict[str, str] = {
     "bounce_rate": FLOAT,          # Douyin 2s跳出率, Bilibili 3秒跳出率
     "recipients": INT,             # WeChat 送达人数
     "visibility": STRING,          # as exported (公开, 自见/私密/仅自己可见 …), null where the export has none
+    "snapshot_conflict": BOOL,     # two copies disagree (interactions up, views not): lower figures kept (ingest.conflicts)
 }
 POSTS_OPTIONAL: dict[str, str] = {
     **POSTS_EXTRA,
@@ -274,7 +277,7 @@ CONTENT_POSTS = {"platform": STRING, "account": STRING, "operator": STRING, "pos
                  "avg_watch_seconds": FLOAT, "mature": BOOL, "viral": BOOL, "viral_rule": STRING,
                  "viral_strong": BOOL, "is_original": BOOL, "on_time": BOOL, "calendar_item": STRING,
                  "primary_metric": STRING, "primary_value": FLOAT, "baseline_median": FLOAT, "flagged": BOOL,
-                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING}
+                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING, "views_lower_bound": BOOL}
 _CHANGES = {f"{m}_{s}": FLOAT for s in ("mom", "yoy")
             for m in ("posts", "views", "interactions", "engagement_rate", "net_growth", "viral_posts")}
 CONTENT_OVERVIEW = {"level": STRING, "posts": INT, "views": FLOAT, "interactions": FLOAT, "mature_posts": INT,
@@ -421,6 +424,21 @@ def team_file(table: str) -> str:
     return f"{team_tables_config().tables[table].file}.parquet"
 
 
+SCORE_INSIGHTS = {"operator": STRING, "kind": STRING, "order": INT, "indicator": STRING, "dimension": STRING,
+                  "actual": FLOAT, "target": FLOAT, "achievement": FLOAT, "score": FLOAT, "weight_in_total": FLOAT,
+                  "points": FLOAT, "cause": STRING, "facts": STRING}
+SCORE_DRIVERS = {"operator": STRING, "item": STRING, "kind": STRING, "dimension": STRING, "previous": FLOAT,
+                 "current": FLOAT, "points": FLOAT}
+SCORE_POSTS = {"operator": STRING, "side": STRING, "order": INT, "platform": STRING, "account": STRING,
+               "post_id": STRING, "title": STRING, "published_at": TIMESTAMP, "date_only": BOOL, "format": STRING,
+               "views": FLOAT, "likes": FLOAT, "comments": FLOAT, "shares": FLOAT, "saves": FLOAT,
+               "interactions": FLOAT, "engagement_rate": FLOAT, "primary_metric": STRING, "primary_value": FLOAT,
+               "baseline_median": FLOAT, "ratio": FLOAT, "viral": BOOL, "views_lower_bound": BOOL}
+SCORE_POST_FIGURES = {"operator": STRING, "level": STRING, "platform": STRING, "account": STRING, "posts": INT,
+                      "views": FLOAT, "interactions": FLOAT, "engagement_rate": FLOAT, "left_out_posts": INT,
+                      "left_out_interactions": FLOAT, "mature_posts": INT, "viral_posts": INT, "viral_rate": FLOAT}
+
+
 def _daily_family() -> dict[str, str]:
     """Account-level layouts may carry post-like counts (views, likes) besides the platform-specific metrics."""
     return {**POSTS, **POSTS_EXTRA, **platform_metric_columns()}
@@ -428,7 +446,7 @@ def _daily_family() -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------------ the registry
 def _fixed() -> list[Dataset]:
-    ing, cln, sco, con = STAGES[:4]
+    ing, cln, sco, con = INGEST, CLEAN, SCORE, CONTENT
     return [
         Dataset("posts", "posts.parquet", ing, "one row per post, de-duplicated across files (data-contract.md)",
                 POSTS, POSTS_OPTIONAL, platform_metric_columns, "platform-specific metrics of config/platforms.yaml"),
@@ -459,6 +477,15 @@ def _fixed() -> list[Dataset]:
         Dataset("score_meta", "score_meta.json", sco, "weights, config hash, distribution check, warnings"),
         Dataset("reply_items", "reply_items.parquet", sco,
                 "each logged interaction: first reply in working hours, deadline, counted (docs/replies.md)", REPLY_ITEMS),
+        # the score's own account of each person (scoring/account.py, issue 23): what the pages say about a person
+        Dataset("score_insights", "score_insights.parquet", sco, "strengths and gaps by rule, each gap's cause",
+                SCORE_INSIGHTS),
+        Dataset("score_drivers", "score_drivers.parquet", sco, "the change of the total against last period, by part",
+                SCORE_DRIVERS),
+        Dataset("score_posts", "score_posts.parquet", sco, "each person's best and weakest counted posts",
+                SCORE_POSTS),
+        Dataset("score_post_figures", "score_post_figures.parquet", sco,
+                "counted-post figures per person and per person x account", SCORE_POST_FIGURES),
         Dataset("content_posts", "content_posts.parquet", con, "post-level content metrics", CONTENT_POSTS),
         Dataset("content_overview", "content_overview.parquet", con, "team / platform / account / operator totals",
                 CONTENT_OVERVIEW, _CHANGES),
@@ -486,7 +513,7 @@ def datasets() -> dict[str, Dataset]:
     """Every dataset of data/processed/<period>/ by name: the fixed ones and one per team table (01_ingest)."""
     out = {d.name: d for d in _fixed()}
     for name, t in team_tables_config().tables.items():
-        out[name] = Dataset(name, team_file(name), STAGES[0], t.title, team_table_dtypes(name),
+        out[name] = Dataset(name, team_file(name), INGEST, t.title, team_table_dtypes(name),
                             {"platform_name": STRING} if "platform" in t.columns else {})
     return out
 
@@ -671,52 +698,7 @@ def stage_outputs(stage: str) -> list[str]:
     return [n for n, d in datasets().items() if d.stage == stage]
 
 
-# ------------------------------------------------------------------------------------------------ documentation
-DOC_BEGIN, DOC_END = "<!-- catalog:begin (generated by `python -m mediakpi.catalog`) -->", "<!-- catalog:end -->"
-
-
-def describe() -> str:
-    """The stages and datasets as a mermaid picture plus one table row per dataset (docs/architecture.md)."""
-    team = [n for n, d in datasets().items() if n in team_tables_config().tables]
-    lines = ["```mermaid", "flowchart LR"]
-    node = {stage: "s" + stage[1:] for stage in STAGES}
-    for stage in STAGES:
-        lines.append(f"  {node[stage]}[[{stage}]]")
-    for stage in STAGES[:4]:
-        names = [n for n in stage_outputs(stage) if n not in team]
-        lines.append(f"  {node[stage]} --> {node[stage]}_out[(\"{'<br/>'.join(get(n).file for n in names)}\")]")
-    lines.append(f"  {node[STAGES[0]]} --> team[(\"team tables: {len(team)} files<br/>config/team_tables.yaml\")]")
-    # who reads what: this period's folder (staged during a run) and, dotted, earlier months' published folders
-    for src, readers in (("s1_ingest_out", ["s2_clean", "s5_report"]), ("team", ["s2_clean", "s3_score", "s4_content"]),
-                         ("s2_clean_out", ["s3_score", "s4_content", "s5_report"]), ("s3_score_out", ["s5_report"]),
-                         ("s4_content_out", ["s5_report"])):
-        lines += [f"  {src} --> {r}" for r in readers]
-    lines += ["  earlier[(\"earlier months<br/>data/processed/&lt;month&gt;/\")] -.-> s2_clean & s3_score & s4_content & s5_report",
-              "```", "",
-              "| dataset | file in data/processed/&lt;period&gt;/ | written by | what it holds |", "|---|---|---|---|"]
-    for name, d in datasets().items():
-        lines.append(f"| `{name}` | `{d.file}` | {d.stage} | {d.description} |")
-    return "\n".join(lines)
-
-
-def write_doc(path: Path) -> bool:
-    """Replace the generated block of `path` with describe(); True when the file changed."""
-    text = Path(path).read_text(encoding="utf-8")
-    head, rest = text.split(DOC_BEGIN, 1)
-    _, tail = rest.split(DOC_END, 1)
-    new = f"{head}{DOC_BEGIN}\n{describe()}\n{DOC_END}{tail}"
-    if new != text:
-        Path(path).write_text(new, encoding="utf-8")
-    return new != text
-
-
 __all__ = ["Dataset", "DatasetError", "DatasetMissing", "DatasetUnreadable", "SchemaMismatch", "datasets", "get",
            "columns", "file_name", "path", "load", "try_load", "save", "check", "problems", "empty", "empty_of",
            "conform", "team_tables", "team_tables_config", "team_table_dtypes", "team_file", "stage_outputs",
-           "STAGES", "PLATFORMS"]
-
-
-if __name__ == "__main__":  # python -m mediakpi.catalog: refresh the picture in docs/architecture.md
-    from .paths import PROJECT_ROOT
-
-    print("updated" if write_doc(PROJECT_ROOT / "docs" / "architecture.md") else "up to date")
+           "PLATFORMS"]
