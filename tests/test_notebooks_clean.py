@@ -6,7 +6,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mediakpi.runner import STAGES
+from mediakpi.stages import names
+
+STAGES = names()
 
 NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))

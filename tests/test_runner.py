@@ -7,8 +7,11 @@ import nbformat
 import pytest
 
 from mediakpi.bench import floor_notebooks
-from mediakpi.runner import RunError, STAGES, ensure_kernel, period_lock, run_period
+from mediakpi.runner import RunError, ensure_kernel, period_lock, run_period
 from mediakpi.paths import Workspace
+from mediakpi.stages import names
+
+STAGES = names()
 
 STAGES_FAST = ["01_ingest", "03_score", "05_report"]
 
@@ -128,10 +131,10 @@ def test_kernel_runs_this_python():
 
 
 def test_independent_stages_are_grouped():
-    from mediakpi.runner import stage_groups
+    from mediakpi.stages import groups
 
-    assert stage_groups(STAGES) == [["01_ingest"], ["02_clean"], ["03_score", "04_content"], ["05_report"]]
-    assert stage_groups(STAGES, parallel=False) == [[s] for s in STAGES]
+    assert groups(STAGES) == [["01_ingest"], ["02_clean"], ["03_score", "04_content"], ["05_report"]]
+    assert groups(STAGES, parallel=False) == [[s] for s in STAGES]
 
 
 def test_side_by_side_stages_fail_cleanly(tmp_path):

@@ -65,8 +65,8 @@ def _row(name: str, seconds: float, note: str = "") -> str:
 def bench_floor_vs_demo(work: Path, echo=print) -> dict:
     """Demo month end to end vs the five-kernel floor, through the same runner."""
     from .demo import write_demo
-    from .runner import STAGES, run_period
-    from .stages import backfill
+    from .runner import run_period
+    from .stages import backfill, names
 
     data, reports = work / "demo-data", work / "demo-reports"
     if not Workspace.of(data).raw_months():
@@ -74,7 +74,7 @@ def bench_floor_vs_demo(work: Path, echo=print) -> dict:
     month = Workspace.of(data).raw_months()[-1]
     # as `make demo` does: earlier months processed first (baselines, trends); not part of the timed run
     backfill(Workspace.of(data), month)
-    floor_dir = floor_notebooks(work / "floor-notebooks", STAGES)
+    floor_dir = floor_notebooks(work / "floor-notebooks", names())
     # warm-up (imports in the OS page cache), then one measured run each
     run_period(month, data, work / "floor-reports", notebooks=floor_dir, echo=lambda s: None, progress=False,
                parallel=False)
@@ -115,7 +115,9 @@ def bench_scale(work: Path, posts: int, accounts: int, operators: int, echo=prin
     stage_times: dict[str, float] = {}
     peaks: dict[str, int] = {}
     people: dict = {}
-    for name in ["01_ingest", "02_clean", "03_score", "04_content", "05_report"]:
+    from .stages import names
+
+    for name in names():
         out = _stage_in_process(name, ws, month)
         stage_times[name], peaks[name] = out["seconds"], out["peak"]
         people = out.get("people") or people

@@ -7,6 +7,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .periods import Period
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -71,16 +75,16 @@ class Workspace:
     def raw(self, month: str) -> Path:
         return self.raw_root / month
 
-    def processed(self, period: str) -> Path:
+    def processed(self, period: str | Period) -> Path:
         """data/processed/<period>/, or the run's staging folder while a run stages that period (staging.py)."""
-        return staged_folder(self.processed_root, period) or self.processed_root / period
+        return staged_folder(self.processed_root, str(period)) or self.processed_root / str(period)
 
-    def published(self, period: str) -> Path:
+    def published(self, period: str | Period) -> Path:
         """data/processed/<period>/ as published, whatever is being staged."""
-        return self.processed_root / period
+        return self.processed_root / str(period)
 
-    def reports(self, period: str) -> Path:
-        return self.reports_dir / period
+    def reports(self, period: str | Period) -> Path:
+        return self.reports_dir / str(period)
 
     def raw_months(self) -> list[str]:
         """Month folders present under data/raw, oldest first."""

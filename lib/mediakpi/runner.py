@@ -31,13 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import stages as registry
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, Workspace
 from .periods import Period
 from .staging import exchange, staged
 
-STAGES = ["01_ingest", "02_clean", "03_score", "04_content", "05_report"]
-# 03_score and 04_content both read only what 02_clean wrote, so they run side by side (two kernels, two cores).
-INDEPENDENT = {"03_score", "04_content"}
+# The stages, their order, which run side by side and each notebook's parameters: the stage registry (stages.py).
 KERNEL_NAME = "mediakpi"
 DEFAULT_TIMEOUT = 1800  # seconds per cell
 LOCK_DIR = ".locks"
@@ -90,16 +89,10 @@ def declared_parameters(path: Path) -> dict[str, Any]:
 
 def stage_parameters(stage: str, period: str, ws: Workspace, out_dir: Path | None, lang: str,
                      config: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"period": period, "data_dir": str(ws.data_dir)}
-    if stage == "03_score":
-        params["interactive"] = False
-        if config:
-            params["config"] = config
-    if stage == "04_content":
-        params["interactive"] = False
-    if stage == "05_report":
-        params.update(reports_dir=str(ws.reports_dir), out_dir=str(out_dir) if out_dir else "", lang=lang)
-    return params
+    """The parameters of `stage`'s notebook in a batch run: those the registry declares for it (stages.py)."""
+    values = {"period": period, "data_dir": str(ws.data_dir), "interactive": False, "config": config or None,
+              "reports_dir": str(ws.reports_dir), "out_dir": str(out_dir) if out_dir else "", "lang": lang}
+    return registry.notebook_parameters(stage, values)
 
 
 def check_parameters(stage: str, params: dict[str, Any], notebooks: Path = NOTEBOOKS_DIR) -> None:
@@ -148,7 +141,7 @@ def preflight(period: str, ws: Workspace, config: str | None, lang: str, noteboo
             f"周期 {p.text} 没有原始数据：{ws.raw_root} 下找不到 {'、'.join(p.months[:3])}{'…' if len(p.months) > 3 else ''} "
             f"文件夹。{hint}或把平台导出放进 {ws.raw(p.months[-1])}/<账号>/。", 2)
     check_rollup_months(p, ws)
-    for stage in STAGES:
+    for stage in registry.names():
         if not notebook_path(stage, notebooks).is_file():
             raise RunError(f"找不到笔记本 {notebook_path(stage, notebooks)}。", 2)
         check_parameters(stage, stage_parameters(stage, p.text, ws, ws.reports_dir, lang, config), notebooks)
@@ -359,17 +352,6 @@ def period_lock(ws: Workspace, period: str):
         lock.release()
 
 
-def stage_groups(stages: list[str], parallel: bool = True) -> list[list[str]]:
-    """Stages in order, with the independent ones grouped to run at the same time."""
-    groups: list[list[str]] = []
-    for stage in stages:
-        if parallel and groups and stage in INDEPENDENT and all(s in INDEPENDENT for s in groups[-1]):
-            groups[-1].append(stage)
-        else:
-            groups.append([stage])
-    return groups
-
-
 def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Path = "reports", *,
                config: str | None = None, lang: str = "zh", timeout: int = DEFAULT_TIMEOUT,
                progress: bool | None = None, echo: Callable[[str], None] = print,
@@ -381,7 +363,7 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
     p = preflight(period, ws, config, lang, notebooks)
     kernel = ensure_kernel()
     progress = sys.stdout.isatty() if progress is None else progress
-    stages = stages or STAGES
+    stages = stages or registry.names()
     with period_lock(ws, p.text), quiet_console():
         ws.reports_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".staging-{p.text}-", dir=ws.reports_dir))
@@ -394,7 +376,7 @@ def run_period(period: str, data_dir: str | Path = "data", reports_dir: str | Pa
         try:
             with staged(ws, p.text, stages):  # data/processed/<period>/ is published only if every stage succeeded
                 done = 0
-                for group in stage_groups(stages, parallel):
+                for group in registry.groups(stages, parallel):
                     for stage in group:
                         all_params[stage] = stage_parameters(stage, p.text, ws, staging, lang, config)
                         echo(f"[{done + 1 + group.index(stage)}/{len(stages)}] {stage} …")

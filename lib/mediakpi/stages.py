@@ -1,9 +1,21 @@
-"""One stage registry: each stage's steps, in order, as calls into the stage's own modules (load → steps → save).
+"""The stage registry: each stage's steps, what it reads and writes, and its notebook's parameters, in one place.
 
-The stage notebooks run the steps one cell at a time and show what each produced (`run.step("check")`); `mediakpi
-backfill`, the benchmark and tests run them all at once (`run_stage`). Both go through `StageRun`, which refuses a
-step out of order, so the batch (papermill running the notebooks), backfill and the benchmark run the same code in the
-same order. Imports are lazy so that running one stage loads only what it needs.
+For each stage (in run order):
+- `steps`: calls into the stage's own modules (load → steps → save). The stage notebooks run the steps one cell at a
+  time and show what each produced (`run.step("check")`); `mediakpi backfill`, the benchmark and tests run them all at
+  once (`run_stage`). Both go through `StageRun`, which refuses a step out of order, so the batch (papermill running
+  the notebooks), backfill and the benchmark run the same code in the same order;
+- `inputs`: the catalog datasets it reads from this period's folder; `earlier`: those it reads from earlier months'
+  published folders (baselines, trends, month-on-month). `outputs` are the catalog's (each dataset names the stage
+  that writes it). `tests/arch/test_catalog.py` runs every stage on demo months with `catalog.load` wrapped and fails
+  on a dataset a stage read without declaring it here;
+- `params`: its notebook's parameters besides `period` and `data_dir` (the runner passes exactly these).
+
+Derived from it, never written again: the runner's order and which stages run side by side (`groups`: a stage joins
+the running group when it reads nothing the group writes), the months backfill processes (`backfill_stages`: what
+later months read as history), the picture in docs/architecture.md (`describe`; `python -m mediakpi.stages`), the
+benchmark's stage list and the tests'. Imports of the stage packages are lazy so that running one stage loads only
+what it needs.
 """
 from __future__ import annotations
 
@@ -11,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import catalog
 from .paths import Workspace, resolve
+from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -24,10 +38,18 @@ class Step:
 class Stage:
     name: str
     steps: tuple[Step, ...]
+    inputs: tuple[str, ...] = ()    # datasets of this period's folder it reads (catalog names)
+    earlier: tuple[str, ...] = ()   # datasets it reads from earlier months' published folders
+    params: tuple[str, ...] = ()    # notebook parameters besides period and data_dir
 
     @property
     def step_names(self) -> list[str]:
         return [s.name for s in self.steps]
+
+    @property
+    def outputs(self) -> list[str]:
+        """The datasets it writes (the catalog's: each dataset names its stage)."""
+        return catalog.stage_outputs(self.name)
 
 
 class StageOrderError(RuntimeError):
@@ -40,7 +62,7 @@ class StageRun:
 
     stage: Stage
     ws: Workspace
-    period: str
+    period: Period
     options: dict[str, Any] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
@@ -109,12 +131,11 @@ def _clean_save(run: StageRun):
 
 # ------------------------------------------------------------------------------------------------------- 03_score
 def _score_load(run: StageRun):
-    from .periods import Period
     from .scoring import load_assessment, load_inputs
 
     config = run.options.get("config")
     run.state["plan"] = plan = load_assessment(resolve(config) if config else None)
-    run.state["inputs"], run.state["warnings"] = load_inputs(run.ws, Period.parse(run.period), plan)
+    run.state["inputs"], run.state["warnings"] = load_inputs(run.ws, run.period, plan)
     return run.state["inputs"]
 
 
@@ -155,32 +176,93 @@ def _report_publish(run: StageRun):
     return run.result
 
 
+# Declaring a dataset a stage reads is one line: its catalog name in that stage's `inputs` (this period) or `earlier`
+# (earlier months). A team table is read like any dataset: its name (config/team_tables.yaml's key) goes here too.
 REGISTRY: dict[str, Stage] = {s.name: s for s in (
     Stage("01_ingest", (Step("read", _ingest_read), Step("save", _ingest_save))),
-    Stage("02_clean", (Step("load", _clean_load), Step("check", _clean_check), Step("save", _clean_save))),
-    Stage("03_score", (Step("load", _score_load), Step("score", _score_score), Step("save", _score_save))),
-    Stage("04_content", (Step("analyse", _content_analyse), Step("save", _content_save))),
-    Stage("05_report", (Step("publish", _report_publish),)),
+    Stage("02_clean", (Step("load", _clean_load), Step("check", _clean_check), Step("save", _clean_save)),
+          inputs=("posts", "account_daily", "manifest", "quarantine", "roster", "content_calendar"),
+          earlier=("posts", "account_daily")),
+    Stage("03_score", (Step("load", _score_load), Step("score", _score_score), Step("save", _score_save)),
+          inputs=("posts_clean", "account_month", "calendar_match", "flags",
+                  "roster", "content_calendar", "campaigns", "community", "conversions", "data_reports",
+                  "suggestions", "quality_reviews", "qualitative_reviews", "partnerships"),
+          earlier=("posts_clean", "account_month", "flags", "scorecard"),
+          params=("interactive", "config")),
+    Stage("04_content", (Step("analyse", _content_analyse), Step("save", _content_save)),
+          inputs=("posts", "posts_clean", "account_month", "calendar_match", "suggestions"),
+          earlier=("posts", "posts_clean", "account_month"),
+          params=("interactive",)),
+    Stage("05_report", (Step("publish", _report_publish),),
+          inputs=("manifest", "quarantine", "posts_clean", "account_month", "calendar_match", "data_quality",
+                  "data_quality_notes", "scorecard", "indicator_scores", "score_ledger", "score_meta",
+                  "content_posts", "content_overview", "content_best_time", "content_formats", "content_topics",
+                  "data_reports", "quality_reviews", "qualitative_reviews"),
+          earlier=("scorecard", "indicator_scores"),
+          params=("reports_dir", "out_dir", "lang")),
 )}
 
 
-def start(name: str, ws: Workspace, period: str, **options) -> StageRun:
-    """A run of stage `name` (01_ingest … 05_report) for `period`; options: config (03_score), out_dir and lang
-    (05_report). The notebook then calls run.step(...) for each step in order."""
-    from .periods import Period
+def names() -> list[str]:
+    """The stages in run order."""
+    return list(REGISTRY)
 
+
+def get(name: str) -> Stage:
     if name not in REGISTRY:
         raise ValueError(f"unknown stage {name!r} (known: {', '.join(REGISTRY)})")
-    return StageRun(REGISTRY[name], ws, Period.parse(period).text, {k: v for k, v in options.items() if v})
+    return REGISTRY[name]
 
 
-def run_stage(name: str, ws: Workspace, period: str, out_dir: Path | None = None, lang: str = "zh",
+def producers(name: str) -> set[str]:
+    """The stages whose outputs stage `name` reads from this period's folder."""
+    return {catalog.get(d).stage for d in get(name).inputs} - {name}
+
+
+def groups(stages: list[str] | None = None, parallel: bool = True) -> list[list[str]]:
+    """`stages` (default: all) in registry order, consecutive ones that read nothing the others write grouped to run
+    side by side (03_score and 04_content both read only what 01_ingest and 02_clean wrote)."""
+    out: list[list[str]] = []
+    for stage in [s for s in REGISTRY if s in (stages or REGISTRY)]:
+        if parallel and out and not producers(stage) & set(out[-1]) \
+                and not any(stage in producers(s) for s in out[-1]):
+            out[-1].append(stage)
+        else:
+            out.append([stage])
+    return out
+
+
+def backfill_stages() -> list[str]:
+    """The stages backfill runs for an earlier month: those writing what any stage reads from earlier months, and
+    the stages they read from, in run order (01_ingest, 02_clean, 03_score)."""
+    wanted = {catalog.get(d).stage for s in REGISTRY.values() for d in s.earlier}
+    while True:
+        more = wanted | {p for s in wanted for p in producers(s)}
+        if more == wanted:
+            break
+        wanted = more
+    return [s for s in REGISTRY if s in wanted]
+
+
+def notebook_parameters(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The parameters stage `name`'s notebook takes, from `values` (a value None is left to the notebook's default)."""
+    keys = ("period", "data_dir", *get(name).params)
+    missing = [k for k in keys if k not in values]
+    if missing:
+        raise KeyError(f"no value for the parameters {missing} of {name}")
+    return {k: values[k] for k in keys if values[k] is not None}
+
+
+def start(name: str, ws: Workspace, period: str | Period, **options) -> StageRun:
+    """A run of stage `name` (01_ingest … 05_report) for `period`; options: config (03_score), out_dir and lang
+    (05_report). The notebook then calls run.step(...) for each step in order. From here down `period` is a Period."""
+    return StageRun(get(name), ws, Period.parse(period), {k: v for k, v in options.items() if v})
+
+
+def run_stage(name: str, ws: Workspace, period: str | Period, out_dir: Path | None = None, lang: str = "zh",
               config: str | None = None):
     """Run every step of stage `name` for `period` (backfill, the benchmark, tests); the stage's result object."""
     return start(name, ws, period, out_dir=out_dir, lang=lang, config=config).finish()
-
-
-BACKFILL_STAGES = ["01_ingest", "02_clean", "03_score"]
 
 
 def backfill(ws: Workspace, period: str, months: int = 11, force: bool = False, echo=print,
@@ -191,8 +273,7 @@ def backfill(ws: Workspace, period: str, months: int = 11, force: bool = False, 
     `force`: a published folder is always a whole one. Returns the months run."""
     import time
 
-    from . import catalog
-    from .periods import Period, previous_months
+    from .periods import previous_months
     from .staging import staged
 
     first = Period.parse(period).months[0]
@@ -201,9 +282,63 @@ def backfill(ws: Workspace, period: str, months: int = 11, force: bool = False, 
         if not force and catalog.path(ws.published(month), "scorecard").is_file():
             continue
         started = time.perf_counter()
-        with staged(ws, month, BACKFILL_STAGES):
-            for stage in BACKFILL_STAGES:
+        with staged(ws, month, backfill_stages()):
+            for stage in backfill_stages():
                 run_stage(stage, ws, month, config=config)
         echo(f"历史月份 {month} 已处理（{time.perf_counter() - started:.1f}s）")
         done.append(month)
     return done
+
+
+# ------------------------------------------------------------------------------------------------ documentation
+DOC_BEGIN, DOC_END = "<!-- catalog:begin (generated by `python -m mediakpi.stages`) -->", "<!-- catalog:end -->"
+
+
+def describe() -> str:
+    """The stages and datasets as a mermaid picture (who writes what, who reads what) plus one table row per dataset
+    with the stages reading it (docs/architecture.md); all of it from the registry and the catalog."""
+    datasets = catalog.datasets()
+    team = set(catalog.team_tables_config().tables)
+    node = {stage: "s" + stage[1:] for stage in REGISTRY}
+    lines = ["```mermaid", "flowchart LR"]
+    lines += [f"  {node[stage]}[[{stage}]]" for stage in REGISTRY]
+    writers = [s for s in REGISTRY if [n for n in get(s).outputs if n not in team]]
+    for stage in writers:
+        files = "<br/>".join(datasets[n].file for n in get(stage).outputs if n not in team)
+        lines.append(f"  {node[stage]} --> {node[stage]}_out[(\"{files}\")]")
+    team_writer = {datasets[n].stage for n in team}
+    for stage in sorted(team_writer):
+        lines.append(f"  {node[stage]} --> team[(\"team tables: {len(team)} files<br/>config/team_tables.yaml\")]")
+    # who reads what: this period's folder (staged during a run) and, dotted, earlier months' published folders
+    for source in writers:
+        readers = [s for s in REGISTRY if any(datasets[d].stage == source and d not in team for d in get(s).inputs)]
+        lines += [f"  {node[source]}_out --> {node[r]}" for r in readers]
+    lines += [f"  team --> {node[s]}" for s in REGISTRY if any(d in team for d in get(s).inputs)]
+    later = [node[s] for s in REGISTRY if get(s).earlier]
+    lines += [f"  earlier[(\"earlier months<br/>data/processed/&lt;month&gt;/\")] -.-> {' & '.join(later)}",
+              "```", "",
+              "| dataset | file in data/processed/&lt;period&gt;/ | written by | read by (this period; earlier months) | "
+              "what it holds |", "|---|---|---|---|---|"]
+    for name, d in datasets.items():
+        now = [s for s in REGISTRY if name in get(s).inputs]
+        before = [s for s in REGISTRY if name in get(s).earlier]
+        read = ", ".join(now) + ("; " + ", ".join(before) if before else "")
+        lines.append(f"| `{name}` | `{d.file}` | {d.stage} | {read or '—'} | {d.description} |")
+    return "\n".join(lines)
+
+
+def write_doc(path: Path) -> bool:
+    """Replace the generated block of `path` with describe(); True when the file changed."""
+    text = Path(path).read_text(encoding="utf-8")
+    head, rest = text.split(DOC_BEGIN, 1)
+    _, tail = rest.split(DOC_END, 1)
+    new = f"{head}{DOC_BEGIN}\n{describe()}\n{DOC_END}{tail}"
+    if new != text:
+        Path(path).write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # python -m mediakpi.stages: refresh the picture in docs/architecture.md
+    from .paths import PROJECT_ROOT
+
+    print("updated" if write_doc(PROJECT_ROOT / "docs" / "architecture.md") else "up to date")

@@ -1,10 +1,10 @@
-"""docs/architecture.md shows the catalog as it is: its generated block equals catalog.describe(), and every
-dataset of the catalog is listed there (and nothing else)."""
+"""docs/architecture.md shows the stages and the catalog as they are: its generated block equals stages.describe(),
+and every dataset of the catalog is listed there (and nothing else)."""
 from __future__ import annotations
 
 import re
 
-from mediakpi import catalog
+from mediakpi import catalog, stages
 from mediakpi.paths import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "architecture.md"
@@ -12,8 +12,8 @@ DOC = PROJECT_ROOT / "docs" / "architecture.md"
 
 def test_the_picture_is_generated_from_the_catalog():
     text = DOC.read_text(encoding="utf-8")
-    block = text.split(catalog.DOC_BEGIN, 1)[1].split(catalog.DOC_END, 1)[0].strip()
-    assert block == catalog.describe(), "docs/architecture.md is stale: run `python -m mediakpi.catalog`"
+    block = text.split(stages.DOC_BEGIN, 1)[1].split(stages.DOC_END, 1)[0].strip()
+    assert block == stages.describe(), "docs/architecture.md is stale: run `python -m mediakpi.stages`"
 
 
 def test_the_doc_lists_exactly_the_catalog_datasets():

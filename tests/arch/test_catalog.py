@@ -1,39 +1,55 @@
-"""The catalog is the one home of every table between stages: each stage writes exactly the datasets and columns
-it declares (run on two demo months), and `load` / `save` behave as documented."""
+"""The catalog is the one home of every table between stages, the stage registry the one home of who reads what:
+run on two demo months, each stage writes exactly the datasets and columns the catalog gives it and reads (through
+`catalog.load`, wrapped while it runs) only the datasets the registry declares for it; `load` / `save` behave as
+documented."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from mediakpi import catalog
+from mediakpi import catalog, stages
 from mediakpi.paths import Workspace
 
-STAGES = ["01_ingest", "02_clean", "03_score", "04_content"]
+WRITERS = [s for s in stages.names() if stages.get(s).outputs]   # 05_report writes pages, no dataset
 
 
 @pytest.fixture(scope="module")
 def demo_months(tmp_path_factory):
-    """Two demo months processed in-process, stage by stage; the files each stage added, per month."""
+    """Two demo months processed in-process, every stage in turn: the files each stage added, and the datasets it
+    read through catalog.load, per (month, stage): (dataset, read from this month's folder or an earlier one)."""
     from mediakpi.demo import write_demo
-    from mediakpi.stages import run_stage
 
     root = tmp_path_factory.mktemp("catalog")
     ws = Workspace(root / "data", root / "reports")
     write_demo(ws.raw_root, months=2)
     added: dict[tuple[str, str], set[str]] = {}
+    reads: dict[tuple[str, str], set[tuple[str, bool]]] = {}
+    real_load = catalog.load
     for month in ws.raw_months():
-        for stage in STAGES:
+        for stage in stages.names():
             before = set(p.name for p in ws.processed(month).glob("*")) if ws.processed(month).is_dir() else set()
-            run_stage(stage, ws, month)
+            seen: set[tuple[str, bool]] = set()
+
+            def load(folder, name, *args, _seen=seen, _month=month, **kwargs):
+                _seen.add((name, Path(folder).resolve() == ws.processed(_month).resolve()))
+                return real_load(folder, name, *args, **kwargs)
+
+            catalog.load = load   # try_load and history.read_months call it too
+            try:
+                stages.run_stage(stage, ws, month)
+            finally:
+                catalog.load = real_load
             added[(month, stage)] = {p.name for p in ws.processed(month).glob("*")} - before
-    return ws, added
+            reads[(month, stage)] = seen
+    return ws, added, reads
 
 
 @pytest.mark.slow
 def test_each_stage_writes_exactly_its_datasets_with_the_declared_columns(demo_months):
-    ws, added = demo_months
+    ws, added, _ = demo_months
     by_file = {d.file: d for d in catalog.datasets().values()}
     for (month, stage), files in added.items():
         unknown = sorted(f for f in files if f not in by_file)
@@ -47,6 +63,22 @@ def test_each_stage_writes_exactly_its_datasets_with_the_declared_columns(demo_m
             if ds.kind == "parquet":
                 frame = catalog.load(ws.processed(month), ds.name)
                 assert catalog.problems(ds.name, frame) == [], (month, stage)
+
+
+@pytest.mark.slow
+def test_each_stage_reads_only_the_datasets_the_registry_declares(demo_months):
+    _, _, reads = demo_months
+    for (month, stage), seen in reads.items():
+        declared = stages.get(stage)
+        now = sorted(n for n, here in seen if here and n not in declared.inputs)
+        assert not now, f"{stage} read {now} of {month} without declaring them (stages.py, its `inputs`)"
+        before = sorted(n for n, here in seen if not here and n not in declared.earlier)
+        assert not before, f"{stage} read {before} of earlier months without declaring them (stages.py, `earlier`)"
+    # and the declarations are not wishful: every declared input is read by its stage in one of the two months
+    for stage in stages.names():
+        read = {n for (m, s), seen in reads.items() if s == stage for n, here in seen if here}
+        unused = sorted(set(stages.get(stage).inputs) - read)
+        assert not unused, f"{stage} declares {unused} as inputs but never read them on the demo months"
 
 
 def test_strict_save_refuses_an_undeclared_column_and_a_missing_one(tmp_path, monkeypatch):

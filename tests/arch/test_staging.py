@@ -15,7 +15,7 @@ import pytest
 from mediakpi import catalog
 from mediakpi.paths import Workspace
 from mediakpi.staging import ENV_FOLDER, exchange, staged
-from mediakpi.stages import BACKFILL_STAGES, backfill, run_stage
+from mediakpi.stages import backfill, backfill_stages, run_stage
 
 
 def hashes(folder) -> dict[str, str]:
@@ -32,8 +32,8 @@ def published(tmp_path_factory):
     write_demo(ws.raw_root, months=2)
     last = ws.raw_months()[-1]
     backfill(ws, last, months=1, echo=lambda _: None)
-    with staged(ws, last, BACKFILL_STAGES):
-        for stage in BACKFILL_STAGES:
+    with staged(ws, last, backfill_stages()):
+        for stage in backfill_stages():
             run_stage(stage, ws, last)
     return ws, last
 
@@ -42,9 +42,9 @@ KILL_AFTER_SECOND_STAGE = """
 import os, signal
 from mediakpi.paths import Workspace
 from mediakpi.staging import staged
-from mediakpi.stages import BACKFILL_STAGES, run_stage
+from mediakpi.stages import backfill_stages, run_stage
 ws = Workspace.of({data!r}, {reports!r})
-with staged(ws, {month!r}, BACKFILL_STAGES):
+with staged(ws, {month!r}, backfill_stages()):
     run_stage("01_ingest", ws, {month!r})
     run_stage("02_clean", ws, {month!r})
     os.kill(os.getpid(), signal.SIGKILL)
@@ -68,13 +68,13 @@ def test_a_run_killed_half_way_leaves_the_last_good_month_and_the_next_run_succe
     assert left, "the killed run wrote into a staging folder"
     assert hashes(folder) == before, "the published month was changed by a run that never finished"
     # the next run needs no clean-up: it removes the dead run's staging folder and publishes a whole month
-    with staged(ws, month, BACKFILL_STAGES):
-        for stage in BACKFILL_STAGES:
+    with staged(ws, month, backfill_stages()):
+        for stage in backfill_stages():
             run_stage(stage, ws, month)
     assert not list(ws.processed_root.glob(".staging-*"))
     after = hashes(folder)
     assert after[catalog.file_name("posts")] != before[catalog.file_name("posts")]
-    assert {catalog.file_name(n) for s in BACKFILL_STAGES for n in catalog.stage_outputs(s)
+    assert {catalog.file_name(n) for s in backfill_stages() for n in catalog.stage_outputs(s)
             if catalog.get(n).stage != "01_ingest" or n in ("posts", "manifest")} <= set(after)
 
 
