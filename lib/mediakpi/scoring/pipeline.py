@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .. import catalog, ownership, schema
+from . import account
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
@@ -545,7 +546,8 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     meta = {"period": p.text, "kind": p.kind, "config": cfg.source, "config_hash": cfg.digest,
             "dimension_weights": cfg.weights_for(p.kind),
             "indicator_weights": {k: v.weight for k, v in cfg.indicators.items()},
-            "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings}
+            "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings,
+            **account.plan_facts(cfg)}
     return ScoreResult(p.text, card, rows, ledger, meta, warnings)
 
 
@@ -568,4 +570,7 @@ def write_result(ws: Workspace, res: ScoreResult) -> Path:
     catalog.save(folder, "indicator_scores", res.indicator_scores)
     catalog.save(folder, "score_ledger", res.ledger)
     catalog.save(folder, "score_meta", res.meta)
+    # the score's own account of each person, from the tables just saved (issue 23)
+    for name, frame in account.from_disk(ws, res).items():
+        catalog.save(folder, name, frame)
     return folder
