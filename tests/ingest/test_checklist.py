@@ -1,4 +1,4 @@
-"""One test per item of the messy-input checklist (platform-exports.md section 9), on tiny imitation files."""
+"""One test per item of the messy-input checklist (docs/specs/platform-exports.md section 9), on tiny imitation files."""
 from __future__ import annotations
 
 import json
