@@ -18,6 +18,8 @@ from .builders import (BILI_HEAD, CHANNELS_HEAD, DOUYIN_HEAD, WX2022_HEAD, WX202
                        douyin_row, wechat_tendency_rows, write_csv, write_user_growth_html, write_xls, write_xlsx)
 from .conftest import entry, reconciles
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 P = load_registry().placeholders
 
 

@@ -16,6 +16,9 @@ from mediakpi.paths import Workspace
 
 from .builders import (BILI_HEAD, DOUYIN_HEAD, WX2025_HEAD, XHS_HEAD, bili_row, douyin_row, write_csv, write_xlsx)
 from .conftest import entry, reconciles
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 
 def _age(paths_newest_first: list[Path]) -> None:
