@@ -125,6 +125,7 @@ POSTS_EXTRA: dict[str, str] = {
     "bounce_rate": FLOAT,          # Douyin 2s跳出率, Bilibili 3秒跳出率
     "recipients": INT,             # WeChat 送达人数
     "visibility": STRING,          # as exported (公开, 自见/私密/仅自己可见 …), null where the export has none
+    "snapshot_conflict": BOOL,     # two copies disagree (interactions up, views not): lower figures kept (ingest.conflicts)
 }
 POSTS_OPTIONAL: dict[str, str] = {
     **POSTS_EXTRA,
@@ -276,7 +277,7 @@ CONTENT_POSTS = {"platform": STRING, "account": STRING, "operator": STRING, "pos
                  "avg_watch_seconds": FLOAT, "mature": BOOL, "viral": BOOL, "viral_rule": STRING,
                  "viral_strong": BOOL, "is_original": BOOL, "on_time": BOOL, "calendar_item": STRING,
                  "primary_metric": STRING, "primary_value": FLOAT, "baseline_median": FLOAT, "flagged": BOOL,
-                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING}
+                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING, "views_lower_bound": BOOL}
 _CHANGES = {f"{m}_{s}": FLOAT for s in ("mom", "yoy")
             for m in ("posts", "views", "interactions", "engagement_rate", "net_growth", "viral_posts")}
 CONTENT_OVERVIEW = {"level": STRING, "posts": INT, "views": FLOAT, "interactions": FLOAT, "mature_posts": INT,
@@ -403,6 +404,21 @@ def team_file(table: str) -> str:
     return f"{team_tables_config().tables[table].file}.parquet"
 
 
+SCORE_INSIGHTS = {"operator": STRING, "kind": STRING, "order": INT, "indicator": STRING, "dimension": STRING,
+                  "actual": FLOAT, "target": FLOAT, "achievement": FLOAT, "score": FLOAT, "weight_in_total": FLOAT,
+                  "points": FLOAT, "cause": STRING, "facts": STRING}
+SCORE_DRIVERS = {"operator": STRING, "item": STRING, "kind": STRING, "dimension": STRING, "previous": FLOAT,
+                 "current": FLOAT, "points": FLOAT}
+SCORE_POSTS = {"operator": STRING, "side": STRING, "order": INT, "platform": STRING, "account": STRING,
+               "post_id": STRING, "title": STRING, "published_at": TIMESTAMP, "date_only": BOOL, "format": STRING,
+               "views": FLOAT, "likes": FLOAT, "comments": FLOAT, "shares": FLOAT, "saves": FLOAT,
+               "interactions": FLOAT, "engagement_rate": FLOAT, "primary_metric": STRING, "primary_value": FLOAT,
+               "baseline_median": FLOAT, "ratio": FLOAT, "viral": BOOL, "views_lower_bound": BOOL}
+SCORE_POST_FIGURES = {"operator": STRING, "level": STRING, "platform": STRING, "account": STRING, "posts": INT,
+                      "views": FLOAT, "interactions": FLOAT, "engagement_rate": FLOAT, "left_out_posts": INT,
+                      "left_out_interactions": FLOAT, "mature_posts": INT, "viral_posts": INT, "viral_rate": FLOAT}
+
+
 def _daily_family() -> dict[str, str]:
     """Account-level layouts may carry post-like counts (views, likes) besides the platform-specific metrics."""
     return {**POSTS, **POSTS_EXTRA, **platform_metric_columns()}
@@ -439,6 +455,15 @@ def _fixed() -> list[Dataset]:
                 INDICATOR_SCORES, INDICATOR_SCORES_OPTIONAL),
         Dataset("score_ledger", "score_ledger.parquet", sco, "bonus, deduction and veto items per operator", LEDGER),
         Dataset("score_meta", "score_meta.json", sco, "weights, config hash, distribution check, warnings"),
+        # the score's own account of each person (scoring/account.py, issue 23): what the pages say about a person
+        Dataset("score_insights", "score_insights.parquet", sco, "strengths and gaps by rule, each gap's cause",
+                SCORE_INSIGHTS),
+        Dataset("score_drivers", "score_drivers.parquet", sco, "the change of the total against last period, by part",
+                SCORE_DRIVERS),
+        Dataset("score_posts", "score_posts.parquet", sco, "each person's best and weakest counted posts",
+                SCORE_POSTS),
+        Dataset("score_post_figures", "score_post_figures.parquet", sco,
+                "counted-post figures per person and per person x account", SCORE_POST_FIGURES),
         Dataset("content_posts", "content_posts.parquet", con, "post-level content metrics", CONTENT_POSTS),
         Dataset("content_overview", "content_overview.parquet", con, "team / platform / account / operator totals",
                 CONTENT_OVERVIEW, _CHANGES),

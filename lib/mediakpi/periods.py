@@ -79,6 +79,16 @@ def month_shift(month: str, n: int) -> str:
     return f"{p.year}-{p.month:02d}"
 
 
+def previous_period(period: str) -> str:
+    """The period before `period` of the same kind: the month, quarter or year before."""
+    p = Period.parse(period)
+    if p.kind == "month":
+        return month_shift(p.text, -1)
+    if p.kind == "quarter":
+        return f"{p.year}-Q{p.index - 1}" if p.index > 1 else f"{p.year - 1}-Q4"
+    return str(p.year - 1)
+
+
 def previous_months(month: str, n: int) -> list[str]:
     """The n months before `month`, oldest first."""
     return [month_shift(month, -k) for k in range(n, 0, -1)]

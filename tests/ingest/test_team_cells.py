@@ -31,3 +31,15 @@ def test_identical_rows_count_once_even_with_spaces(month, run):
     assert len(s) == 2
     assert int(r.manifest["duplicates_merged"].sum()) == 1
     reconciles(r)
+
+
+def test_dates_written_in_words_are_read(month, run):
+    head = ["负责人", "报告名称", "应交日期", "提交日期", "质量评分"]
+    write_csv(month / "报告.csv", [head, ["张三", "周报1", "二〇二六年十月七日", "2026年10月9号", "80"],
+                                   ["李四", "周报1", "2026-10-07", "下周吧", "80"]])
+    r = run()
+    d = r.team["data_reports"].set_index("operator")
+    assert str(d.at["张三", "due_date"])[:10] == "2026-10-07" and str(d.at["张三", "submitted_date"])[:10] == "2026-10-09"
+    # an unreadable optional date is set aside (and named), the row stays
+    assert "submitted_date=下周吧" in d.at["李四", "unread_cells"]
+    reconciles(r)

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog, schema
+from mediakpi.scoring import load_assessment
+from mediakpi.scoring.account import plan_facts
 from mediakpi.paths import Workspace
 from mediakpi.periods import Period, previous_months
 
@@ -80,7 +82,20 @@ def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple
                           "veto": False, "bonus": float(rng.choice([0, 3, 6]))})
     card = pd.DataFrame(card_rows)
     card["rank"] = card["total"].rank(ascending=False, method="min").astype("Int64")
-    return card, pd.DataFrame(ind_rows)
+    ind = pd.DataFrame(ind_rows)
+    # the scoring stage's weights: the indicator's share of its dimension, the dimension's share of the total
+    scored_w = ind["weight"].where(ind["status"] == "scored", 0.0)
+    ind["effective_weight"] = (scored_w / scored_w.groupby([ind["operator"], ind["dimension"]]).transform("sum")
+                               .replace(0, np.nan)).fillna(0.0)
+    plan_w = ind["dimension"].map({"内容运营": 30, "用户运营": 25, "平台与活动运营": 15, "数据分析与优化": 15,
+                                   "综合能力与协作": 15}).astype(float)
+    counted = (scored_w.groupby([ind["operator"], ind["dimension"]]).transform("sum") > 0)
+    dim_w = plan_w.where(counted, 0.0)
+    per_dim = dim_w.groupby([ind["operator"], ind["dimension"]]).transform("first")
+    total_w = per_dim.groupby([ind["operator"], ind["dimension"]]).first().groupby(level=0).sum()
+    ind["dimension_weight"] = per_dim / ind["operator"].map(total_w)
+    ind["contribution"] = ind["effective_weight"] * ind["score"].fillna(0.0) * ind["dimension_weight"]
+    return card, ind
 
 
 def posts(period: str, people: list[str], rng: np.random.Generator, per_person: int = 8) -> pd.DataFrame:
@@ -140,6 +155,15 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "reason": ["2 篇爆款", "一次内容违规（已确认）"]}))
     po = posts(period, people, rng)
     write(folder, "posts_clean", po)
+    # the score's own account of each person, as the scoring stage's save step writes it (scoring/account.py)
+    from mediakpi.clean.counted import as_scored
+    from mediakpi.scoring.account import account_tables
+
+    prev_month = previous_months(p.months[0], 1)[0] if p.kind == "month" else None
+    prev_card = pd.read_parquet(ws.processed(prev_month) / schema.FILES["scorecard"]) \
+        if prev_month and (ws.processed(prev_month) / schema.FILES["scorecard"]).is_file() else None
+    for key, frame in account_tables(card, ind, {"counted": as_scored(po, None)}, prev_card, None, 5, p).items():
+        catalog.save(folder, key, frame)
     if with_content:  # the content stage's own tables, from these posts (the report renders what content wrote)
         from mediakpi.content.analyse import analyse_posts, write_tables
 
@@ -149,6 +173,9 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         write_tables(ws, result)
     (folder / schema.FILES["score_meta"]).write_text(json.dumps({
         "period": period, "distribution": {"message": "团队不足 10 人：等级分布仅供参考。", "small_team": True},
+        **plan_facts(load_assessment()),
+        "dimension_weights": {"内容运营": 30.0, "用户运营": 25.0, "平台与活动运营": 15.0, "数据分析与优化": 15.0,
+                              "综合能力与协作": 15.0},
         "warnings": ["内容质量评审缺少 1 人的记录：该指标记为不适用。"],
         "sources": [f"{m}: 由月度成绩汇总" for m in p.months] if p.kind != "month" else []},
         ensure_ascii=False), encoding="utf-8")

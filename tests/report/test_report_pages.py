@@ -174,12 +174,12 @@ def test_partly_missing_and_unreadable_inputs(workspace, tmp_path):
     people = make_processed(workspace, "2026-10", n_people=3, with_content=False)
     folder = workspace.processed("2026-10")
     (folder / schema.FILES["indicator_scores"]).unlink()
-    (folder / schema.FILES["posts_clean"]).write_bytes(b"this is not parquet")
+    (folder / schema.FILES["score_posts"]).write_bytes(b"this is not parquet")
     (folder / schema.FILES["data_quality"]).write_bytes(b"")
     result = publish(workspace, "2026-10", tmp_path / "out")
     text = result.people[people[0]].read_text(encoding="utf-8")
     assert "缺少数据：指标明细" in text
-    assert f"无法读取 {schema.FILES['posts_clean']}" in text
+    assert f"无法读取 {schema.FILES['score_posts']}" in text
     quality = (result.out_dir / "quality.html").read_text(encoding="utf-8")
     assert f"无法读取 {schema.FILES['data_quality']}" in quality
 

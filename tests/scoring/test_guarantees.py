@@ -27,7 +27,7 @@ DOUYIN_HEAD, douyin_row = _builders.DOUYIN_HEAD, _builders.douyin_row
 
 pytestmark = pytest.mark.slow
 CFG = load_assessment()
-EXAMPLES = int(os.environ.get("MEDIAKPI_PROPERTY_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("MEDIAKPI_PROPERTY_EXAMPLES", "2"))   # per edit class
 PEOPLE = [("张三", "号一"), ("李四", "号二")]
 GRADES = {"S": 0, "A": 1, "B": 2, "C": 3, "D": 4}
 
@@ -52,7 +52,7 @@ def _month(seed: int) -> dict[str, list[list[str]]]:
             if r.random() < 0.8:
                 late = int(r.choice([0, 0, 5]))
                 cal.append([f"2026-10-{day:02d} {12 - late:02d}:00", "抖音", acc, f"{acc}视频{i}", op, "是" if r.random() < 0.8 else "否"])
-        files[f"{acc}/抖音作品.csv"] = rows
+        files[f"{acc}/抖音作品_20261025.csv"] = rows
         qr.append([op, "2026-10-15", f"{acc}视频0", "老板", str(int(r.integers(60, 95)))])
         rv.append([op, "2026-10", "老板", "上级", *[str(int(r.integers(2, 6))) for _ in range(3)],
                    str(int(r.choice([0, 2]))), str(int(r.choice([0, 0, 1]))), "否", "稳定"])
@@ -76,7 +76,9 @@ def _edit(files: dict, kind: str, r: np.random.Generator) -> dict:
     rows = files[name]
     i = int(r.integers(1, len(rows))) if len(rows) > 1 else None
     if kind == "blank" and i:
-        rows[i][int(r.integers(0, len(rows[i])))] = ""
+        # a blanked 违规次数/重大违规 cannot be told from "none recorded" (docs/scoring.md, Guarantees: not closed)
+        cols = [j for j, h in enumerate(rows[0]) if h not in ("违规次数", "重大违规")]
+        rows[i][cols[int(r.integers(0, len(cols)))]] = ""
     elif kind == "garble" and i:
         rows[i][int(r.integers(0, len(rows[i])))] = "？？"
     elif kind == "duplicate" and i:
@@ -98,8 +100,16 @@ def _edit(files: dict, kind: str, r: np.random.Generator) -> dict:
     elif kind == "tiny":
         op, acc = PEOPLE[int(r.integers(0, 2))]
         for k in range(5):
-            files[f"{acc}/抖音作品.csv"].append(douyin_row(f"{acc}小片{k}", f"2026-10-{20 + k} 09:00:00", "30",
+            files[f"{acc}/抖音作品_20261025.csv"].append(douyin_row(f"{acc}小片{k}", f"2026-10-{20 + k} 09:00:00", "30",
                                                            **{"点赞量": "3", "完播率": "0.95"}))
+    elif kind == "doctored_copy":   # a later-dated copy of an export: same plays, interactions × 2.5
+        op, acc = PEOPLE[int(r.integers(0, 2))]
+        src = files[f"{acc}/抖音作品_20261025.csv"]
+        head = src[0]
+        cols = [head.index(h) for h in ("点赞量", "分享量", "评论量", "收藏量")]
+        copy = [list(head)] + [[str(int(float(v) * 2.5)) if j in cols and v.replace(".", "").isdigit() else v
+                                for j, v in enumerate(row)] for row in src[1:]]
+        files[f"{acc}/抖音作品_20261031.csv"] = copy
     elif kind == "remove_due":
         rep = files["报告.csv"]
         del rep[int(r.integers(1, len(rep)))]
@@ -131,13 +141,15 @@ def _as_total_sees(ind: pd.DataFrame) -> pd.Series:
     return s.set_axis(pd.MultiIndex.from_arrays([ind["operator"], ind["indicator"]]))
 
 
-KINDS = ["blank", "garble", "duplicate", "swap", "relabel", "self_row", "tiny", "remove_due", "unreadable"]
+KINDS = ["blank", "garble", "duplicate", "swap", "relabel", "self_row", "tiny", "doctored_copy", "remove_due",
+         "unreadable"]
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), kind=st.sampled_from(KINDS), edit_seed=st.integers(0, 10_000))
-def test_no_edit_of_the_raw_files_raises_anyone(tmp_path_factory, seed, kind, edit_seed):
+@given(seed=st.integers(0, 10_000), edit_seed=st.integers(0, 10_000))
+def test_no_edit_of_the_raw_files_raises_anyone(tmp_path_factory, kind, seed, edit_seed):
     files = _month(seed)
     before = _score(tmp_path_factory.mktemp("a"), files)
     after = _score(tmp_path_factory.mktemp("b"), _edit(files, kind, np.random.default_rng(edit_seed)))

@@ -294,3 +294,30 @@ def test_5_removing_a_due_monthly_report_never_raises_the_score(ws):
     write_table(ws, "2026-10", "data_reports", logs[:1])
     without = rows(score_period(ws, "2026-10"), "张三").loc["数据报告及时性与质量"]
     assert without["score"] < with_it["score"] and "按计划应交运营月报" in without["explanation"]
+
+
+def test_2_a_quarantined_review_row_keeps_its_veto_and_violations(ws):
+    import json
+    full_month(ws)
+    write_table(ws, "2026-10", "qualitative_reviews", _reviews())
+    before = card(score_period(ws, "2026-10")).loc["张三"]
+    # the manager's row lost a rating cell (quarantined whole), but it recorded a veto and two violations
+    pd.DataFrame([{"source_file": "2026-10/综合能力评价.csv", "source_row": 5, "table": "qualitative_reviews",
+                   "reason": "必填项“专业能力”为空",
+                   "values": json.dumps({"被评价人": "张三", "考核周期": "2026-10", "评价人": "老板", "评价人角色": "上级",
+                                         "专业能力": "", "违规次数": "2", "重大违规": "是"}, ensure_ascii=False)}]
+                 ).to_parquet(ws.processed("2026-10") / "quarantine.parquet", index=False)
+    res = score_period(ws, "2026-10")
+    after = card(res).loc["张三"]
+    assert bool(after["veto"]) and after["deduction"] >= 10 and after["total"] <= before["total"]
+
+
+def test_2_unreadable_violations_count_as_one(ws):
+    full_month(ws)
+    rv = _reviews()
+    write_table(ws, "2026-10", "qualitative_reviews", rv)
+    before = card(score_period(ws, "2026-10")).loc["张三"]
+    rv[0] = dict(rv[0], unread_cells="violations=两次吧")
+    write_table(ws, "2026-10", "qualitative_reviews", rv)
+    after = card(score_period(ws, "2026-10")).loc["张三"]
+    assert after["deduction"] == before["deduction"] + 5 and after["total"] < before["total"]

@@ -41,7 +41,8 @@ def _cr_weighted(g):
     """Issue 22: the completion rate weighted by exposure (views), the plain mean only without views."""
     cr, v = _col(g, "completion_rate"), _col(g, "views")
     ok = cr.notna() & (v > 0)
-    return float((cr[ok] * v[ok]).sum() / v[ok].sum()) if ok.any() else cr.mean()
+    big = v >= 100          # under the noise floor a post keeps its views and brings no completion
+    return float((cr[ok & big] * v[ok & big]).sum() / v[ok].sum()) if ok.any() else cr.mean()
 
 
 def test_monthly_post_stats_matches_the_per_group_form():

@@ -114,6 +114,10 @@ def plausibility_flags(posts: pd.DataFrame, cfg: QualityConfig, now: pd.Timestam
         frames.append(flags_from(posts, bad, "likes_above_views", "error", msg))
     frames.append(flags_from(posts, posts["published_at"].isna(), "missing_published_at", "warn",
                              "缺少发布时间：无法判断是否属于本期"))
+    if "snapshot_conflict" in posts.columns:   # ingest.conflicts: two copies the platform cannot both have produced
+        clash = posts["snapshot_conflict"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        frames.append(flags_from(posts, pd.Series(clash, index=posts.index), "snapshot_conflict", "warn",
+                                 "两份导出不一致：互动数增加而播放/阅读没有增加，平台不会这样变化；已按较低的数字计，请负责人核对后处理"))
     return concat_flags(frames)
 
 

@@ -247,7 +247,7 @@ def _checked_columns(cfg: QualityConfig) -> list[str]:
     """What plausibility_flags and fraud_flags read of the posts."""
     pc = cfg.plausibility
     return [*_FLAG_COLUMNS, "published_at", "snapshot_at", "views_lower_bound", "views", "likes", "comments", "shares",
-            "saves", *pc.count_columns, *pc.rate_columns]
+            "saves", "snapshot_conflict", *pc.count_columns, *pc.rate_columns]
 
 
 def _public(ps: pd.DataFrame, private, columns: list[str]) -> pd.DataFrame:

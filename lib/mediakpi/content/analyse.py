@@ -316,6 +316,10 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
                         columns=lambda present: [c for c in present if c not in unused], filters=in_period)
     if posts_clean is None:
         posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
+    else:  # the posts as the score counted them: one rule for left-out posts (scoring/account.py, issue 23)
+        from ..clean.counted import as_scored
+
+        posts_clean = as_scored(posts_clean, catalog.try_load(folder, "flags"))
     if decay is None:
         decay = engagement_decay(posts_clean)
     account_month = _read(folder, "account_month", notes, "账号月度粉丝")

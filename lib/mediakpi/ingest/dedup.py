@@ -17,6 +17,7 @@ from .layouts import Registry, load_registry
 from .manifest import FileRecord
 from .parse import stable_id, title_day_key
 from .team import identical_rows
+from .conflicts import resolve_conflicts
 
 
 def concat_parts(parts: list[pd.DataFrame], dtypes: dict) -> pd.DataFrame:
@@ -87,6 +88,7 @@ def _newest_wins(
     keys: pd.DataFrame,
     order: list[tuple[str, str]],
     by_file: dict[int, FileRecord],
+    pairs: list | None = None,
 ) -> np.ndarray:
     """Rows (in the sorted order `first`) that lose to a later row of the same key -> mask. Counts each loss in its
     file's `duplicates_merged` and, under the first rule of `order` on which loser and winner differ, in its
@@ -101,6 +103,8 @@ def _newest_wins(
     if not dup.any():
         return dup
     lose, win = first[dup], first[winner[dup]]
+    if pairs is not None:   # (merged copy, the row that won over it) for conflicts.resolve_conflicts
+        pairs.append((lose, win))
     files = df["_file"].to_numpy()[lose]
     rule = np.full(len(lose), "same_values", dtype=object)
     open_ = np.ones(len(lose), dtype=bool)
@@ -207,7 +211,13 @@ def finish_posts(parts: list[pd.DataFrame], by_file: dict[int, FileRecord]) -> p
     df["_path_rank"] = -df["_file"]
     first = stable_order(df, [c for c, _ in POST_ORDER])
     keys = df[["platform", "account", "post_id", "published_at", "_file"]].iloc[first]
-    dup = _newest_wins(df, first, keys[["platform", "account", "post_id"]], POST_ORDER, by_file)
+    pairs: list = []
+    dup = _newest_wins(df, first, keys[["platform", "account", "post_id"]], POST_ORDER, by_file, pairs)
+    conflict = resolve_conflicts(df, *pairs[0]) if pairs else np.zeros(0, dtype=np.intp)
+    if len(conflict):   # interactions up while views were not: lower figures kept, the post marked (ingest.conflicts)
+        mark = np.zeros(len(df), dtype=bool)
+        mark[conflict] = True
+        df["snapshot_conflict"] = pd.array(mark, dtype="boolean")
     kept = keys[~dup]
     rows = first[~dup][stable_order(kept, ["platform", "account", "published_at", "post_id"])]
     _count_kept(pd.Series(df["_file"].to_numpy()[rows]), by_file)

@@ -74,6 +74,12 @@ def set_aside_cells(table: str, df: pd.DataFrame, reasons: pd.Series, cells: dic
     hard = pd.Series(False, index=df.index)
     for col, (bad, raw) in cells.items():
         bad = pd.Series(bad, index=df.index).fillna(False).astype(bool)
+        if spec.get(col, {}).get("type") == "date" and bad.any():   # dates written in words: 二〇二六年十月八日, 8号
+            read = date_in_words(raw.where(bad))
+            got = read.notna() & bad
+            if got.any():
+                out.loc[got.to_numpy(), col] = read[got].to_numpy()
+                bad = bad & ~got
         if not bad.any():
             continue
         if spec.get(col, {}).get("required"):
@@ -82,6 +88,22 @@ def set_aside_cells(table: str, df: pd.DataFrame, reasons: pd.Series, cells: dic
         text = (col + "=" + raw.astype("string").fillna("").str.slice(0, 30)).where(bad)
         unread = unread.mask(bad & unread.isna(), text).mask(bad & unread.notna(), unread + "；" + text)
         out.loc[bad.to_numpy(), col] = pd.NA
+    # a value outside its declared range in an optional column is set aside like an unreadable one (the row stays)
+    for col, cs in spec.items():
+        rng = cs.get("range")
+        if not rng or cs.get("required") or col not in out.columns:
+            continue
+        v = pd.to_numeric(out[col], errors="coerce")
+        lo, hi = rng
+        off = pd.Series(False, index=out.index)
+        if lo is not None:
+            off |= (v < lo).fillna(False)
+        if hi is not None:
+            off |= (v > hi).fillna(False)
+        if off.any():
+            text = (col + "=" + v.astype("string").fillna("")).where(off)
+            unread = unread.mask(off & unread.isna(), text).mask(off & unread.notna(), unread + "；" + text)
+            out.loc[off.to_numpy(), col] = pd.NA
     out[UNREAD] = unread
     return out, reasons.where(hard)
 
@@ -102,3 +124,44 @@ def identical_rows(df: pd.DataFrame, content: list[str]) -> pd.Series:
                                                  or df[c].dtype == object) else df[c]) for c in content},
                        index=df.index)
     return key.duplicated(keep="first")
+
+
+_CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+           "八": 8, "九": 9}
+
+
+def _cn_number(text: str) -> str:
+    """Chinese numerals in a date as digits: 二〇二六 → 2026 (digit by digit), 十 → 10, 十八 → 18, 二十一 → 21."""
+    import re
+
+    def one(m):
+        t = m.group(0)
+        if "十" not in t:
+            return "".join(str(_CN_NUM[c]) for c in t)
+        a, _, b = t.partition("十")
+        return str((_CN_NUM[a] if a else 1) * 10 + (_CN_NUM[b] if b else 0))
+    return re.sub(r"[〇零○Ｏ一二两三四五六七八九十]+", one, text)
+
+
+def date_in_words(raw: pd.Series) -> pd.Series:
+    """Team-table dates written in words, read once per distinct cell: Chinese numerals (二〇二六年十月八日), 号 for 日
+    (2026年10月8号), a trailing weekday (2026年10月8日 周四). Only full dates with a year; anything else stays
+    unread (null)."""
+    import re
+
+    def read(x):
+        if not isinstance(x, str):
+            return pd.NaT
+        t = _cn_number(x.strip().replace("号", "日"))
+        t = re.sub(r"[（(]?(星期|周|礼拜)[日天1-7]?[)）]?$", "", t).strip()
+        m = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", t)
+        if not m:
+            return pd.NaT
+        try:
+            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return pd.NaT
+    values = raw.astype(object)
+    uniq = {v: read(v) for v in pd.unique(values.dropna())}
+    return pd.Series([uniq.get(v, pd.NaT) if isinstance(v, str) else pd.NaT for v in values], index=raw.index,
+                     dtype="datetime64[ns]")

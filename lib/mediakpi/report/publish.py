@@ -16,11 +16,11 @@ import pandas as pd
 from .. import background, catalog, fmt, plotting
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
-from ..periods import Period
+from ..periods import Period, previous_period
 from . import excel, insights
 from .html import href, render, table, unique_filenames
 from .inputs import (MAX_ROWS, Inputs, PlanView, PublishResult, archive, dimension_columns, grade_class, monthly_scorecards,
-                     posts_of, previous_period, scorecard_of)
+                     posts_of, scorecard_of)
 from .person import PeopleData, person_context
 from .team import (calibration_context, content_context, content_figures, data_problem_line, quality_context, ranking_rows,
                    scoreboard_frame, summary_context, trend_context)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .. import catalog, ownership, schema
+from . import account
 from ..history import earlier_tables
 from ..paths import Workspace
 from ..periods import Period
@@ -16,7 +17,7 @@ from .plan import DIMENSION_CODES, DIMENSIONS, AssessmentConfig
 from .fairness import fairness_context, main_platforms
 from .functions import bonus as bonus_fn
 from .indicators import (ALL_POSTS_COLUMNS, CRITERIA, Inputs, attribute_raters, compute_indicators, fake_engagement,
-                         is_private, msg, review_mix, reviews_for, set_aside_flags, table_titles)
+                         is_private, msg, norm_period, review_mix, reviews_for, set_aside_flags, table_titles)
 from .provenance import own_judgements
 from .rollup import combine_adjustments, rollup_rows
 
@@ -88,6 +89,8 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     for t in TEAM_TABLES:
         tables[t] = _read(folder, t, TEAM_READ[t], [], t, only=True) if t in TEAM_READ \
             else _read(folder, t, catalog.columns(t), [], t)
+    tables["qualitative_reviews_quarantined"] = quarantined_reviews(
+        _read(folder, "quarantine", catalog.columns("quarantine"), [], "隔离的行"))
     roster = tables["roster"]
     hist_posts = earlier_tables(ws, p.text, "posts_clean", cfg.baseline.months, columns=HISTORY_READ,
                                 warnings=warnings)
@@ -141,16 +144,73 @@ def _reason(rows: pd.DataFrame, column: str) -> str | None:
     return None
 
 
-def _unreadable_veto(rows: pd.DataFrame) -> str | None:
-    """The raw text of a 重大违规 cell that ingest could not read (its `unread_cells` names `veto`), else None: a veto
-    that cannot be read keeps the cap (ingest.team.UNREAD marks such cells)."""
+def quarantined_reviews(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """The 综合能力评价 rows ingest quarantined (a required cell blank or unreadable), as operator, period, veto,
+    violations (the raw text of those cells): a row that cannot be read whole must not take its veto or its violations
+    with it (a veto that cannot be read keeps the cap). Read from quarantine.parquet's JSON of the original cells."""
+    import json
+
+    cols = ["operator", "period", "veto", "violations", "source_row"]
+    if quarantine is None or quarantine.empty or "table" not in quarantine.columns:
+        return pd.DataFrame(columns=cols)
+    q = quarantine[(quarantine["table"] == "qualitative_reviews").to_numpy(dtype=bool)]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    spec = schema.team_tables()["qualitative_reviews"]["columns"]
+    names = {}
+    for col in ("operator", "period", "veto", "violations"):
+        for h in [spec[col]["header"], *spec[col].get("aliases", [])]:
+            names["".join(str(h).split()).lower()] = col
+    out = []
+    for values, row in zip(q["values"], q["source_row"]):
+        try:
+            cells = json.loads(values) if isinstance(values, str) else {}
+        except ValueError:
+            continue
+        rec = {"source_row": row}
+        for h, v in cells.items():
+            col = names.get("".join(str(h).split()).lower())
+            if col and col not in rec:
+                rec[col] = None if v is None else str(v).strip()
+        out.append(rec)
+    return pd.DataFrame(out).reindex(columns=cols)
+
+
+def _quarantined_adjustments(q: pd.DataFrame, op: str, win: Period) -> tuple[bool, float, str | None]:
+    """(veto, violations, raw veto text) from the person's quarantined review rows of the window: a veto cell that
+    reads yes or cannot be read keeps the cap; violations that read as a number count."""
+    from ..ingest.numbers import _FALSE
+
+    if q is None or q.empty:
+        return False, 0.0, None
+    mine = q[(q["operator"].astype("string").str.strip() == op).fillna(False).to_numpy(dtype=bool)]
+    mine = mine[(mine["period"].map(norm_period) == win.text).to_numpy(dtype=bool)] if not mine.empty else mine
+    veto, raw, n = False, None, 0.0
+    for v, k in zip(mine["veto"], mine["violations"]):
+        t = "" if v is None or pd.isna(v) else str(v).strip().lower()
+        if t and t not in _FALSE:
+            veto, raw = True, str(v)
+        x = pd.to_numeric(pd.Series([k]), errors="coerce").iloc[0]
+        if pd.notna(x) and x > n:
+            n = float(x)
+    return veto, n, raw
+
+
+def _unreadable_cell(rows: pd.DataFrame, column: str) -> str | None:
+    """The raw text of a `column` cell of these rows that ingest could not read (`unread_cells` names it), else None
+    (ingest.team.UNREAD marks such cells)."""
     if rows.empty or "unread_cells" not in rows.columns:
         return None
     u = rows["unread_cells"].astype("string").fillna("")
-    hit = u.str.contains(r"(?:^|；)veto=", regex=True).fillna(False).to_numpy(dtype=bool)
+    hit = u.str.contains(rf"(?:^|；){column}=", regex=True).fillna(False).to_numpy(dtype=bool)
     if not hit.any():
         return None
-    return u[hit].str.extract(r"veto=([^；]*)", expand=False).iloc[0]
+    return u[hit].str.extract(rf"{column}=([^；]*)", expand=False).iloc[0]
+
+
+def _unreadable_veto(rows: pd.DataFrame) -> str | None:
+    """A veto that cannot be read keeps the cap: the raw text of an unreadable 重大违规 cell, else None."""
+    return _unreadable_cell(rows, "veto")
 
 
 def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -210,8 +270,14 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
             ledger.append((op, "bonus", "加分封顶", bonus - raw_bonus, f"加分合计{raw_bonus:g}，封顶{cfg.bonus.total_cap:g}"))
         ded = 0.0
         v = cfg.deductions.get("violations")
-        if v is not None and not mine.empty:
-            n = pd.to_numeric(mine["violations"], errors="coerce").max()
+        q_veto, q_n, q_raw = _quarantined_adjustments(inp.tables.get("qualitative_reviews_quarantined"), op, win)
+        if v is not None and (not mine.empty or q_n > 0):
+            n = pd.to_numeric(mine["violations"], errors="coerce").max() if not mine.empty else np.nan
+            n = q_n if q_n > 0 and not (pd.notna(n) and n >= q_n) else n
+            if _unreadable_cell(mine, "violations") is not None and not (pd.notna(n) and n >= 1):
+                n = 1.0   # an unreadable 违规次数 never beats a recorded one: counted as one, and the ledger says so
+                ledger.append((op, "deduction", "违规次数（无法识别）", 0.0,
+                               f"违规次数一栏无法识别（原值 {_unreadable_cell(mine, 'violations')}），按1次计，请核对"))
             if pd.notna(n) and n > 0:
                 ded = n * v.per_event if v.cap is None else min(n * v.per_event, v.cap)
                 why = _reason(mine, "violations") or msg("reason_missing")
@@ -219,6 +285,8 @@ def adjustments(inp: Inputs, win: Period, cfg: AssessmentConfig, with_review: bo
                 ledger.append((op, "deduction", "违规扣分", -ded, f"{win.text}违规{int(n)}次×{v.per_event:g}分：{why}"))
         veto = bool(not mine.empty and mine["veto"].fillna(False).astype(bool).any())
         unread = _unreadable_veto(mine)
+        if q_veto and not veto and not unread:   # the row was quarantined, its veto cell still counts
+            unread = q_raw
         if unread and not veto:
             veto = True
             reasons.append(msg("veto_unreadable", raw=unread))
@@ -478,7 +546,8 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     meta = {"period": p.text, "kind": p.kind, "config": cfg.source, "config_hash": cfg.digest,
             "dimension_weights": cfg.weights_for(p.kind),
             "indicator_weights": {k: v.weight for k, v in cfg.indicators.items()},
-            "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings}
+            "distribution": dist, "sources": sources, "people": len(inp.people), "warnings": warnings,
+            **account.plan_facts(cfg)}
     return ScoreResult(p.text, card, rows, ledger, meta, warnings)
 
 
@@ -501,4 +570,7 @@ def write_result(ws: Workspace, res: ScoreResult) -> Path:
     catalog.save(folder, "indicator_scores", res.indicator_scores)
     catalog.save(folder, "score_ledger", res.ledger)
     catalog.save(folder, "score_meta", res.meta)
+    # the score's own account of each person, from the tables just saved (issue 23)
+    for name, frame in account.from_disk(ws, res).items():
+        catalog.save(folder, name, frame)
     return folder

@@ -356,7 +356,8 @@ def wis_rate(g: pd.DataFrame, w=None) -> float:
     both (metrics.group_rate's rule). `w` is ignored (kept for callers of the old signature)."""
     wi, views = weighted_interactions(g), _col(g, "views")
     ok = wi.notna() & (views > 0)
-    return float(wi[ok].sum() / views[ok].sum()) if ok.any() else np.nan
+    big = ~(views < noise_floor())                 # under the noise floor: its views count, its interactions do not
+    return float(wi[ok & big].sum() / views[ok].sum()) if ok.any() else np.nan
 
 
 def _month_key(published_at: pd.Series) -> pd.Series:
@@ -379,15 +380,18 @@ def noise_floor() -> float:
 def _wis_rows(posts: pd.DataFrame) -> pd.DataFrame:
     """Per post, what _wis_sums adds up: inter (weighted interactions) and views where the post has both, else 0,
     the completion rate weighted by the post's views (cr_w, cr_v: a 30-play clip weighs 30 plays, not one vote), the
-    completion rate itself, 1, and `ev` (1 when the post is above the noise floor: evidence)."""
+    completion rate itself, 1, and `ev` (1 when the post is above the noise floor: evidence). Under the floor a post
+    adds its views and nothing else to a rate."""
     wi, views = weighted_interactions(posts), _col(posts, "views")
     ok = (wi.notna() & (views > 0)).to_numpy()
     cr = _col(posts, "completion_rate")
     cr = cr.where((cr >= 0) & (cr <= 1))             # an impossible rate is no rate (plausibility: 0–1)
     has_v = (cr.notna() & (views > 0)).to_numpy()
     ev = ~(views < noise_floor()).to_numpy()          # unknown views count as evidence (no floor to apply)
-    return pd.DataFrame({"inter": wi.where(ok, 0.0), "views": views.where(ok, 0.0), "cr": cr,
-                         "cr_w": (cr * views).where(has_v, 0.0), "cr_v": views.where(has_v, 0.0),
+    # a post under the noise floor keeps its exposure and brings nothing (like a flagged post): it can never lift a
+    # rate, only dilute it by its few views
+    return pd.DataFrame({"inter": wi.where(ok & ev, 0.0), "views": views.where(ok, 0.0), "cr": cr,
+                         "cr_w": (cr * views).where(has_v & ev, 0.0), "cr_v": views.where(has_v, 0.0),
                          "cr_ev": (cr.notna().to_numpy() & ev).astype("int64"), "one": 1, "ev": ev.astype("int64")})
 
 

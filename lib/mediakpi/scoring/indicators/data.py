@@ -110,8 +110,8 @@ def reports(inp, win, cfg, spec, op, ctx):
 @indicator("优化建议数量及采纳率", "数据分析与优化", inputs=("suggestions",),
            params={"adoption_target": 0.5, "count_share": 0.5})
 def suggestions(inp, win, cfg, spec, op, ctx):
-    """count_share × adopted suggestions against the count target + the rest × adoption rate (adopted ÷ decided)
-    against adoption_target. Suggestions not yet decided (是否采纳 blank) are left out of both."""
+    """count_share × adopted suggestions against the count target + the rest × adoption rate (adopted ÷ submitted)
+    against adoption_target. A suggestion without a decision (是否采纳 blank or unreadable) counts as not adopted."""
     name, p = spec.name, spec.params
     d = ctx.mine("suggestions_win", op)
     tgt, _ = static_target(spec.target, op, months=len(win.months))
@@ -123,8 +123,11 @@ def suggestions(inp, win, cfg, spec, op, ctx):
                     n_evidence=0)
     flag = d["adopted"] if "adopted" in d.columns else pd.Series(pd.NA, index=d.index)
     decided = flag.notna()
-    n, n_dec = len(d), int(decided.sum())
+    n = len(d)
     adopted = int(flag[decided].astype(bool).sum())
+    # a blank never beats the worst valid value: a suggestion without a readable 是否采纳 counts as not adopted in
+    # the rate too (leaving it out would let blanking a 否 raise the rate)
+    n_dec = n
     count_score = float(F.linear(adopted, tgt, cap=cfg.scale.cap))
     cs = p["count_share"]
     if n_dec:
@@ -134,7 +137,7 @@ def suggestions(inp, win, cfg, spec, op, ctx):
     else:
         ad_score, rtext = 0.0, "尚无采纳结论，采纳率部分0分"
     score = cs * count_score + (1 - cs) * ad_score
-    pending = f"，{n - n_dec}条未定" if n > n_dec else ""
+    pending = f"，{n - int(decided.sum())}条未定（按未采纳计）" if n > int(decided.sum()) else ""
     return _row(op, name, adopted, tgt, score,
                 f"{wlabel(win)}提交建议{n}条{pending}，采纳{adopted}条（目标{num(tgt)}条{held}，{sc(count_score)}分）；{rtext}；"
                 f"数量{cs:.0%}+采纳率{1 - cs:.0%}，得分{sc(score)}", "suggestions", n_evidence=n)
