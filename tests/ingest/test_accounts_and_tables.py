@@ -12,7 +12,7 @@ from mediakpi.config import ConfigError
 from mediakpi.ingest import ingest_period, read_export, write_templates
 from mediakpi.ingest.layouts import load_registry
 from mediakpi.paths import Workspace
-from mediakpi.schema import FILES, POSTS, team_file, team_tables
+from mediakpi.catalog import FILES, POSTS, team_file, team_tables
 
 from .builders import (BILI_HEAD, CHANNELS_HEAD, DOUYIN_HEAD, bili_row, channels_row, douyin_row, wechat_tendency_rows,
                        write_csv, write_user_growth_html, write_xls, write_xlsx)
