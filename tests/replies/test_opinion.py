@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.content.opinion import load_opinion_config, match_words, watch
 
 TZ = "Asia/Shanghai"
 CFG = load_opinion_config()
-ROSTER = schema.conform(
-    pd.DataFrame([{"name": "张三", "platform": "douyin", "account": "号"}]), schema.team_table_dtypes("roster")
+ROSTER = catalog.conform(
+    pd.DataFrame([{"name": "张三", "platform": "douyin", "account": "号"}]), catalog.team_table_dtypes("roster")
 )
 
 
@@ -34,7 +34,7 @@ def _log(per_day: dict[int, list[str]], month="2026-10") -> pd.DataFrame:
                     "source_row": day * 100 + j,
                 }
             )
-    return schema.conform(pd.DataFrame(rows), schema.team_table_dtypes("interactions"))
+    return catalog.conform(pd.DataFrame(rows), catalog.team_table_dtypes("interactions"))
 
 
 def test_match_words_is_width_and_case_blind():

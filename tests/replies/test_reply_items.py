@@ -8,13 +8,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.replies import reply_items, summary, with_holder
 from mediakpi.scoring.provenance import own_judgements
 
 TZ = "Asia/Shanghai"
-ROSTER = schema.conform(
-    pd.DataFrame([{"name": "张三", "platform": "wechat", "account": "品牌号"}]), schema.team_table_dtypes("roster")
+ROSTER = catalog.conform(
+    pd.DataFrame([{"name": "张三", "platform": "wechat", "account": "品牌号"}]), catalog.team_table_dtypes("roster")
 )
 BASE = pd.Timestamp("2026-10-01", tz=TZ)
 KINDS = ["评论", "私信", "@提及", "用户反馈", "负面信息"]
@@ -46,7 +46,7 @@ def logs(draw, min_size=1, max_size=12):
 
 
 def _frame(rows):
-    return schema.conform(pd.DataFrame(rows), schema.team_table_dtypes("interactions"))
+    return catalog.conform(pd.DataFrame(rows), catalog.team_table_dtypes("interactions"))
 
 
 def _items(rows):
