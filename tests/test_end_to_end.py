@@ -13,6 +13,8 @@ import pytest
 
 from mediakpi import schema
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 MONTH = "2026-10"
 
 

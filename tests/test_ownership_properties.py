@@ -12,6 +12,9 @@ from mediakpi import ownership as own
 from mediakpi import schema
 from mediakpi.clean import account_month
 from mediakpi.clean.records import conform
+import pytest
+
+pytestmark = pytest.mark.slow  # Hypothesis properties over whole months (~50 s here) (tiers: tests/conftest.py)
 
 PERIOD = "2026-10"
 FIRST = pd.Timestamp("2026-10-01")

@@ -11,6 +11,9 @@ from mediakpi.clean.records import conform
 from mediakpi.ingest import ingest_period
 
 from .conftest import make_posts, make_roster
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 ROSTER = [["姓名", "平台", "账号", "工号", "岗位", "负责开始日期", "负责结束日期"]]
 

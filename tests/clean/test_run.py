@@ -4,6 +4,9 @@ from mediakpi import schema
 from mediakpi.clean import clean_period
 
 from .conftest import make_calendar, make_posts, make_roster, write_processed
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 ROSTER = [{"name": "张三", "platform": "抖音", "account": "号A"},
           {"name": "王五", "platform": "微信公众号", "account": "公号"}]

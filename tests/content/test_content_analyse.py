@@ -10,6 +10,8 @@ from mediakpi.content import TABLES, analyse_period, charts, load_result
 from mediakpi.content.settings import load_content_config
 from mediakpi.paths import CONFIG_DIR, Workspace
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):

@@ -8,6 +8,8 @@ from mediakpi.content.overview import prepare_posts, publishing_table, video_tab
 from mediakpi.strategy import cliffs_delta
 from mediakpi.indices import account_indices
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_cliffs_delta_equals_the_pairwise_definition_with_ties(seed):

@@ -20,6 +20,8 @@ from mediakpi.demo import team as T
 
 from .helpers import files, frame, hashes, header_row, layout_of, table
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 END = "2026-10"
 
 

@@ -18,6 +18,8 @@ from mediakpi.demo.writers import sheet_rows_xml, write_xlsx_fast
 
 from .helpers import frame, layout_of
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 POSTS, ACCOUNTS, OPERATORS = 2000, 40, 8
 
 

@@ -18,6 +18,8 @@ from .builders import (BILI_HEAD, CHANNELS_HEAD, DOUYIN_HEAD, bili_row, channels
                        write_csv, write_user_growth_html, write_xls, write_xlsx)
 from .conftest import entry, reconciles, roster
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 @pytest.mark.parametrize("name,code", [("微信公众号", "wechat"), ("ＷｅＣｈａｔ", "wechat"), ("公众号", "wechat"), ("Ｂ站", "bilibili"),
                                        ("哔哩哔哩", "bilibili"), ("XHS", "xiaohongshu"), ("red", "xiaohongshu"),

@@ -13,6 +13,8 @@ from mediakpi.paths import Workspace
 
 from .corpus import CASES, MONTH
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -48,7 +48,8 @@ def chromium() -> str | None:
 
 
 CHROMIUM = chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: run scripts/ensure-browser.sh (as root)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: run scripts/ensure-browser.sh (as root)")]
 
 
 def run_chromium(url: str, profile: Path, *args: str) -> subprocess.CompletedProcess:

@@ -13,6 +13,8 @@ from mediakpi.report.publish import publish
 from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
 from .report_fixture import make_processed
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+8613800000000", "'+8613800000000"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),

@@ -14,6 +14,8 @@ from mediakpi.report.publish import publish
 from mediakpi.report.html import safe_filename, unique_filenames
 from .report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 MAX_PAGE = 5 * 1024 * 1024
 
 

@@ -9,6 +9,8 @@ from mediakpi import schema
 from mediakpi.config import ConfigError
 from mediakpi.scoring import load_assessment, rescore, score_period
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 CFG = load_assessment()
 
 

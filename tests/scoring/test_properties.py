@@ -1,4 +1,4 @@
-"""Worse work never scores better; missing data never helps (issue 15, assessment-plan.md).
+"""Worse work never scores better; missing data never helps (issue 15, docs/specs/assessment-plan.md).
 
 Hypothesis builds a month for two people (posts, calendar, reports, suggestions, reviews) and applies one change that
 makes the work or the records worse; no indicator, dimension or total of anyone may rise. The month is scored in
@@ -20,6 +20,9 @@ from mediakpi.scoring.indicators import Inputs
 from mediakpi.scoring.pipeline import POST_COLUMNS
 
 from .builders import ACCOUNT_MONTH, CALENDAR_MATCH, conform, ts
+import pytest
+
+pytestmark = pytest.mark.slow  # Hypothesis properties over whole months (~50 s here) (tiers: tests/conftest.py)
 
 CFG = load_assessment()
 MONTH = "2026-10"

@@ -64,7 +64,7 @@ def _ingest_period(
     for i, (p, month, rel) in enumerate(walk(ws, per.months, skipped)):
         parts = rel.split("/")
         folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
-        # data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
+        # docs/specs/data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
         # or a year spans several month folders, so there they keep the month in front (2026-07/<账号>/…).
         shown = rel.split("/", 1)[1] if per.kind == "month" else rel
         jobs.append((i, p, shown, month, folder))
