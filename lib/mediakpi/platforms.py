@@ -16,7 +16,7 @@ import pandas as pd
 
 from .config import ConfigError, load_yaml
 from .paths import CONFIG_DIR
-from .schema import PLATFORMS
+from .catalog import PLATFORMS
 
 
 def name_key(text: object) -> str:

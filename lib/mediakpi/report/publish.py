@@ -26,7 +26,7 @@ from .team import (calibration_context, content_context, content_figures, data_p
                    scoreboard_frame, summary_context, trend_context)
 from .workbook import workbook_parts
 
-def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
+def publish(ws: Workspace, period: str | Period, out_dir: Path, lang: str = "zh") -> PublishResult:
     """Render every page of `period` into `out_dir` (created if needed). See the module docstring."""
     if lang not in LANGS:
         raise ValueError(f"不支持的语言 {lang!r}：请用 {' 或 '.join(LANGS)}。")
