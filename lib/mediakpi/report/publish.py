@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import background, catalog, fmt, plotting
+from ..content.settings import load_content_config
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
 from ..periods import Period, previous_period
@@ -25,6 +26,8 @@ from .person import PeopleData, person_context
 from .team import (calibration_context, content_context, content_figures, data_problem_line, quality_context, ranking_rows,
                    scoreboard_frame, summary_context, trend_context)
 from .workbook import workbook_parts
+
+SHARE_DIR = "share"   # reports/<period>/share/<姓名>.html: one self-contained page per person, and nothing else
 
 def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
     """Render every page of `period` into `out_dir` (created if needed). See the module docstring."""
@@ -129,18 +132,25 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
             name = row["operator"]
             ctx = person_context(name, row, n, dims, inputs, data, lab, plan, month_label)
             path = out_dir / "people" / f"{stems[name]}.html"
-            _write(path, render("person.html", lang, **dict(common, root="../", **ctx)), result)
+            page = render("person.html", lang, **dict(common, root="../", **ctx))
+            _write(path, page, result)
             result.people[name] = path
+            # the share bundle a lead sends: the page alone (styles and charts inlined, no link to anyone else's data)
+            share = out_dir / SHARE_DIR / f"{stems[name]}.html"
+            _write(share, page, result)
+            result.shares[name] = share
     # A staging folder reused from an earlier run must not keep the scorecard of someone no longer scored.
-    written = {p.resolve() for p in result.people.values()}
-    for stale in (out_dir / "people").glob("*.html"):
-        if stale.resolve() not in written:
-            stale.unlink()
+    written = {p.resolve() for p in [*result.people.values(), *result.shares.values()]}
+    for folder in ("people", SHARE_DIR):
+        for stale in (out_dir / folder).glob("*"):
+            if stale.is_file() and stale.resolve() not in written:
+                stale.unlink()
     t_people = time.perf_counter()
 
     # The HR workbook.
     if scorecard is not None:
-        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab)
+        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab, previous,
+                                        load_content_config().appeal_days)
         result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, note=lab["report.excel.note"],
                                               note_title=lab["report.excel.about"], note_blocks=blocks,
                                               yes_no=(lab["report.yes"], lab["report.no"]))
