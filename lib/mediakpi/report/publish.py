@@ -23,8 +23,9 @@ from .html import href, render, table, unique_filenames
 from .inputs import (MAX_ROWS, Inputs, PlanView, PublishResult, archive, dimension_columns, grade_class, monthly_scorecards,
                      posts_of, scorecard_of)
 from .person import PeopleData, person_context
-from .team import (calibration_context, content_context, content_figures, data_problem_line, quality_context, ranking_rows,
-                   scoreboard_frame, summary_context, trend_context)
+from .team import (calibration_context, content_context, content_figures, data_problem_line, needs_help,
+                   quality_context, ranking_basis_note, ranking_rows, scoreboard_frame, summary_context, team_drivers,
+                   trend_context)
 from .workbook import workbook_parts
 
 SHARE_DIR = "share"   # reports/<period>/share/<姓名>.html: one self-contained page per person, and nothing else
@@ -91,6 +92,18 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         weak = insights.weak_spot(insights.evidenced(final, indicators, dims), dims, plan.bar, lab) \
             if len(final) else None
         calibration = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
+    month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
+    help_rows, basis_note, drivers_team, team_change = [], None, [], None
+    if scorecard is not None:
+        help_rows = needs_help(scorecard, previous, inputs.get("score_insights"), stems, lab, month_label)
+        basis_note = ranking_basis_note(scorecard, dims, lab)
+        drivers_team = team_drivers(inputs.get("score_drivers"), lab)
+        if previous is not None:
+            both = scorecard[["operator", "total"]].merge(previous[["operator", "total"]], on="operator")
+            if len(both):
+                team_change = fmt.signed(float((pd.to_numeric(both["total_x"], errors="coerce")
+                                                - pd.to_numeric(both["total_y"], errors="coerce")).mean()),
+                                         fmt.POINTS)
     dist = meta.get("distribution") if isinstance(meta.get("distribution"), dict) else {}
     if dist.get("message"):
         summary["messages"].append(str(dist["message"]))
@@ -98,7 +111,8 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     scoring_sources = [str(x) for x in (meta.get("sources") or []) if x] if p.kind != "month" else []
     team_ctx = dict(common, root="", quality=quality, summary=summary, scoreboard=board, ranking=ranking,
                     weak_spot=weak, cutoffs=plan.cutoffs, problem_line=data_problem_line(quality, lab),
-                    calibration=calibration, dims=dims,
+                    calibration=calibration, dims=dims, help=help_rows, basis_note=basis_note,
+                    team_drivers=drivers_team, team_change=team_change,
                     scoring_notes=scoring_notes, scoring_sources=scoring_sources,
                     scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab, plan),
                     content=content_context(inputs, lab, content_charts.result()), growth=table(inputs.get("account_month"), lab, [
@@ -127,7 +141,6 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         data = PeopleData.of(inputs, posts_of(inputs), previous, history, lab, ws, period)
         data.grade_statuses = {str(k): str(v) for k, v in zip(scorecard["operator"], insights.grade_status(scorecard))}
         n = int(pd.to_numeric(scorecard["total"], errors="coerce").notna().sum())
-        month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
         for _, row in scorecard.iterrows():
             name = row["operator"]
             ctx = person_context(name, row, n, dims, inputs, data, lab, plan, month_label)
