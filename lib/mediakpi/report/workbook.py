@@ -21,11 +21,12 @@ def _roster_facts(roster: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     if roster is None or "name" not in roster.columns:
         return out
+    def first(g: pd.DataFrame, col: str) -> str:
+        vals = [text_of(v) for v in g[col]] if col in g.columns else []
+        return next((v for v in vals if v), "")
+
     for name, g in roster.groupby(roster["name"].astype(str), sort=False):
-        def first(col):
-            vals = [text_of(v) for v in g[col]] if col in g.columns else []
-            return next((v for v in vals if v), "")
-        out[name] = (first("employee_id"), first("role"))
+        out[name] = (first(g, "employee_id"), first(g, "role"))
     return out
 
 
