@@ -185,6 +185,7 @@ ACCOUNT_MONTH: dict[str, str] = {
     "source_columns": STRING,
     "source_detail": STRING,
     "coverage": STRING,        # the account files cover only part of the month: which days (null when whole)
+    "net_days": INT,           # days net_growth spans (from the day after the start's total to the last day)
 }
 ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {}
 
