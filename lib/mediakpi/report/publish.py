@@ -119,7 +119,9 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
                         "platform", "account", "operator", "month", "followers_start", "followers_end",
                         "followers_gained", "followers_lost", "net_growth", "growth_rate"], limit=MAX_ROWS))
     _write(out_dir / "team.html", render("team.html", lang, **team_ctx), result)
-    _write(out_dir / "quality.html", render("quality.html", lang, **dict(common, root="", quality=quality)), result)
+    _write(out_dir / "quality.html", render("quality.html", lang, **dict(common, root="", quality=quality,
+                                                                         problem_line=data_problem_line(quality, lab))),
+           result)
     if scorecard is not None:
         ordered = scoreboard_frame(scorecard, [])
         names = list(ordered["operator"])
@@ -133,7 +135,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     _write(out_dir / "index.html", render("index.html", lang, **dict(
         common, root="", people=people, archive=archive(ws, period, lab), quality_status=quality["status"],
         team_line=" · ".join(f"{c['label']} {c['value']}" for c in summary["cards"][:2]) or lab["report.title.team"],
-        quality_line=quality["summary"])), result)
+        quality_line=data_problem_line(quality, lab) or quality["summary"])), result)  # the team page's count
     t_team = time.perf_counter()
 
     # One private page per person.
