@@ -30,7 +30,8 @@ from .workbook import workbook_parts
 
 SHARE_DIR = "share"   # reports/<period>/share/<姓名>.html: one self-contained page per person, and nothing else
 
-def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
+
+def publish(ws: Workspace, period: str | Period, out_dir: Path, lang: str = "zh") -> PublishResult:
     """Render every page of `period` into `out_dir` (created if needed). See the module docstring."""
     if lang not in LANGS:
         raise ValueError(f"不支持的语言 {lang!r}：请用 {' 或 '.join(LANGS)}。")
