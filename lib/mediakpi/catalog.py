@@ -4,7 +4,7 @@ For each dataset: its file (relative to data/processed/<period>/), the stage tha
 and pandas dtypes). Stages read with `load` and write with `save`; nothing else in the code base spells a processed
 file name or a table's columns (Kedro's DataCatalog is the model; this is a small one without the dependency).
 
-- `columns`: written every time, in this order (data-contract.md fixes the names of the contract tables).
+- `columns`: written every time, in this order (docs/specs/data-contract.md fixes the names of the contract tables).
 - `optional`: known columns written when the input has them (platform-specific metrics, a stage's extra detail).
 - `family`: for the two tables whose columns depend on configuration (posts' platform-specific metrics from
   config/platforms.yaml; the scorecard's one column per dimension from config/assessment.yaml), a function giving
@@ -88,7 +88,7 @@ class Dataset:
 
 
 # ------------------------------------------------------------------------------------------------------ schemas
-# posts.parquet: one row per post, de-duplicated across files (data-contract.md).
+# posts.parquet: one row per post, de-duplicated across files (docs/specs/data-contract.md).
 POSTS: dict[str, str] = {
     "platform": STRING,
     "account": STRING,
@@ -185,6 +185,7 @@ ACCOUNT_MONTH: dict[str, str] = {
     "source_columns": STRING,
     "source_detail": STRING,
     "coverage": STRING,        # the account files cover only part of the month: which days (null when whole)
+    "net_days": INT,           # days net_growth spans (from the day after the start's total to the last day)
 }
 ACCOUNT_MONTH_OPTIONAL: dict[str, str] = {}
 
@@ -280,7 +281,7 @@ CONTENT_POSTS = {"platform": STRING, "account": STRING, "operator": STRING, "pos
                  "avg_watch_seconds": FLOAT, "mature": BOOL, "viral": BOOL, "viral_rule": STRING,
                  "viral_strong": BOOL, "is_original": BOOL, "on_time": BOOL, "calendar_item": STRING,
                  "primary_metric": STRING, "primary_value": FLOAT, "baseline_median": FLOAT, "flagged": BOOL,
-                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING}
+                 "flag_reasons": STRING, "rank_in_account": INT, "position": STRING, "views_lower_bound": BOOL}
 _CHANGES = {f"{m}_{s}": FLOAT for s in ("mom", "yoy")
             for m in ("posts", "views", "interactions", "engagement_rate", "net_growth", "viral_posts")}
 CONTENT_OVERVIEW = {"level": STRING, "posts": INT, "views": FLOAT, "interactions": FLOAT, "mature_posts": INT,
@@ -407,6 +408,21 @@ def team_file(table: str) -> str:
     return f"{team_tables_config().tables[table].file}.parquet"
 
 
+SCORE_INSIGHTS = {"operator": STRING, "kind": STRING, "order": INT, "indicator": STRING, "dimension": STRING,
+                  "actual": FLOAT, "target": FLOAT, "achievement": FLOAT, "score": FLOAT, "weight_in_total": FLOAT,
+                  "points": FLOAT, "cause": STRING, "facts": STRING}
+SCORE_DRIVERS = {"operator": STRING, "item": STRING, "kind": STRING, "dimension": STRING, "previous": FLOAT,
+                 "current": FLOAT, "points": FLOAT}
+SCORE_POSTS = {"operator": STRING, "side": STRING, "order": INT, "platform": STRING, "account": STRING,
+               "post_id": STRING, "title": STRING, "published_at": TIMESTAMP, "date_only": BOOL, "format": STRING,
+               "views": FLOAT, "likes": FLOAT, "comments": FLOAT, "shares": FLOAT, "saves": FLOAT,
+               "interactions": FLOAT, "engagement_rate": FLOAT, "primary_metric": STRING, "primary_value": FLOAT,
+               "baseline_median": FLOAT, "ratio": FLOAT, "viral": BOOL, "views_lower_bound": BOOL}
+SCORE_POST_FIGURES = {"operator": STRING, "level": STRING, "platform": STRING, "account": STRING, "posts": INT,
+                      "views": FLOAT, "interactions": FLOAT, "engagement_rate": FLOAT, "left_out_posts": INT,
+                      "left_out_interactions": FLOAT, "mature_posts": INT, "viral_posts": INT, "viral_rate": FLOAT}
+
+
 def _daily_family() -> dict[str, str]:
     """Account-level layouts may carry post-like counts (views, likes) besides the platform-specific metrics."""
     return {**POSTS, **POSTS_EXTRA, **platform_metric_columns()}
@@ -416,7 +432,7 @@ def _daily_family() -> dict[str, str]:
 def _fixed() -> list[Dataset]:
     ing, cln, sco, con = INGEST, CLEAN, SCORE, CONTENT
     return [
-        Dataset("posts", "posts.parquet", ing, "one row per post, de-duplicated across files (data-contract.md)",
+        Dataset("posts", "posts.parquet", ing, "one row per post, de-duplicated across files (docs/specs/data-contract.md)",
                 POSTS, POSTS_OPTIONAL, platform_metric_columns, "platform-specific metrics of config/platforms.yaml"),
         Dataset("account_daily", "account_daily.parquet", ing, "one row per account per day (follower exports)",
                 ACCOUNT_DAILY, {"snapshot_at": TIMESTAMP, "layout": STRING}, _daily_family,
@@ -436,13 +452,22 @@ def _fixed() -> list[Dataset]:
         Dataset("flags", "flags.parquet", cln, "one row per (post, check) that fired", FLAGS),
         Dataset("data_quality", "data_quality.parquet", cln, "per-account data-quality summary", DATA_QUALITY),
         Dataset("data_quality_notes", "data_quality_notes.parquet", cln, "plain-Chinese notes of 02_clean", NOTES),
-        Dataset("scorecard", "scorecard.parquet", sco, "one row per operator (data-contract.md)",
+        Dataset("scorecard", "scorecard.parquet", sco, "one row per operator (docs/specs/data-contract.md)",
                 SCORECARD_BASE, SCORECARD_OPTIONAL, dimension_columns,
                 "one float64 column per dimension of config/assessment.yaml"),
         Dataset("indicator_scores", "indicator_scores.parquet", sco, "one row per operator × indicator",
                 INDICATOR_SCORES, INDICATOR_SCORES_OPTIONAL),
         Dataset("score_ledger", "score_ledger.parquet", sco, "bonus, deduction and veto items per operator", LEDGER),
         Dataset("score_meta", "score_meta.json", sco, "weights, config hash, distribution check, warnings"),
+        # the score's own account of each person (scoring/account.py, issue 23): what the pages say about a person
+        Dataset("score_insights", "score_insights.parquet", sco, "strengths and gaps by rule, each gap's cause",
+                SCORE_INSIGHTS),
+        Dataset("score_drivers", "score_drivers.parquet", sco, "the change of the total against last period, by part",
+                SCORE_DRIVERS),
+        Dataset("score_posts", "score_posts.parquet", sco, "each person's best and weakest counted posts",
+                SCORE_POSTS),
+        Dataset("score_post_figures", "score_post_figures.parquet", sco,
+                "counted-post figures per person and per person x account", SCORE_POST_FIGURES),
         Dataset("content_posts", "content_posts.parquet", con, "post-level content metrics", CONTENT_POSTS),
         Dataset("content_overview", "content_overview.parquet", con, "team / platform / account / operator totals",
                 CONTENT_OVERVIEW, _CHANGES),

@@ -24,7 +24,7 @@ class Period:
     index: int  # month 1-12, quarter 1-4, or 0 for a year
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: "str | Period") -> "Period":
         text = str(text).strip()
         if m := MONTH_RE.fullmatch(text):
             return cls(text, "month", int(m[1]), int(m[2]))
@@ -77,6 +77,16 @@ class Period:
 def month_shift(month: str, n: int) -> str:
     p = pd.Period(month, freq="M") + n
     return f"{p.year}-{p.month:02d}"
+
+
+def previous_period(period: str) -> str:
+    """The period before `period` of the same kind: the month, quarter or year before."""
+    p = Period.parse(period)
+    if p.kind == "month":
+        return month_shift(p.text, -1)
+    if p.kind == "quarter":
+        return f"{p.year}-Q{p.index - 1}" if p.index > 1 else f"{p.year - 1}-Q4"
+    return str(p.year - 1)
 
 
 def previous_months(month: str, n: int) -> list[str]:

@@ -30,11 +30,12 @@ class Path30:
         return self.gained - self.lost
 
 
-def follower_path(seed: int, start: int = 20_000, end_day: str = "2026-10-31", n: int = 30) -> Path30:
+def follower_path(seed: int, start: int = 20_000, end_day: str = "2026-10-31", n: int = 30,
+                  lost_max: int = 80) -> Path30:
     rng = np.random.default_rng(seed)
     days = pd.date_range(end=pd.Timestamp(end_day), periods=n, freq="D")
     gained = rng.integers(0, 60, n)
-    lost = rng.integers(0, 80, n)       # losses above gains on some days: net negative
+    lost = rng.integers(0, lost_max, n)  # by default losses above gains on some days: net negative
     total = start + np.cumsum(gained - lost)
     return Path30(days, gained, lost, total)
 
@@ -48,7 +49,7 @@ DOUYIN_FILES = {   # metric -> a name a user gave the download (no platform word
 
 
 def write_account_month(month: Path, seed: int = 1, newest_first: bool = True, names: dict | None = None,
-                        folder: str = "品牌号") -> dict[str, Path30]:
+                        folder: str = "品牌号", lost_max: int = 80) -> dict[str, Path30]:
     """One folder shared by a Douyin and a Xiaohongshu account (the roster's 账号 品牌号 twice): post lists, four
     Douyin 数据总览 downloads, the Xiaohongshu 近30日涨粉数据 and 近7日涨粉数据 workbooks and 近30日观看数据."""
     names = {**DOUYIN_FILES, **(names or {})}
@@ -60,7 +61,7 @@ def write_account_month(month: Path, seed: int = 1, newest_first: bool = True, n
     xhs = dict(zip(XHS_HEAD, ["笔记一", "2026年10月08日10时00分00秒", "图文", "500", "120", "0.18", "9", "2", "4",
                                "3", "1", "24", "0"]))
     write_xlsx(acc / "笔记列表明细表.xlsx", [["最多导出排序后前1000条笔记"] + [""] * 12, XHS_HEAD, list(xhs.values())])
-    dy, rb = follower_path(seed), follower_path(seed + 100, start=5_000)
+    dy, rb = follower_path(seed, lost_max=lost_max), follower_path(seed + 100, start=5_000)
     rng = np.random.default_rng(seed + 7)
     values = {"总粉丝量": dy.total, "净增粉丝": dy.net, "取关粉丝": dy.lost, "播放量": rng.integers(100, 5000, 30)}
     for metric, name in names.items():

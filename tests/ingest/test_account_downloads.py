@@ -1,7 +1,7 @@
 """Account-level downloads (issue 24): Douyin 数据总览 per-metric trend files, Xiaohongshu 近30日/近7日 workbooks whose
 metric is the sheet's name, account_daily merged per column, the roster deciding the platform of files that name none,
 unrecognised files described, and 图文 watch time kept as exported. The files are written by the project's own demo
-writers (mediakpi.demo.account_downloads), in the byte shapes platform-exports.md and the issue describe."""
+writers (mediakpi.demo.account_downloads), in the byte shapes docs/specs/platform-exports.md and the issue describe."""
 from __future__ import annotations
 
 import os
@@ -259,7 +259,8 @@ def test_copied_month_gives_the_same_account_daily_and_follower_growth(tmp_path)
     dy = fa[(fa["operator"] == "王芳") & (fa["indicator"] == "粉丝增长率")].iloc[0]
     assert dy["status"] == "scored" and "抖音账号数据文件" in dy["explanation"] and "粉丝总数" in dy["explanation"]
     net = int(paths["douyin"].total[-1] - paths["douyin"].total[0] + paths["douyin"].net[0])
-    assert f"净增{net:,}" in dy["explanation"]
+    assert net < 0 and f"净减{net:,}只覆盖部分天数" in dy["explanation"]   # extended to the 31 days held
+    assert f"按负责天数折算为{round(net * 31 / 30):,}" in dy["explanation"]
     assert "只覆盖10月2日至10月31日" in dy["explanation"]          # 30 of 31 days: the month is only partly covered
     ret = fa[(fa["operator"] == "王芳") & (fa["indicator"] == "用户留存率")].iloc[0]
     assert f"取关{int(paths['douyin'].lost.sum()):,}" in ret["explanation"]
@@ -277,3 +278,31 @@ def test_unrecognised_file_with_a_follower_series_is_never_called_ignorable(mont
     assert "粉丝增长率" in fans["message"] and "统计日" in fans["message"]
     other = entry(r, "备忘.csv")
     assert other["kind"] == "unrecognised" and "可以忽略" in other["message"] and "事项" in other["message"]
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sets(st.integers(0, 29), min_size=1, max_size=10))
+def test_days_missing_from_the_account_files_never_raise_follower_growth(tmp_path_factory, gone):
+    """Missing data never helps: the same month (a growing account) with some days cut out of every Douyin
+    download (the files then cover part of the month) scores 粉丝增长率 no higher, and 用户留存率 extends the losses
+    it saw to the days held (an estimate: the explanation says so)."""
+    from openpyxl import load_workbook
+
+    full = tmp_path_factory.mktemp("full")
+    write_account_month(full / "raw" / "2026-10", lost_max=12)
+    cut = tmp_path_factory.mktemp("cut")
+    write_account_month(cut / "raw" / "2026-10", lost_max=12)
+    for f in (cut / "raw" / "2026-10" / "品牌号").glob("*.xlsx"):
+        wb = load_workbook(f)
+        if wb.sheetnames != ["Sheet1"]:
+            continue
+        ws = wb["Sheet1"]
+        for r in sorted((k + 2 for k in gone), reverse=True):
+            ws.delete_rows(r)
+        wb.save(f)
+    a, b = _follower_indicators(full), _follower_indicators(cut)
+    pick = lambda t, ind: t[(t["operator"] == "王芳") & (t["indicator"] == ind)].iloc[0]  # noqa: E731
+    ga, gb = pick(a, "粉丝增长率"), pick(b, "粉丝增长率")
+    assert 0 < ga["score"] and gb["score"] <= ga["score"] + 1e-9, (ga["explanation"], gb["explanation"])
+    ra, rb = pick(a, "用户留存率"), pick(b, "用户留存率")
+    assert 0 < ra["score"] and "按负责天数折算" in rb["explanation"] and "只覆盖" in rb["explanation"]

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog
+from mediakpi.scoring import load_assessment
+from mediakpi.scoring.account import plan_facts
 from mediakpi.paths import Workspace
 from mediakpi.periods import Period, previous_months
 
@@ -80,7 +82,20 @@ def scorecard(period: str, people: list[str], rng: np.random.Generator) -> tuple
                           "veto": False, "bonus": float(rng.choice([0, 3, 6]))})
     card = pd.DataFrame(card_rows)
     card["rank"] = card["total"].rank(ascending=False, method="min").astype("Int64")
-    return card, pd.DataFrame(ind_rows)
+    ind = pd.DataFrame(ind_rows)
+    # the scoring stage's weights: the indicator's share of its dimension, the dimension's share of the total
+    scored_w = ind["weight"].where(ind["status"] == "scored", 0.0)
+    ind["effective_weight"] = (scored_w / scored_w.groupby([ind["operator"], ind["dimension"]]).transform("sum")
+                               .replace(0, np.nan)).fillna(0.0)
+    plan_w = ind["dimension"].map({"内容运营": 30, "用户运营": 25, "平台与活动运营": 15, "数据分析与优化": 15,
+                                   "综合能力与协作": 15}).astype(float)
+    counted = (scored_w.groupby([ind["operator"], ind["dimension"]]).transform("sum") > 0)
+    dim_w = plan_w.where(counted, 0.0)
+    per_dim = dim_w.groupby([ind["operator"], ind["dimension"]]).transform("first")
+    total_w = per_dim.groupby([ind["operator"], ind["dimension"]]).first().groupby(level=0).sum()
+    ind["dimension_weight"] = per_dim / ind["operator"].map(total_w)
+    ind["contribution"] = ind["effective_weight"] * ind["score"].fillna(0.0) * ind["dimension_weight"]
+    return card, ind
 
 
 def posts(period: str, people: list[str], rng: np.random.Generator, per_person: int = 8) -> pd.DataFrame:
@@ -111,7 +126,7 @@ def posts(period: str, people: list[str], rng: np.random.Generator, per_person: 
 
 def write(folder: Path, key: str, frame: pd.DataFrame) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    frame.to_parquet(folder / schema.FILES[key], index=False)
+    frame.to_parquet(folder / catalog.file_name(key), index=False)
 
 
 def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0, history: int = 3,
@@ -140,6 +155,15 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "reason": ["2 篇爆款", "一次内容违规（已确认）"]}))
     po = posts(period, people, rng)
     write(folder, "posts_clean", po)
+    # the score's own account of each person, as the scoring stage's save step writes it (scoring/account.py)
+    from mediakpi.clean.counted import as_scored
+    from mediakpi.scoring.account import account_tables
+
+    prev_month = previous_months(p.months[0], 1)[0] if p.kind == "month" else None
+    prev_card = pd.read_parquet(ws.processed(prev_month) / catalog.file_name("scorecard")) \
+        if prev_month and (ws.processed(prev_month) / catalog.file_name("scorecard")).is_file() else None
+    for key, frame in account_tables(card, ind, {"counted": as_scored(po, None)}, prev_card, None, 5, p).items():
+        catalog.save(folder, key, frame)
     if with_content:  # the content stage's own tables, from these posts (the report renders what content wrote)
         from mediakpi.content.analyse import analyse_posts, write_tables
 
@@ -147,8 +171,11 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         hostile = result.topics.head(1).assign(topic=EVIL_TITLE)   # hostile text in the team report's topic table
         result.topics = pd.concat([result.topics, hostile], ignore_index=True)
         write_tables(ws, result)
-    (folder / schema.FILES["score_meta"]).write_text(json.dumps({
+    (folder / catalog.file_name("score_meta")).write_text(json.dumps({
         "period": period, "distribution": {"message": "团队不足 10 人：等级分布仅供参考。", "small_team": True},
+        **plan_facts(load_assessment()),
+        "dimension_weights": {"内容运营": 30.0, "用户运营": 25.0, "平台与活动运营": 15.0, "数据分析与优化": 15.0,
+                              "综合能力与协作": 15.0},
         "warnings": ["内容质量评审缺少 1 人的记录：该指标记为不适用。"],
         "sources": [f"{m}: 由月度成绩汇总" for m in p.months] if p.kind != "month" else []},
         ensure_ascii=False), encoding="utf-8")
@@ -164,7 +191,7 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "level": ["error", "warn", "info"], "scope": ["file", "account", "period"],
         "subject": ["抖音/作品数据.xlsx", "品牌抖音号", period],
         "message": ["文件无法打开：请重新下载", "有 2 行播放量不是数字，已隔离", "本月共读取 5 个文件"]}))
-    (folder / schema.FILES["manifest"]).write_text(json.dumps({"files": [
+    (folder / catalog.file_name("manifest")).write_text(json.dumps({"files": [
         {"path": "品牌抖音号/作品数据.xlsx", "sha256": "ab" * 32, "kind": "platform_export", "platform": "douyin",
          "account": "品牌抖音号", "rows_read": 42, "rows_kept": 40, "rows_quarantined": 2, "duplicates_merged": 0,
          "message": "已读取"},
@@ -178,8 +205,8 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "rater_role": ["上级", "同事", "同事"], "professional": [4.0, 4.5, 3.0], "conduct": [4.0, 4.0, 3.5],
         "teamwork": [5.0, 4.0, 3.0],
         "comment": ["选题敏锐，执行到位。" + ("<script>alert('x')</script>" if evil else ""), EVIL_COMMENT, "需要加强数据复盘"]})
-    reviews.to_parquet(folder / schema.team_file("qualitative_reviews"), index=False)
+    reviews.to_parquet(folder / catalog.team_file("qualitative_reviews"), index=False)
     pd.DataFrame({"operator": people[:2], "review_date": pd.to_datetime([p.start.date()] * 2), "title": ["好文", "一般"],
                   "reviewer": [other(3), other(4)], "score": [88.0, 72.0]}).to_parquet(
-        folder / schema.team_file("quality_reviews"), index=False)
+        folder / catalog.team_file("quality_reviews"), index=False)
     return people

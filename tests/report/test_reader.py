@@ -15,7 +15,8 @@ from mediakpi.report.publish import publish
 from .report_fixture import PLATFORMS, make_processed
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
+pytestmark = [pytest.mark.slow,  # renders every page at phone width
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")]
 SHOTS = Path(tempfile.gettempdir()) / "mediakpi-reader-screenshots"
 
 # What must never reach a reader: snake_case names, config paths, platform codes.
@@ -122,9 +123,9 @@ def test_first_screens_say_what_matters(pages):
         assert what in first, what
     person = result.people[people[0]].read_text(encoding="utf-8")
     head = person[:person.index("指标明细")]
-    for what in ("总分", "排名（共", "较上期", "等级线", "三项优势", "三项待改进", "下月"):
+    for what in ("总分", "排名（共", "较上期", "等级线", "优势（达到目标", "待改进（低于目标", "下月"):
         assert what in head, what
-    assert person.index("三项待改进") < person.index("各维度得分")
+    assert person.index("待改进（低于目标") < person.index("各维度得分")
 
 
 def test_units_and_status_in_indicator_tables(pages):

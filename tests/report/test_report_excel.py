@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.report.publish import publish
 from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
 from .report_fixture import make_processed
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -51,13 +53,13 @@ def test_workbook_never_holds_a_formula(tmp_path):
 def test_published_scoreboard(workspace, tmp_path):
     people = make_processed(workspace, "2026-10", n_people=4)
     folder = workspace.processed("2026-10")
-    card = pd.read_parquet(folder / schema.FILES["scorecard"])
+    card = pd.read_parquet(folder / catalog.file_name("scorecard"))
     card.loc[0, "operator"] = "=cmd|' /C calc'!A0"
-    card.to_parquet(folder / schema.FILES["scorecard"])
-    ind = pd.read_parquet(folder / schema.FILES["indicator_scores"])
+    card.to_parquet(folder / catalog.file_name("scorecard"))
+    ind = pd.read_parquet(folder / catalog.file_name("indicator_scores"))
     ind.loc[0, "actual"] = -12.5
     ind.loc[1, "explanation"] = "-10 分：两次未按时发布"
-    ind.to_parquet(folder / schema.FILES["indicator_scores"])
+    ind.to_parquet(folder / catalog.file_name("indicator_scores"))
     result = publish(workspace, "2026-10", tmp_path / "out")
     wb = load_workbook(result.excel)
     board = wb.worksheets[0]

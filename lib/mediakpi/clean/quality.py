@@ -9,7 +9,7 @@ import pandas as pd
 from .. import catalog, ownership
 from ..periods import Period
 from ..labels import label
-from ..schema import empty
+from ..catalog import empty
 from .period import day_text
 from .records import account_subject, note
 
@@ -70,6 +70,7 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     before = day_start[f] - 1
     lv = np.where(before >= acc_start[f], last_valid[np.maximum(before, 0)], -1)
     prior = np.where((lv >= acc_start[f]) & (lv >= 0), tot[np.maximum(lv, 0)], np.nan)
+    prior_day = np.where(~np.isnan(prior), date[np.maximum(lv, 0)], np.datetime64("NaT"))
     frame = pd.DataFrame({"seg": seg, "tot": tot[mp], "g": gained[mp], "l": lost[mp], "n": day_net[mp],
                           "date": date[mp], **{f"_{c}": v[mp] for c, v in given.items()}})
     vt = frame[~np.isnan(frame["tot"].to_numpy())]
@@ -82,14 +83,18 @@ def _daily_rows(d: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     lo = grp["l"].sum(min_count=1).to_numpy()
     ns = grp["n"].sum(min_count=1).to_numpy()
     net = np.where(~np.isnan(start) & ~np.isnan(last_v), last_v - start, ns)
+    # the days the net spans: from the day after the prior total (or the stretch's first day) to its last day
+    first_day, last_day = grp["date"].min().to_numpy(), grp["date"].max().to_numpy()
+    from_day = np.where(~np.isnan(prior), prior_day.astype("datetime64[ns]") + np.timedelta64(1, "D"), first_day)
+    net_days = ((last_day - from_day) / np.timedelta64(1, "D")).astype(float) + 1
     had = grp[[f"_{c}" for c in given]].any()
     src = [",".join(c for c in given if row[f"_{c}"]) for row in had.to_dict("records")]
     return pd.DataFrame({
         "platform": d["platform"].to_numpy(dtype=object)[f], "account": d["account"].to_numpy(dtype=object)[f],
         "operator": d["operator"].to_numpy(dtype=object)[f], "month": month[new_seg], "ownership": own[new_seg],
         "followers_start": start, "followers_end": last_v, "followers_gained": g, "followers_lost": lo,
-        "net_growth": net, "days": grp["date"].nunique().to_numpy(), "first_day": grp["date"].min().to_numpy(),
-        "last_day": grp["date"].max().to_numpy(), "source_columns": src})
+        "net_growth": net, "days": grp["date"].nunique().to_numpy(), "first_day": first_day,
+        "last_day": last_day, "source_columns": src, "net_days": net_days})
 
 
 def _per_holder(stretches: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +110,7 @@ def _per_holder(stretches: pd.DataFrame) -> pd.DataFrame:
         "followers_gained": g["followers_gained"].sum(min_count=1), "followers_lost": g["followers_lost"].sum(min_count=1),
         "net_growth": g["net_growth"].sum(min_count=1), "days": g["days"].sum(),
         "first_day": g["first_day"].min(), "last_day": g["last_day"].max(), "_runs": g.size(),
-        "source_columns": g["source_columns"].agg(_joined_columns),
+        "source_columns": g["source_columns"].agg(_joined_columns), "net_days": g["net_days"].sum(min_count=1),
     }).reset_index().drop(columns="_op")
     runs = out.groupby(ACCOUNT + ["month"])["_runs"].transform("sum")
     with np.errstate(divide="ignore", invalid="ignore"):

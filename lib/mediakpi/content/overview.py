@@ -16,7 +16,7 @@ POST_COLUMNS = ["platform", "account", "operator", "post_id", "title", "publishe
                 "weighted_engagement_rate", "likes", "comments", "shares", "saves", "followers_gained",
                 "completion_rate", "avg_watch_seconds", "mature", "viral", "viral_rule", "viral_strong",
                 "is_original", "on_time", "calendar_item", "primary_metric", "primary_value", "baseline_median", "flagged",
-                "flag_reasons", "rank_in_account", "position"]
+                "flag_reasons", "rank_in_account", "position", "views_lower_bound"]
 LEVELS = {"team": [], "platform": ["platform"], "account": ["platform", "account"], "operator": ["operator"]}
 CHANGE_METRICS = ["posts", "views", "interactions", "engagement_rate", "net_growth", "viral_posts"]
 RATE_METRICS = {"engagement_rate", "viral_rate", "growth_rate"}
@@ -71,7 +71,7 @@ def content_posts(posts: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
     for col in ("platform", "account", "operator", "post_id", "title", "format", "media_type", "url", "er_denominator",
                 "viral_rule", "calendar_item", "primary_metric", "flag_reasons", "position"):
         out[col] = out[col].astype("string")
-    for col in ("viral", "viral_strong", "mature", "is_original", "on_time", "flagged"):
+    for col in ("viral", "viral_strong", "mature", "is_original", "on_time", "flagged", "views_lower_bound"):
         out[col] = out[col].astype("boolean")
     return out.reset_index(drop=True)
 

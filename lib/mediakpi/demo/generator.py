@@ -16,11 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import catalog
 from ..periods import Period, month_shift
 from . import layouts as L
 from . import team as T
 from .model import PROFILES, TZ, at_snapshot, final_metrics, followers_path, publish_times
+from .account_downloads import write_douyin_trend, write_xhs_account
 from .writers import write_csv, write_html_xls, write_xls, write_xls_blocks, write_xlsx
 
 
@@ -146,7 +147,7 @@ class _Demo:
         self.seed = seed
         self.months = months
         self.rng = np.random.default_rng([seed, 999])
-        self.tt = schema.team_tables()
+        self.tt = catalog.team_tables()
         self.horizon = (Period.parse(month_shift(months[0], -1)).start,
                         Period.parse(months[-1]).end + pd.Timedelta(days=8))
         n = len(months)
@@ -290,6 +291,7 @@ class _Demo:
                 note("odd_titles", f"{self.rel(path)} — <script> 标题")
             if last and acc.folder == "茶园日记":
                 note("fraud_like_post", f"{self.rel(path)} — 《{self.fraud_title}》")
+            self.account_downloads(i, s, folder, at)
         elif plat == "xiaohongshu":
             snap = self.snapshot(s, p.start - pd.offsets.MonthBegin(1), p.end + pd.Timedelta(days=10), at)
             rows = L.xhs_rows(snap, danmaku=i >= 4)
@@ -314,6 +316,7 @@ class _Demo:
             write_xlsx(path, list(rows.columns), rows, stamp=at.tz_convert("UTC").to_pydatetime(),
                        banner=L.XHS_BANNER)
             note("banner_row", self.add(path))
+            self.account_downloads(i, s, folder, at)
         elif plat == "bilibili":
             snap = self.snapshot(s, p.start - pd.Timedelta(days=5), p.end, at).sort_values("published_at")
             if len(snap) < 2:
@@ -381,6 +384,74 @@ class _Demo:
             self.add(path)
             if last:
                 note("top_level_export", self.rel(path))
+
+    # Douyin 数据总览 metric downloads, as users name them: the first month's names as downloaded, later ones renamed
+    # (no platform word, a browser copy suffix, a month in the name)
+    DOUYIN_NAMES = [
+        {"总粉丝量": "总粉丝量.xlsx", "净增粉丝": "净增粉丝.xlsx", "取关粉丝": "取关粉丝.xlsx", "播放量": "播放量.xlsx"},
+        {"总粉丝量": "粉丝总量-{m}.xlsx", "净增粉丝": "数据总览 (1).xlsx", "取关粉丝": "掉粉.xlsx", "播放量": "数据总览 (2).xlsx"},
+        {"总粉丝量": "fans_total.xlsx", "净增粉丝": "新增（其实是净增）.xlsx", "取关粉丝": "{m}取关.xlsx",
+         "播放量": "播放.xlsx"},
+    ]
+
+    def account_downloads(self, i: int, s: _Sim, folder: Path, at: pd.Timestamp) -> None:
+        """The account-level downloads of a Douyin or Xiaohongshu account, taken with the month's exports: the last
+        30 days up to yesterday (the pages are T+1), so a 31-day month is covered from its 2nd day."""
+        end = at.normalize() - pd.Timedelta(days=1)
+        d = s.daily[(s.daily["date"] > end - pd.Timedelta(days=30)) & (s.daily["date"] <= end)]
+        if d.empty:
+            return
+        days = pd.DatetimeIndex(d["date"])
+        stamp = at.tz_convert("UTC").to_pydatetime()
+        gained, lost, total = (d[c].to_numpy(dtype=np.int64) for c in ("gained", "lost", "total"))
+        views = self._daily_accrual(s, days, "views")
+        month = Period.parse(self.months[i])
+        note = self.summary.note
+        if s.acc.platform == "douyin":
+            names = self.DOUYIN_NAMES[(i + len(s.acc.folder)) % len(self.DOUYIN_NAMES)]
+            for metric, values in (("总粉丝量", total), ("净增粉丝", gained - lost), ("取关粉丝", lost),
+                                   ("播放量", views)):
+                path = folder / names[metric].replace("{m}", f"{month.start.month}月")
+                write_douyin_trend(path, metric, days, values, stamp=stamp)
+                note("douyin_account_trend", self.add(path))
+                if names[metric] != f"{metric}.xlsx":
+                    note("renamed_account_download", self.rel(path))
+            return
+        visits = np.round(gained * 2.5 + 3).astype(np.int64)
+        fans = {"净涨粉趋势": gained - lost, "新增关注趋势": gained, "取消关注趋势": lost, "主页访客趋势": visits,
+                "主页转粉率趋势": np.round(gained / np.maximum(visits, 1), 2)}
+        summary = {"净涨粉": int((gained - lost).sum()), "新增关注": int(gained.sum()), "取消关注": int(lost.sum()),
+                   "主页访客": int(visits.sum()), "主页转粉率(%)": f"{gained.sum() / max(visits.sum(), 1) * 100:.1f}"}
+        path = folder / "近30日涨粉数据.xlsx"
+        write_xhs_account(path, "涨粉数据", days, fans, stamp=stamp, summary=summary, changes={"净涨粉": 0.05})
+        note("xhs_sheet_metrics", self.add(path))
+        note("newest_first_sheet", self.rel(path))
+        impressions = self._daily_accrual(s, days, "impressions")
+        watch = {"曝光趋势": impressions, "观看趋势": views,
+                 "封面点击率趋势": np.round(views / np.maximum(impressions, 1), 2)}
+        path = folder / "近30日观看数据.xlsx"
+        write_xhs_account(path, "观看数据", days, watch, stamp=stamp,
+                          summary={"曝光": int(impressions.sum()), "观看": int(views.sum())})
+        note("xhs_sheet_metrics", self.add(path))
+        if i == len(self.months) - 1:    # a 近7日 download too: overlaps the 近30日 one day for day
+            last7 = slice(max(len(days) - 7, 0), len(days))
+            path = folder / "近7日涨粉数据 (1).xlsx"
+            write_xhs_account(path, "涨粉数据", days[last7], {k: v[last7] for k, v in fans.items()}, stamp=stamp,
+                              summary={"净涨粉": int((gained - lost)[last7].sum())})
+            note("xhs_sheet_metrics", self.add(path))
+            note("renamed_account_download", self.rel(path))
+
+    def _daily_accrual(self, s: _Sim, days: pd.DatetimeIndex, col: str) -> np.ndarray:
+        """What the account's posts gained of `col` on each day (the same accrual curve as the post snapshots)."""
+        posts = s.posts[s.posts["published_at"] < days[-1] + pd.Timedelta(days=1)]
+        if posts.empty or col not in posts.columns:
+            return np.zeros(len(days), dtype=np.int64)
+        p_ns = pd.DatetimeIndex(posts["published_at"]).as_unit("ns").asi8
+        edges = pd.DatetimeIndex(list(days) + [days[-1] + pd.Timedelta(days=1)]).as_unit("ns").asi8
+        age = (edges[None, :] - p_ns[:, None]) / 86_400e9
+        g = np.where(age > 0, 1 - np.exp(-np.clip(age, 0, None) / PROFILES[s.acc.platform].tau_days), 0.0)
+        cum = posts[col].to_numpy(dtype=float) @ g
+        return np.maximum(np.round(np.diff(cum)), 0).astype(np.int64)
 
     def _bili_trend(self, s: _Sim, p: Period) -> pd.DataFrame:
         days = pd.date_range(p.start, p.end - pd.Timedelta(days=1), freq="D")

@@ -74,6 +74,45 @@ def post_funnel(posts: pd.DataFrame) -> pd.DataFrame:
                          label("lab.set_aside"): aside})
 
 
+def set_aside(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """What each rule of 02_clean set aside, one row per rule (issue 24): the funnel's steps (not in the period, not
+    matured, flagged) and, for the flagged, each check (posts of the period it flagged; a post can be flagged by
+    several checks). Columns: rule, posts set aside, kind (funnel / check)."""
+    f = post_funnel(posts)
+    names = [label(f"lab.aside.{k}") for k in ("in_period", "mature", "flagged")]
+    rows = [(r, int(n), "funnel") for r, n in zip(names, f[label("lab.set_aside")].iloc[1:4])]
+    if not flags.empty and "check" in flags.columns:
+        fl = flags[_bool(flags, "in_period")] if "in_period" in flags.columns else flags
+        key = "post_id" if "post_id" in fl.columns else None
+        per = fl.groupby("check")[key].nunique() if key else fl.groupby("check").size()
+        for check, n in per.sort_values(ascending=False).items():
+            rows.append((label("lab.flagged_by") + label(f"quality.check.{check}"), int(n), "check"))
+    return pd.DataFrame(rows, columns=[label("lab.rule"), label("lab.set_aside"), "kind"])
+
+
+def set_aside_chart(posts: pd.DataFrame, flags: pd.DataFrame):
+    """set_aside as a horizontal bar chart (the funnel's rules in one colour, the checks behind 'flagged' in
+    another), each bar with its count: what an analyst looks at first."""
+    import matplotlib.pyplot as plt
+
+    from ..plotting import setup
+
+    setup()
+    t = set_aside(posts, flags)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(t) + 1.2))
+    colours = ["#4C72B0" if k == "funnel" else "#DD8452" for k in t["kind"]]
+    ax.barh(t[label("lab.rule")], t[label("lab.set_aside")], color=colours)
+    for y, v in enumerate(t[label("lab.set_aside")]):
+        ax.text(v, y, f" {v:,}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(label("lab.set_aside_posts"))
+    ax.set_title(label("lab.set_aside_title"))
+    ax.margins(x=0.15)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
 def calendar_status(calendar_match: pd.DataFrame) -> pd.DataFrame:
     """Calendar items due in the period by match status (on_time, late, missed, ambiguous, not_due)."""
     due = calendar_match[_bool(calendar_match, "in_period")] if "in_period" in calendar_match else calendar_match

@@ -8,17 +8,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog, fmt, schema
-from ..content.settings import load_content_config
+from .. import catalog, fmt
 from ..paths import Workspace
-from ..periods import MONTH_RE, Period, PeriodError, month_shift
+from ..periods import MONTH_RE, Period, PeriodError
 from .html import href
 
-BASE_COLUMNS = set(schema.SCORECARD_BASE)
+BASE_COLUMNS = set(catalog.SCORECARD_BASE)
 SCORECARD_NOTES = ["note", "reweight_note", "veto_reason"]  # plain-text scorecard extras shown as is (the cohort
 # fairness note is statistics for HR, in the workbook, not a line for the person)
 MAX_ROWS = 200          # rows of a table shown in a page
-TOP_POSTS = load_content_config().top_n   # best / weakest posts on a scorecard: content.yaml top_n, the one home
 VIRAL_ROWS = 20
 TREND_MONTHS = 12       # months of history on a scorecard
 
@@ -100,15 +98,6 @@ def scorecard_of(ws: Workspace, period: str) -> pd.DataFrame | None:
     return frame
 
 
-def previous_period(period: str) -> str:
-    p = Period.parse(period)
-    if p.kind == "month":
-        return month_shift(p.text, -1)
-    if p.kind == "quarter":
-        return f"{p.year}-Q{p.index - 1}" if p.index > 1 else f"{p.year - 1}-Q4"
-    return str(p.year - 1)
-
-
 def monthly_scorecards(ws: Workspace, last_month: str, months: int = TREND_MONTHS) -> dict[str, pd.DataFrame]:
     """Scorecards of processed months up to `last_month`, the newest `months` of them, oldest first."""
     root = ws.processed_root
@@ -173,48 +162,12 @@ def is_true(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(bool)
 
 def posts_of(inputs: Inputs) -> pd.DataFrame | None:
-    """Post-level rows for highlights: content_posts when the content stage wrote it, else posts_clean (only the
-    columns the report uses). The `views_lower_bound` flag (an export's 10万+) comes from posts_clean when the content
-    table does not carry it, so that such a count is shown as 10万+, never as an exact 100,000. Built once per
-    Inputs (the team page and the scorecards both read it)."""
+    """The content stage's post rows (content_posts: the period's posts as the score counted them, with the export's
+    10万+ flag), only the columns the report uses; built once per Inputs."""
     if "posts" not in inputs.derived:
-        inputs.derived["posts"] = _read_posts(inputs)
+        frame = inputs.get("content_posts", POST_READ_COLUMNS)
+        inputs.derived["posts"] = frame if frame is not None and {"title", "operator"} <= set(frame.columns) else None
     return inputs.derived["posts"]
-
-
-def _read_posts(inputs: Inputs) -> pd.DataFrame | None:
-    ids = ["platform", "account", "post_id"]
-    for key in ("content_posts", "posts_clean"):
-        frame = inputs.get(key, POST_READ_COLUMNS)
-        if frame is not None and {"title", "operator"} <= set(frame.columns):
-            if "views_lower_bound" not in frame.columns and key == "content_posts":
-                clean = inputs.get("posts_clean", {*ids, "views_lower_bound"})  # only the flag and the post's key
-                if clean is not None and {*ids, "views_lower_bound"} <= set(clean.columns) and \
-                        set(ids) <= set(frame.columns):
-                    flagged = clean.loc[clean["views_lower_bound"].astype("boolean").fillna(False).to_numpy(), ids]
-                    keys = set(map(tuple, flagged.astype(str).to_numpy()))
-                    frame = frame.assign(views_lower_bound=key_in(frame, ids, keys) if keys else False)
-            return frame
-    return None
-
-
-def key_in(frame: pd.DataFrame, ids: list[str], keys: set[tuple]) -> np.ndarray:
-    """Per row: is (the row's `ids` as text) in `keys`? Tested only on rows whose last id is among the keys' (or
-    missing): a handful, where a tuple per row of a million-post table took seconds."""
-    last = frame[ids[-1]].astype(str)
-    maybe = np.flatnonzero((last.isin([k[-1] for k in keys]) | last.isna()).to_numpy(dtype=bool))
-    hit = np.zeros(len(frame), dtype=bool)
-    if len(maybe):
-        hit[maybe] = [tuple(k) in keys for k in frame[ids].iloc[maybe].astype(str).to_numpy()]
-    return hit
-
-
-def operator_rows(overview: pd.DataFrame | None) -> pd.DataFrame | None:
-    if overview is None or "operator" not in overview.columns:
-        return None
-    if "level" in overview.columns:
-        overview = overview[overview["level"] == "operator"]
-    return overview if not overview.empty else None
 
 
 def records_by_operator(frame: pd.DataFrame | None) -> dict[str, list[dict]] | None:
@@ -241,8 +194,9 @@ POST_COLUMNS = ["platform", "account", "title", "published_at", "format", "views
 OVERVIEW_COLUMNS = ["level", "platform", "account", "posts", "views", "interactions", "engagement_rate", "viral_posts",
                     "viral_count", "viral_rate", "net_growth", "growth_rate", "views_mom", "engagement_rate_mom",
                     "original_ratio", "on_time_rate"]
-PERSON_OVERVIEW_COLUMNS = ["posts", "views", "interactions", "engagement_rate", "viral_posts", "viral_rate", "net_growth",
-                           "growth_rate", "views_mom", "engagement_rate_mom", "original_ratio", "on_time_rate"]
+# the person's counted-post figures (score_post_figures): the viral rate beside its denominator, the posts left out
+PERSON_OVERVIEW_COLUMNS = ["posts", "views", "interactions", "engagement_rate", "left_out_posts", "mature_posts",
+                           "viral_posts", "viral_rate"]
 FORMAT_COLUMNS = ["platform", "format", "posts", "metric", "metric_median", "median_ratio", "views_median",
                   "interactions_median", "viral_posts", "viral_rate"]
 BEST_TIME_COLUMNS = ["platform", "weekday_name", "slot", "posts", "metric", "median_value"]
@@ -268,7 +222,7 @@ def metric_unit(name: object, lab: dict[str, str]) -> str:
 
 @dataclass
 class PlanView:
-    """What the reports show of the assessment plan the scores were made with (score_meta.json names its file)."""
+    """What the reports show of the assessment plan the scores were made with (from score_meta.json)."""
 
     grades: dict[str, float]
     dimension_weights: dict[str, float]
@@ -277,17 +231,12 @@ class PlanView:
 
     @classmethod
     def of(cls, meta: dict, kind: str, lab: dict[str, str]) -> "PlanView":
-        from ..scoring import load_assessment
-
-        path = meta.get("config")
-        try:
-            plan = load_assessment(path if path and Path(path).is_file() else None)
-        except Exception:  # noqa: BLE001 - a broken plan file already stopped the scoring stage; show no cut-offs
-            return cls({}, dict(meta.get("dimension_weights") or {}), 0.3)
-        weights = meta.get("dimension_weights") or plan.weights_for(kind if kind in plan.dimension_weights else "month")
-        grades = {g: float(v) for g, v in plan.grades.items()}
-        return cls(grades, {str(k): float(v) for k, v in weights.items()}, float(plan.distribution.max_top_share),
-                   cutoffs(grades, lab))
+        """From score_meta alone (the grade bands, guideline and weights the score used; scoring/account.py
+        plan_facts): the report never re-opens the plan file. A month scored before these fields existed shows no
+        cut-offs."""
+        grades = {str(g): float(v) for g, v in (meta.get("grades") or {}).items()}
+        weights = {str(k): float(v) for k, v in (meta.get("dimension_weights") or {}).items()}
+        return cls(grades, weights, float(meta.get("max_top_share") or 0.3), cutoffs(grades, lab))
 
     @property
     def bar(self) -> float:

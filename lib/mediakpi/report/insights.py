@@ -6,15 +6,16 @@ no model: the same tables give the same sentences.
 """
 from __future__ import annotations
 
+import json
 import string
 
 import pandas as pd
 
 from .. import fmt
+from ..scoring.account import TOP  # strengths and gaps per person: the account's own number
 
 STATUSES = ("scored", "not_applicable", "missing_input")
 GRADE_STATUSES = ("final", "provisional", "withheld")
-TOP = 3  # strengths and gaps per person
 
 
 # ------------------------------------------------------------------------------------------- contract columns
@@ -61,36 +62,66 @@ def _fill(template: str, values: dict[str, str]) -> str | None:
     return template.format(**{k: values[k] for k in names})
 
 
-def action(rec: dict, facts: dict[str, object], lab: dict[str, str], month: str) -> str:
-    """The next-month sentence for one indicator row: `action_facts` when its facts are known, else `action`, else
-    the generic template."""
+def _values(rec: dict, lab: dict[str, str], month: str = "") -> dict[str, str]:
+    """The placeholders a strength, gap or action sentence may name, each through mediakpi.fmt in its unit."""
     name = str(rec.get("indicator", ""))
     unit = unit_of(name, lab)
     values = {"name": name, "actual": fmt.value(rec.get("actual"), unit), "target": fmt.value(rec.get("target"), unit),
-              "month": month, "score": fmt.score(rec.get("score")), "achievement": fmt.percent(rec.get("achievement"))}
+              "month": month, "score": fmt.score(rec.get("score")), "achievement": fmt.percent(rec.get("achievement")),
+              "points": fmt.score(rec.get("points"))}
     if fmt.num(rec.get("target")) is None:
         values.pop("target")
     if fmt.num(rec.get("actual")) is None:
         values["actual"] = lab["report.insight.achieved"].format(achievement=values["achievement"])
-    values.update({k: (v if isinstance(v, str) else fmt.plain(v, 1)) for k, v in facts.items()})
-    for key in (f"indicator.{name}.action_facts", f"indicator.{name}.action", "report.action.generic"):
+    return values
+
+
+def _facts(rec: dict) -> dict[str, float]:
+    raw = rec.get("facts")
+    if not isinstance(raw, str) or not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return {str(k): float(v) for k, v in data.items() if fmt.num(v) is not None}
+
+
+def strength(rec: dict, lab: dict[str, str]) -> str:
+    """One strength of score_insights: what was reached against the target and the points it brings above it."""
+    values = _values(rec, lab)
+    key = "report.insight.strength" if "target" in values else "report.insight.strength_no_target"
+    return _fill(lab[key], values) or values["name"]
+
+
+def gap(rec: dict, lab: dict[str, str], month: str) -> str:
+    """One gap of score_insights with its action, chosen by the gap's own cause: `indicator.<name>.cause.<code>`
+    (with the cause's facts) after what was reached and the points lost; else `indicator.<name>.action`, else
+    `report.action.generic`, each followed by the points lost."""
+    values = _values(rec, lab, month)
+    values.update({k: fmt.plain(v, 1) for k, v in _facts(rec).items()})
+    name, cause = values["name"], str(rec.get("cause") or "below_target")
+    template = lab.get(f"indicator.{name}.cause.{cause}")
+    text = _fill(template, values) if template else None
+    if text:
+        head = _fill(lab["report.insight.gap"], values) or _fill(lab["report.insight.gap_no_target"], values) or name
+        return f"{head}{text}"
+    for key in (f"indicator.{name}.action", "report.action.generic"):
         template = lab.get(key)
-        if template:
-            text = _fill(template, values)
-            if text:
-                return text
+        text = _fill(template, values) if template else None
+        if text:
+            return text + lab["report.insight.points_lost"].format(points=values["points"])
     return name
 
 
-def strengths_and_gaps(records: list[dict], statuses: list[str]) -> tuple[list[dict], list[dict]]:
-    """The TOP scored indicators with the highest achievement (strengths) and the TOP with the lowest (gaps); with
-    fewer than 2×TOP scored rows they split what there is, never listing one indicator twice."""
-    scored = [r for r, s in zip(records, statuses) if s == "scored" and fmt.num(r.get("achievement")) is not None]
-    ranked = sorted(scored, key=lambda r: (-float(r["achievement"]), str(r.get("indicator"))))
-    k = min(TOP, len(ranked) // 2) if len(ranked) < 2 * TOP else TOP
-    strengths = ranked[:k]
-    gaps = sorted(ranked[k:], key=lambda r: (float(r["achievement"]), str(r.get("indicator"))))[:TOP]
-    return strengths, gaps
+def driver_lines(records: list[dict], lab: dict[str, str], top: int = TOP) -> list[str]:
+    """The largest parts of the change against last period (score_drivers), largest first: `内容原创比例 -8.9分`."""
+    lines = []
+    for rec in records[:top]:
+        kind = str(rec.get("kind") or "")
+        item = str(rec.get("item")) if kind == "indicator" else lab.get(f"report.driver.{kind}", kind)
+        lines.append(lab["report.driver.line"].format(item=item, points=fmt.signed(rec.get("points"), fmt.POINTS)))
+    return lines
 
 
 def evidenced(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dims: list[str]) -> pd.DataFrame:
@@ -136,47 +167,6 @@ def weak_spot(scorecard: pd.DataFrame, dims: list[str], bar: float, lab: dict[st
     return lab["report.insight.weak_spot"].format(
         dimension=d, below=int((vals < bar).sum()), n=len(vals), bar=fmt.plain(bar),
         mean=fmt.score(vals.mean()), low=fmt.score(vals.min()), high=fmt.score(vals.max()))
-
-
-# ------------------------------------------------------------------------------------------------------- facts
-
-def facts(name: str, tables: dict[str, pd.DataFrame | None]) -> dict[str, dict[str, object]]:
-    """Per indicator, the countable facts its `action_facts` template may name, from this period's team tables."""
-    return team_facts(tables).get(name, {})
-
-
-# the team tables' columns team_facts reads (05_report reads only these of a calendar of a million planned items)
-FACT_COLUMNS = {"calendar_match": {"operator", "status", "in_period"},
-                "data_reports": {"operator", "due_date", "submitted_date", "quality_score"}}
-
-
-def team_facts(tables: dict[str, pd.DataFrame | None]) -> dict[str, dict[str, dict[str, object]]]:
-    """facts() of every person at once: {operator: {indicator: facts}}, each table split by person once (filtering a
-    million-row calendar once per person was most of the scorecards' time)."""
-    out: dict[str, dict[str, dict[str, object]]] = {}
-    cal = tables.get("calendar_match")
-    if cal is not None and {"operator", "status"} <= set(cal.columns):
-        if "in_period" in cal.columns:
-            cal = cal[cal["in_period"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-        op, st = cal["operator"].astype(str), cal["status"].astype(str)
-        late, missed = op[(st == "late").to_numpy()].value_counts(), op[(st == "missed").to_numpy()].value_counts()
-        for name in op.dropna().unique():  # everyone with an item in the period, late or missed or neither
-            out.setdefault(str(name), {})["内容按时发布率"] = {"late": int(late.get(name, 0)),
-                                                          "missed": int(missed.get(name, 0))}
-    reports = tables.get("data_reports")
-    if reports is not None and {"operator", "due_date", "submitted_date"} <= set(reports.columns):
-        # the columns converted once for the team, then summed per person
-        key = reports["operator"].astype(str).to_numpy()
-        due = pd.to_datetime(reports["due_date"], errors="coerce")
-        sub = pd.to_datetime(reports["submitted_date"], errors="coerce")
-        per = pd.DataFrame({"due": 1, "late_days": (sub - due).dt.days.clip(lower=0).fillna(0).to_numpy(),
-                            "missing": sub.isna().to_numpy()}).groupby(key, sort=False).sum()
-        quality = pd.to_numeric(reports.get("quality_score"), errors="coerce")
-        means = {op: fmt.score(q.mean()) for op, q in quality.groupby(key, sort=False) if q.notna().any()}
-        for op, n, late, missing in zip(per.index, per["due"], per["late_days"], per["missing"]):
-            out.setdefault(str(op), {})["数据报告及时性与质量"] = {
-                "due": int(n), "late_days": int(late), "missing": int(missing), "quality": means.get(op, fmt.DASH)}
-    return out
 
 
 # ------------------------------------------------------------------------------------------------- calibration

@@ -11,9 +11,9 @@ from ..paths import Workspace
 from ..periods import Period, PeriodError, month_shift
 from . import charts, insights
 from .html import Table, reader_text, table, tables_by
-from .inputs import (PERSON_OVERVIEW_COLUMNS, SCORECARD_NOTES, Inputs, PlanView, grade_class, history_points, operator_rows,
+from .inputs import (PERSON_OVERVIEW_COLUMNS, SCORECARD_NOTES, Inputs, PlanView, grade_class, history_points,
                      records_by_operator, text_of)
-from .posts import ranked_post_cards
+from .posts import score_post_cards
 
 LEDGER_HEADERS = {"kind": "report.col.ledger_kind", "detail": "report.col.explanation"}
 QUALITY_REVIEW_COLUMNS = ["review_date", "title", "score"]
@@ -41,7 +41,8 @@ class PeopleData:
     overview: dict[str, Table] | None = None  # the content stage's per-operator overview rows
     indicator_history: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=dict)
     previous_month: str = ""
-    facts: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)  # insights.team_facts
+    account: dict[str, list[dict]] = field(default_factory=dict)  # score_insights records (strengths, gaps)
+    drivers: dict[str, list[dict]] = field(default_factory=dict)  # score_drivers records
     statuses: dict[str, list[str]] = field(default_factory=dict)  # indicator_status of each person's records
     grade_statuses: dict[str, str] = field(default_factory=dict)  # insights.grade_status of each scorecard row
     derived: dict = field(default_factory=dict)  # what person_context prepares once for everyone
@@ -57,7 +58,9 @@ class PeopleData:
                     prev.setdefault(name, float(total))
         ledger = inputs.get("score_ledger")
         qualitative = inputs.get("qualitative_reviews")
-        overview = operator_rows(inputs.get("content_overview"))
+        figures = inputs.get("score_post_figures")  # the score's counted-post figures, one row per person
+        overview = figures[figures["level"] == "operator"] if figures is not None and "level" in figures.columns \
+            else None
         ind_hist, prev_month = {}, ""
         if ws is not None and period and Period.parse(period).kind == "month":
             prev_month = month_shift(period, -1)
@@ -71,13 +74,14 @@ class PeopleData:
             records_by_operator(scores),
             person_tables(ledger, lab, [c for c in ledger.columns if c not in {"operator", "period"}] if ledger is not None
                     else None, limit=50, headers={k: lab[v] for k, v in LEDGER_HEADERS.items()}),
-            ranked_post_cards(posts, lab),
+            score_post_cards(inputs.get("score_posts"), lab),
             records_by_operator(qualitative),
             person_tables(inputs.get("quality_reviews"), lab, QUALITY_REVIEW_COLUMNS), prev, history_points(history),
             person_tables(overview, lab, [c for c in PERSON_OVERVIEW_COLUMNS if c in overview.columns] or None
                     if overview is not None else None, drop_empty=True),
             ind_hist, prev_month,
-            insights.team_facts({k: inputs.get(k, cols) for k, cols in insights.FACT_COLUMNS.items()}), statuses)
+            records_by_operator(inputs.get("score_insights")) or {}, records_by_operator(inputs.get("score_drivers")) or {},
+            statuses)
 
 
 INDICATOR_TREND_MONTHS = 6
@@ -170,17 +174,10 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
         statuses = data.statuses.get(name) if name in data.statuses else \
             [str(s) for s in insights.indicator_status(pd.DataFrame(records))] if records else []
         groups = indicator_rows(records, dims, row, data, name, lab, statuses)
-        # Strengths and gaps only among indicators of dimensions that counted.
-        counted = [(r, s) for r, s in zip(records, statuses) if fmt.num(row.get(str(r.get("dimension")))) is not None]
-        best, worst = insights.strengths_and_gaps([r for r, _ in counted], [s for _, s in counted])
-        facts = data.facts.get(name, {})
-        for rec in best:
-            unit = insights.unit_of(str(rec["indicator"]), lab)
-            has_actual = fmt.num(rec.get("actual")) is not None   # a combined indicator (growth over accounts) has none
-            strengths.append(lab["report.insight.strength" if has_actual else "report.insight.strength_no_actual"].format(
-                name=rec["indicator"], actual=fmt.value(rec.get("actual"), unit) if has_actual else "",
-                achievement=fmt.percent(rec.get("achievement"))))
-        gaps = [insights.action(rec, facts.get(str(rec["indicator"]), {}), lab, month_label) for rec in worst]
+        # Strengths and gaps: the score's own account (scoring/account.py, dataset score_insights).
+        mine = data.account.get(name, [])
+        strengths = [insights.strength(r, lab) for r in mine if r.get("kind") == "strength"]
+        gaps = [insights.gap(r, lab, month_label) for r in mine if r.get("kind") == "gap"]
         missing_tables = [str(r.get("indicator")) for r, s in zip(records, statuses) if s == "missing_input"]
     ledger_table = _mine(data.ledger, name)
     best_posts = worst_posts = None
@@ -190,7 +187,7 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
         if best_posts is None:
             posts_messages = [lab["report.empty"].format(what=lab["report.what.posts"])]
     else:
-        posts_messages = inputs.notice("posts_clean") or [lab["report.empty"].format(what=lab["report.what.posts"])]
+        posts_messages = inputs.notice("score_posts") or [lab["report.empty"].format(what=lab["report.what.posts"])]
     review_groups = review_context(_mine(data.reviews, name), lab)
     quality_reviews = _mine(data.quality, name)
     review_messages = [] if review_groups or quality_reviews is not None else \
@@ -226,6 +223,9 @@ def person_context(name: str, row: pd.Series, n: int, dims: list[str], inputs: I
         "change": change,
         "strengths": strengths,
         "gaps": gaps,
+        "few_strengths": lab["report.insight.few_strengths"].format(n=len(strengths)) if records and len(strengths) < insights.TOP else "",
+        "few_gaps": lab["report.insight.few_gaps"].format(n=len(gaps)) if records and len(gaps) < insights.TOP else "",
+        "drivers": insights.driver_lines(data.drivers.get(name, []), lab),
         "radar": charts.radar_svg([d for d, _ in counted_dims], [v for _, v in counted_dims],
                                   ref_label=lab["report.chart.target_line"]) if len(counted_dims) >= 3 else None,
         "dimensions": dims_table,

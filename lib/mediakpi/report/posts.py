@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import fmt
 from .html import cell_text
-from .inputs import TOP_POSTS, is_true, text_of
+from .inputs import is_true, text_of
 
 
 def in_period(posts: pd.DataFrame) -> pd.DataFrame:
@@ -37,38 +37,6 @@ def label_ratio(frame: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
     return frame.assign(vs_baseline=text + ["—"] * (len(frame) - len(text)))
 
 
-def ranked_posts(posts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """For all operators, the best TOP_POSTS posts of the period and the weakest TOP_POSTS, both ranked by the post's
-    primary metric relative to its account's baseline median (the ratio the page shows next to each post, so "best"
-    never lists a post below its baseline above one above it). The weakest are drawn from mature posts not among the
-    best."""
-    if posts is None or "operator" not in posts.columns:
-        return None
-    current = in_period(posts)
-    # Ranked by position on two arrays (the operator's sorted code, the ratio): the order a stable sort_values on
-    # (operator ↑, ratio ↓) gives, then each operator's first TOP_POSTS (best) and, among the mature rest, last
-    # TOP_POSTS (weakest, weakest first); only the chosen rows of the wide table are taken.
-    operator = current["operator"].astype(str)
-    ratio = with_ratio(current[[c for c in ("primary_value", "baseline_median", "views") if c in current.columns]])
-    ratio = ratio["_ratio"].astype(float).to_numpy()
-    codes, _ = pd.factorize(operator, sort=True)  # a missing operator is -1: it has no group
-    sel = np.flatnonzero((codes >= 0) & ~np.isnan(ratio))
-    order = sel[np.lexsort((-ratio[sel], codes[sel]))]
-    c = codes[order]
-    first = np.arange(len(c)) - np.searchsorted(c, c, side="left") < TOP_POSTS
-    best_at, pool = order[first], order[~first]
-    if "mature" in current.columns:
-        pool = pool[is_true(current["mature"]).to_numpy()[pool]]
-    c = codes[pool]
-    last = np.searchsorted(c, c, side="right") - 1 - np.arange(len(c)) < TOP_POSTS
-    worst_at = pool[last][::-1]
-
-    at = np.concatenate([best_at, worst_at])  # one take of the wide table for both sides
-    picked = current.iloc[at].assign(_ratio=ratio[at])
-    picked = picked.assign(operator=operator.iloc[at].set_axis(picked.index))
-    return label_ratio(picked.iloc[:len(best_at)]), label_ratio(picked.iloc[len(best_at):])
-
-
 def flag(value: object) -> bool:
     """A boolean cell as True/False (null is False)."""
     return False if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bool(value)
@@ -92,7 +60,9 @@ def post_cards(frame: pd.DataFrame, lab: dict[str, str]) -> list[dict]:
         if er is not None:
             numbers.append(f"{lab['report.col.engagement_rate']} {fmt.percent(er)}")
         ts = rec.get("published_at")
-        when = ts.strftime("%m-%d %H:%M") if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else ""
+        # a platform that exports only a date shows no time (score_posts.date_only)
+        when = ts.strftime("%m-%d" if flag(rec.get("date_only")) else "%m-%d %H:%M") \
+            if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else ""
         cards.append({
             "title": title if len(title) <= 120 else title[:120] + "…",
             "url": pid if pid.startswith(("https://", "http://")) else None,
@@ -105,17 +75,16 @@ def post_cards(frame: pd.DataFrame, lab: dict[str, str]) -> list[dict]:
     return cards
 
 
-def ranked_post_cards(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[str, tuple] | None:
-    """Per operator with posts, the (best, weakest) cards of ranked_posts (None for an empty side)."""
-    ranked = ranked_posts(posts)
-    if ranked is None:
+def score_post_cards(posts: pd.DataFrame | None, lab: dict[str, str]) -> dict[str, tuple] | None:
+    """Per person, the (best, weakest) cards of the score's own ranking (dataset score_posts: counted posts only,
+    ranked by the primary metric against the account's baseline median); None for an empty side."""
+    if posts is None or not {"operator", "side"} <= set(posts.columns):
         return None
-    sides = []
-    for side in ranked:  # cards for the whole side at once (a card depends on its own row only), then per person
-        groups: dict[str, list[dict]] = {}
-        for op, card in zip(side["operator"], post_cards(side, lab)):
-            if isinstance(op, str):
-                groups.setdefault(op, []).append(card)
-        sides.append(groups)
-    names = pd.unique(posts["operator"].dropna().astype(str))
-    return {name: (sides[0].get(name), sides[1].get(name)) for name in names}
+    has_base = "baseline_median" in posts.columns and posts["baseline_median"].notna().any()
+    frame = posts.assign(vs_baseline=[fmt.ratio(r) if has_base else fmt.DASH for r in posts.get("ratio", [])])
+    out: dict[str, list] = {}
+    for op, side, card in zip(frame["operator"].astype(str), frame["side"].astype(str), post_cards(frame, lab)):
+        out.setdefault(op, [None, None])
+        i = 0 if side == "best" else 1
+        out[op][i] = (out[op][i] or []) + [card]
+    return {op: tuple(v) for op, v in out.items()}

@@ -16,17 +16,17 @@ import pandas as pd
 from .. import background, catalog, fmt, plotting
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
-from ..periods import Period
+from ..periods import Period, previous_period
 from . import excel, insights
 from .html import href, render, table, unique_filenames
 from .inputs import (MAX_ROWS, Inputs, PlanView, PublishResult, archive, dimension_columns, grade_class, monthly_scorecards,
-                     posts_of, previous_period, scorecard_of)
+                     posts_of, scorecard_of)
 from .person import PeopleData, person_context
 from .team import (calibration_context, content_context, content_figures, data_problem_line, quality_context, ranking_rows,
                    scoreboard_frame, summary_context, trend_context)
 from .workbook import workbook_parts
 
-def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
+def publish(ws: Workspace, period: str | Period, out_dir: Path, lang: str = "zh") -> PublishResult:
     """Render every page of `period` into `out_dir` (created if needed). See the module docstring."""
     if lang not in LANGS:
         raise ValueError(f"不支持的语言 {lang!r}：请用 {' 或 '.join(LANGS)}。")

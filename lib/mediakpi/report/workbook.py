@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt, schema
+from .. import catalog, fmt
 from . import insights
 from .html import col_label
 from .inputs import Inputs, PlanView
@@ -28,7 +28,7 @@ def workbook_parts(scorecard: pd.DataFrame, indicators: pd.DataFrame | None, dim
     sheets = [(lab["report.excel.scoreboard"], board, [col_label(c, lab) for c in board.columns],
                {**score_fmt, **rate_fmt})]
     if indicators is not None:
-        cols = [c for c in [*schema.INDICATOR_SCORES, "status"] if c in indicators.columns]
+        cols = [c for c in [*catalog.INDICATOR_SCORES, "status"] if c in indicators.columns]
         frame = indicators[cols].copy()
         if "status" in frame.columns:
             frame["status"] = [lab.get(f"report.status.{x}", x) for x in frame["status"].astype(str)]

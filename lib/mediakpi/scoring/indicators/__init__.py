@@ -5,11 +5,8 @@ A window is a Period (a month, or the whole quarter/year for indicators recomput
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from ...clean.config import load_quality_config
-from ...clean.period import private_mask
 from ...ownership import owner_on, person_days, whole_months
 from ...periods import Period
 
@@ -129,51 +126,8 @@ def _flagged_followers(f: pd.DataFrame) -> dict:
 
 
 UNREAD_POST_COLUMNS = ("title", "visibility", "snapshot_at")  # posts_clean columns scoring reads for other uses
-INTERACTION_COLUMNS = ("likes", "saves", "zaikan", "comments", "shares", "danmaku", "coins", "recommends")
-def is_private(posts: pd.DataFrame) -> pd.Series:
-    """Private works (not published posts of the month): 02_clean's `private` column, else its rule
-    (clean.period.private_mask, config/quality.yaml `visibility`) applied to `visibility`."""
-    if posts.empty:
-        return pd.Series(False, index=posts.index)
-    given = posts["private"].astype("boolean") if "private" in posts.columns \
-        else pd.Series(pd.NA, index=posts.index, dtype="boolean")
-    if given.isna().any() and "visibility" in posts.columns:
-        given = given.fillna(pd.Series(private_mask(posts["visibility"], load_quality_config()).to_numpy(),
-                                       index=posts.index, dtype="boolean"))
-    return given.fillna(False).astype(bool)
-
-
-def set_aside_flags(flags: pd.DataFrame) -> pd.DataFrame:
-    """The flags that set a post aside from scoring (the one home of the rule): suspected fake engagement (checks
-    starting with "fraud") and every plausibility check of severity `error` (impossible values: likes above plays,
-    negative or absurd counts, rates outside 0–1 where the platform's definition makes them rates, a publish time after
-    the export). What is possible is decided per platform and per definition by 02_clean (config/quality.yaml
-    `plausibility`); scoring takes its verdict."""
-    if flags is None or flags.empty or "check" not in flags.columns:
-        return pd.DataFrame(columns=["platform", "account", "post_id", "check"])
-    fraud = flags["check"].astype("string").str.startswith("fraud").fillna(False)
-    error = (flags["level"].astype("string") == "error").fillna(False) if "level" in flags.columns else False
-    return flags[(fraud | error).to_numpy(dtype=bool)]
-
-
-def fake_engagement(posts: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
-    """Posts set aside from scoring by 02_clean's flags (set_aside_flags: suspected fake engagement, impossible
-    values), by (platform, account, post_id)."""
-    if posts.empty or flags is None or flags.empty or "check" not in flags.columns:
-        return pd.Series(False, index=posts.index)
-    f = set_aside_flags(flags)
-    if f.empty:
-        return pd.Series(False, index=posts.index)
-    keys = set(zip(f["platform"].astype(str), f["account"].astype(str), f["post_id"].astype(str)))
-    # Only a post whose id is among the flagged ids (or missing) can match a key: the (platform, account, post_id)
-    # test runs on those few, never element by element over a million-row Arrow column.
-    ids = posts["post_id"]
-    maybe = np.flatnonzero((ids.isin(f["post_id"].dropna().astype(str).unique()) | ids.isna()).to_numpy(dtype=bool))
-    hit = np.zeros(len(posts), dtype=bool)
-    if len(maybe):
-        cols = [posts[c].iloc[maybe].astype(str) for c in ("platform", "account", "post_id")]
-        hit[maybe] = [(p, a, i) in keys for p, a, i in zip(*cols)]
-    return pd.Series(hit, index=posts.index, dtype=bool)
+from ...clean.counted import (INTERACTION_COLUMNS, fake_engagement, is_private,  # noqa: E402,F401  (one home: clean)
+                               set_aside_flags)
 
 
 def exported_people(inp: Inputs, win: Period) -> set:

@@ -41,6 +41,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
     base_net, base_growth = ctx.index("base_net"), ctx.index("base_growth")
     fake = ctx.flagged_followers(op)  # {(platform, account): followers gained by flagged posts}
     source = follower_sources(mine)   # {(platform, account): which files the figures rest on, and their coverage}
+    partial = partial_factors(mine)   # {(platform, account): (net factor, losses factor)} for partly covered months
     parts, notes = [], []   # (score, weight or NaN)
     held_days = stats["days_held"] if "days_held" in stats.columns else pd.Series(np.nan, index=stats.index)
     for plat, acc, start, net, n_net, days in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
@@ -49,7 +50,12 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
             continue
         off = float(fake.get((plat, acc), 0.0))
         net = float(net) - off
-        less = ("；" + msg("flagged_followers", n=num(off)) if off else "") + source.get((plat, acc), "")
+        scaled = ""
+        f_net = partial.get((plat, acc), (1.0, 1.0))[0]
+        if net < 0 and f_net > 1:   # a loss seen over part of the month is extended to the days held
+            scaled = f"（净减{num(net)}只覆盖部分天数，按负责天数折算为{num(net * f_net)}）"
+            net *= f_net
+        less = scaled + ("；" + msg("flagged_followers", n=num(off)) if off else "") + source.get((plat, acc), "")
         if pd.isna(start) or start <= 0:
             # No follower total in the exports (e.g. Douyin, XHS): the net new followers summed from the posts,
             # against the account's own trailing median of the same figure; without enough history, not scored.
@@ -70,7 +76,8 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
         parts.append((s, float(start)))
         notes.append(f"{acc}净增{num(net)}/期初{num(start)}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}{held}）{less}，{sc(s)}分")
     if not parts:
-        files = "".join(dict.fromkeys(source.values()))
+        files = "".join(dict.fromkeys(follower_sources(mine[mine["source"] == "account_daily"]).values())) \
+            if "source" in mine.columns else ""
         why = ((f"账号数据文件有净增、新增或取关，但没有期初粉丝总数，也没有足够的历史基线{files}" if files else
                 "账号粉丝表中没有期初粉丝总数（只有作品涨粉数），也没有足够的历史基线") if not mine.empty
                else "无账号粉丝数据")
@@ -139,13 +146,37 @@ def retention(inp, win, cfg, spec, op, ctx):
         why = "无社群流失记录，也无粉丝取关数据" if lost.notna().sum() == 0 else \
             "无社群流失记录；账号数据文件有取关数，但没有粉丝总数（如小红书），无法计算留存率"
         return _na(op, name, f"{wlabel(win)}{why}", "community, account_month")
-    ret = 1 - lost[ok].sum() / start[ok].sum()
+    seen = float(lost[ok].sum())
+    partial = partial_factors(mine)   # losses seen over part of the days held are extended to them (issue 24)
+    f_lost = np.array([partial.get(k, (1.0, 1.0))[1] for k in zip(mine["platform"], mine["account"])],
+                      dtype=float)[ok.to_numpy()]
+    lost_all = float((lost[ok].to_numpy(dtype=float) * f_lost).sum())
+    scaled = f"（取关只覆盖部分天数，按负责天数折算为{num(lost_all)}）" if lost_all > seen else ""
+    ret = 1 - lost_all / start[ok].sum()
     t0, t1, t2 = p["follower_threshold"], p["follower_target"], p["follower_stretch"]
     score = float(F.bands(ret, t0, t1, t2, cap=cfg.scale.cap))
     src = "".join(dict.fromkeys(follower_sources(mine[ok.to_numpy()]).values()))
     return _row(op, name, ret, t1, score,
-                f"{wlabel(win)}无社群记录，按粉丝计：取关{num(lost[ok].sum())}/期初{num(start[ok].sum())}，留存率{pct(ret, 2)}，"
+                f"{wlabel(win)}无社群记录，按粉丝计：取关{num(seen)}{scaled}/期初{num(start[ok].sum())}，留存率{pct(ret, 2)}，"
                 f"目标{pct(t1)}（门槛{pct(t0)}）{src}，得分{sc(score)}", "account_month")
+
+
+def partial_factors(am: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
+    """(platform, account) -> (net factor, losses factor) for account-file months that cover only part of the days
+    the person held the account: days held ÷ days the net spans, days held ÷ days with data (1 when whole). A loss
+    seen over part of a month is extended to the whole, so missing days never make a loss smaller (issue 24)."""
+    need = {"days", "days_held", "net_days", "source"}
+    if am is None or am.empty or not need <= set(am.columns):
+        return {}
+    a = am[am["source"] == "account_daily"]
+    out: dict[tuple, tuple[float, float]] = {}
+    for (plat, acc), g in a.groupby(["platform", "account"], sort=False):
+        held = pd.to_numeric(g["days_held"], errors="coerce").sum()
+        spanned = pd.to_numeric(g["net_days"], errors="coerce").sum()
+        days = pd.to_numeric(g["days"], errors="coerce").sum()
+        if held > 0:
+            out[(plat, acc)] = (max(1.0, held / spanned) if spanned > 0 else 1.0, max(1.0, held / days) if days > 0 else 1.0)
+    return out
 
 
 def follower_sources(am: pd.DataFrame) -> dict[tuple, str]:
