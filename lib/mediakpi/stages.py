@@ -198,7 +198,7 @@ REGISTRY: dict[str, Stage] = {s.name: s for s in (
                   "data_quality_notes", "scorecard", "indicator_scores", "score_ledger", "score_meta",
                   "score_insights", "score_drivers", "score_posts", "score_post_figures",
                   "content_posts", "content_overview", "content_best_time", "content_formats", "content_topics",
-                  "quality_reviews", "qualitative_reviews"),
+                  "quality_reviews", "qualitative_reviews", "roster"),
           earlier=("scorecard", "indicator_scores"),
           params=("reports_dir", "out_dir", "lang")),
 )}

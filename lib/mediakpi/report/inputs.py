@@ -28,6 +28,7 @@ class PublishResult:
     out_dir: Path
     pages: list[Path] = field(default_factory=list)
     people: dict[str, Path] = field(default_factory=dict)
+    shares: dict[str, Path] = field(default_factory=dict)    # the share bundle: share/<姓名>.html per person
     excel: Path | None = None
     messages: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
