@@ -3,6 +3,9 @@
 import sys
 
 from mediakpi.bench import run_sampled
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 CHILD_HOLDS_300MB = """
 import subprocess, sys

@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 MONTH = "2026-10"
 
@@ -55,37 +57,37 @@ def test_raw_is_read_only(demo_run):
 def test_every_processed_table_has_the_contract_columns(demo_run):
     _, data, _, _, _ = demo_run
     out = data / "processed" / MONTH
-    posts = pd.read_parquet(out / schema.FILES["posts"])
-    assert list(posts.columns[: len(schema.POSTS)]) == list(schema.POSTS)
-    assert len(posts) > 50 and set(posts["platform"]) == set(schema.PLATFORMS)
+    posts = pd.read_parquet(out / catalog.file_name("posts"))
+    assert list(posts.columns[: len(catalog.POSTS)]) == list(catalog.POSTS)
+    assert len(posts) > 50 and set(posts["platform"]) == set(catalog.PLATFORMS)
     assert posts["published_at"].dt.tz is not None and str(posts["published_at"].dt.tz) == "Asia/Shanghai"
     assert not posts.duplicated(["platform", "account", "post_id"]).any()
-    daily = pd.read_parquet(out / schema.FILES["account_daily"])
-    assert set(schema.ACCOUNT_DAILY) - {"source_file", "source_row"} <= set(daily.columns) and len(daily) > 0
-    for table in schema.team_tables():
-        frame = pd.read_parquet(out / schema.team_file(table))
-        assert set(schema.team_tables()[table]["columns"]) <= set(frame.columns), table
-    q = pd.read_parquet(out / schema.FILES["quarantine"])
+    daily = pd.read_parquet(out / catalog.file_name("account_daily"))
+    assert set(catalog.ACCOUNT_DAILY) - {"source_file", "source_row"} <= set(daily.columns) and len(daily) > 0
+    for table in catalog.team_tables():
+        frame = pd.read_parquet(out / catalog.team_file(table))
+        assert set(catalog.team_tables()[table]["columns"]) <= set(frame.columns), table
+    q = pd.read_parquet(out / catalog.file_name("quarantine"))
     assert {"source_file", "source_row", "reason"} <= set(q.columns)
-    assert (out / schema.FILES["quarantine_csv"]).is_file()
-    card = pd.read_parquet(out / schema.FILES["scorecard"])
+    assert (out / catalog.file_name("quarantine_csv")).is_file()
+    card = pd.read_parquet(out / catalog.file_name("scorecard"))
     assert {"period", "operator", "total", "grade", "rank", "内容运营", "用户运营", "平台与活动运营", "数据分析与优化",
             "综合能力与协作"} <= set(card.columns)
     assert 6 <= len(card) <= 10 and card["grade"].isin(list("SABCD")).all()
-    ind = pd.read_parquet(out / schema.FILES["indicator_scores"])
-    assert set(schema.INDICATOR_SCORES) <= set(ind.columns)
+    ind = pd.read_parquet(out / catalog.file_name("indicator_scores"))
+    assert set(catalog.INDICATOR_SCORES) <= set(ind.columns)
     assert ind["explanation"].str.len().gt(5).all()
     assert ind.groupby("operator")["indicator"].nunique().min() >= 21
-    content = pd.read_parquet(out / schema.FILES["content_posts"])
+    content = pd.read_parquet(out / catalog.file_name("content_posts"))
     assert {"title", "platform", "account", "viral", "viral_rule"} <= set(content.columns)
     assert content["viral"].dtype == bool or str(content["viral"].dtype) == "boolean"
     for key in ["posts_clean", "account_month", "calendar_match", "flags", "data_quality", "data_quality_notes"]:
-        assert (out / schema.FILES[key]).is_file(), key
+        assert (out / catalog.file_name(key)).is_file(), key
 
 
 def test_manifest_reconciles_every_file(demo_run):
     _, data, _, _, _ = demo_run
-    manifest = json.loads((data / "processed" / MONTH / schema.FILES["manifest"]).read_text(encoding="utf-8"))
+    manifest = json.loads((data / "processed" / MONTH / catalog.file_name("manifest")).read_text(encoding="utf-8"))
     entries = manifest["files"] if isinstance(manifest, dict) else manifest
     raw_files = {str(p.relative_to(data / "raw" / MONTH)) for p in (data / "raw" / MONTH).rglob("*") if p.is_file()}
     assert {e["path"] for e in entries} == raw_files, "every file found under the period folder is listed"
@@ -100,7 +102,7 @@ def test_index_and_pages(demo_run):
     folder = reports / MONTH
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "team.html" in index and "quality.html" in index
-    card = pd.read_parquet(data / "processed" / MONTH / schema.FILES["scorecard"])
+    card = pd.read_parquet(data / "processed" / MONTH / catalog.file_name("scorecard"))
     people = sorted((folder / "people").glob("*.html"))
     assert len(people) == len(card)
     from urllib.parse import quote
@@ -133,7 +135,7 @@ def test_quarter_and_year_runs_roll_up_the_demo_months(demo_run, period):
     _, data, reports, _, _ = demo_run
     proc = _cli("run", "--period", period, "--data-dir", str(data), "--reports-dir", str(reports), "--no-progress")
     assert proc.stdout.strip().splitlines()[-1] == str(reports / period / "index.html")
-    card = pd.read_parquet(data / "processed" / period / schema.FILES["scorecard"])
+    card = pd.read_parquet(data / "processed" / period / catalog.file_name("scorecard"))
     assert (card["period"] == period).all() and card["grade"].isin(list("SABCD")).all()
     assert card["total"].between(0, 120).all()
     index = (reports / period / "index.html").read_text(encoding="utf-8")

@@ -9,9 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediakpi import ownership as own
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.clean import account_month
 from mediakpi.clean.records import conform
+import pytest
+
+pytestmark = pytest.mark.slow  # Hypothesis properties over whole months (~50 s here) (tiers: tests/conftest.py)
 
 PERIOD = "2026-10"
 FIRST = pd.Timestamp("2026-10-01")
@@ -127,8 +130,8 @@ def test_split_follower_rows_add_up_to_the_account_month(rows, seed):
         frames.append(pd.DataFrame({"platform": p, "account": a, "operator": pd.NA, "date": dates,
                                     "followers_total": 1000 + np.cumsum(gained - lost),
                                     "followers_gained": gained, "followers_lost": lost}))
-    daily = conform(pd.concat(frames, ignore_index=True), schema.ACCOUNT_DAILY)
-    am = account_month(pd.DataFrame(columns=list(schema.POSTS)), daily, PERIOD, roster=r)
+    daily = conform(pd.concat(frames, ignore_index=True), catalog.ACCOUNT_DAILY)
+    am = account_month(pd.DataFrame(columns=list(catalog.POSTS)), daily, PERIOD, roster=r)
     assert not am.duplicated(["platform", "account", "month", "operator"]).any()
     octo = daily[daily["date"] >= FIRST]
     for (p, a), g in am.groupby(["platform", "account"]):

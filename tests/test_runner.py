@@ -11,6 +11,8 @@ from mediakpi.runner import RunError, ensure_kernel, period_lock, run_period
 from mediakpi.paths import Workspace
 from mediakpi.stages import names
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 STAGES = names()
 
 STAGES_FAST = ["01_ingest", "03_score", "05_report"]

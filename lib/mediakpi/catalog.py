@@ -4,7 +4,7 @@ For each dataset: its file (relative to data/processed/<period>/), the stage tha
 and pandas dtypes). Stages read with `load` and write with `save`; nothing else in the code base spells a processed
 file name or a table's columns (Kedro's DataCatalog is the model; this is a small one without the dependency).
 
-- `columns`: written every time, in this order (data-contract.md fixes the names of the contract tables).
+- `columns`: written every time, in this order (docs/specs/data-contract.md fixes the names of the contract tables).
 - `optional`: known columns written when the input has them (platform-specific metrics, a stage's extra detail).
 - `family`: for the two tables whose columns depend on configuration (posts' platform-specific metrics from
   config/platforms.yaml; the scorecard's one column per dimension from config/assessment.yaml), a function giving
@@ -88,7 +88,7 @@ class Dataset:
 
 
 # ------------------------------------------------------------------------------------------------------ schemas
-# posts.parquet: one row per post, de-duplicated across files (data-contract.md).
+# posts.parquet: one row per post, de-duplicated across files (docs/specs/data-contract.md).
 POSTS: dict[str, str] = {
     "platform": STRING,
     "account": STRING,
@@ -429,7 +429,7 @@ def _daily_family() -> dict[str, str]:
 def _fixed() -> list[Dataset]:
     ing, cln, sco, con = INGEST, CLEAN, SCORE, CONTENT
     return [
-        Dataset("posts", "posts.parquet", ing, "one row per post, de-duplicated across files (data-contract.md)",
+        Dataset("posts", "posts.parquet", ing, "one row per post, de-duplicated across files (docs/specs/data-contract.md)",
                 POSTS, POSTS_OPTIONAL, platform_metric_columns, "platform-specific metrics of config/platforms.yaml"),
         Dataset("account_daily", "account_daily.parquet", ing, "one row per account per day (follower exports)",
                 ACCOUNT_DAILY, {"snapshot_at": TIMESTAMP, "layout": STRING}, _daily_family,
@@ -449,7 +449,7 @@ def _fixed() -> list[Dataset]:
         Dataset("flags", "flags.parquet", cln, "one row per (post, check) that fired", FLAGS),
         Dataset("data_quality", "data_quality.parquet", cln, "per-account data-quality summary", DATA_QUALITY),
         Dataset("data_quality_notes", "data_quality_notes.parquet", cln, "plain-Chinese notes of 02_clean", NOTES),
-        Dataset("scorecard", "scorecard.parquet", sco, "one row per operator (data-contract.md)",
+        Dataset("scorecard", "scorecard.parquet", sco, "one row per operator (docs/specs/data-contract.md)",
                 SCORECARD_BASE, SCORECARD_OPTIONAL, dimension_columns,
                 "one float64 column per dimension of config/assessment.yaml"),
         Dataset("indicator_scores", "indicator_scores.parquet", sco, "one row per operator × indicator",

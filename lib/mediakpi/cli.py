@@ -1,4 +1,4 @@
-"""Command line: `mediakpi run|demo|backfill|templates|latest|bench` (data-contract.md fixes `run` and `demo`)."""
+"""Command line: `mediakpi run|demo|backfill|templates|latest|bench` (docs/specs/data-contract.md fixes `run` and `demo`)."""
 from __future__ import annotations
 
 import argparse

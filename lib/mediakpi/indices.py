@@ -1,6 +1,6 @@
 """Public account indices (清博/gsdata), shown as context next to the team's own scores, never inside them.
 
-Formulas and worked examples: ../shared/spec/scoring-anchors.md §1.1–1.2.
+Formulas and worked examples: docs/specs/scoring-anchors-extract.md §1.1–1.2.
 
 - WCI V14.2 (WeChat), variant "a" (gsdata's current usage page: reads 0.70, 在看 0.09, 点赞 0.06, 转发 0.15, ×1.2)
   and variant "b" (earlier V14.x re-implementations: reads 0.85, 在看 0.09, 点赞 0.06, no shares, same ×1.2).

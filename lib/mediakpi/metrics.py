@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from .config import load_model
 from .paths import CONFIG_DIR
-from .schema import PLATFORMS
+from .catalog import PLATFORMS
 
 DEFAULT_PATH = CONFIG_DIR / "metrics.yaml"
 DERIVED = ("interactions", "weighted_interactions")

@@ -55,7 +55,7 @@ def resolve(path: str | os.PathLike, base: Path = PROJECT_ROOT) -> Path:
 
 @dataclass(frozen=True)
 class Workspace:
-    """Where one run reads and writes: `data/raw`, `data/processed`, `reports` (data-contract.md)."""
+    """Where one run reads and writes: `data/raw`, `data/processed`, `reports` (docs/specs/data-contract.md)."""
 
     data_dir: Path
     reports_dir: Path

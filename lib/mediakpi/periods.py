@@ -24,7 +24,7 @@ class Period:
     index: int  # month 1-12, quarter 1-4, or 0 for a year
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: "str | Period") -> "Period":
         text = str(text).strip()
         if m := MONTH_RE.fullmatch(text):
             return cls(text, "month", int(m[1]), int(m[2]))

@@ -1,7 +1,7 @@
 """Platform names → platform codes: the one home of `platform_code`.
 
 The accepted names live in config/platforms.yaml (`platform_names`, the roster's accepted spellings of
-data-contract.md); the codes themselves and their display labels (`platform.<code>` in config/labels/common.yaml) are
+docs/specs/data-contract.md); the codes themselves and their display labels (`platform.<code>` in config/labels/common.yaml) are
 accepted too, so a name the workbook shows can be typed back. Matching ignores case, width (NFKC) and white space:
 `抖音`, `Douyin`, `ＸＨＳ`, `b 站` all resolve. Every stage (ingest's team tables, clean's roster and calendar checks,
 content's strategy table) calls this function; none keeps its own list.
@@ -16,7 +16,7 @@ import pandas as pd
 
 from .config import ConfigError, load_yaml
 from .paths import CONFIG_DIR
-from .schema import PLATFORMS
+from .catalog import PLATFORMS
 
 
 def name_key(text: object) -> str:

@@ -184,7 +184,7 @@ REGISTRY: dict[str, Stage] = {s.name: s for s in (
           inputs=("posts", "account_daily", "manifest", "quarantine", "roster", "content_calendar"),
           earlier=("posts", "account_daily")),
     Stage("03_score", (Step("load", _score_load), Step("score", _score_score), Step("save", _score_save)),
-          inputs=("posts_clean", "account_month", "calendar_match", "flags",
+          inputs=("posts_clean", "account_month", "calendar_match", "flags", "quarantine",
                   "roster", "content_calendar", "campaigns", "community", "conversions", "data_reports",
                   "suggestions", "quality_reviews", "qualitative_reviews", "partnerships"),
           earlier=("posts_clean", "account_month", "flags", "scorecard", "indicator_scores"),
@@ -198,7 +198,7 @@ REGISTRY: dict[str, Stage] = {s.name: s for s in (
                   "data_quality_notes", "scorecard", "indicator_scores", "score_ledger", "score_meta",
                   "score_insights", "score_drivers", "score_posts", "score_post_figures",
                   "content_posts", "content_overview", "content_best_time", "content_formats", "content_topics",
-                  "quality_reviews", "qualitative_reviews"),
+                  "quality_reviews", "qualitative_reviews", "roster"),
           earlier=("scorecard", "indicator_scores"),
           params=("reports_dir", "out_dir", "lang")),
 )}

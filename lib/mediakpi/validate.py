@@ -19,7 +19,7 @@ with without("hypothesis"):  # pandera's data-synthesis strategies, never used h
     import pandera.backends.pandas.builtin_checks  # noqa: F401 - imported by the first validation otherwise
     import pandera.pandas as pa
 
-from .schema import ACCOUNT_DAILY, PLATFORMS, POSTS, team_table_dtypes, team_tables
+from .catalog import ACCOUNT_DAILY, PLATFORMS, POSTS, team_table_dtypes, team_tables
 
 _EARLIEST = pd.Timestamp("2000-01-01", tz="Asia/Shanghai")
 _LATEST = pd.Timestamp("2100-01-01", tz="Asia/Shanghai")

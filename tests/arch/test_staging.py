@@ -17,6 +17,8 @@ from mediakpi.paths import Workspace
 from mediakpi.staging import ENV_FOLDER, exchange, staged
 from mediakpi.stages import backfill, backfill_stages, run_stage
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 def hashes(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}

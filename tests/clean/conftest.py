@@ -1,4 +1,4 @@
-"""Tiny fixtures for 02_clean, built in the tests (schema.conform / schema.empty): no dependency on ingest output."""
+"""Tiny fixtures for 02_clean, built in the tests (catalog.conform / catalog.empty): no dependency on ingest output."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.clean.config import load_quality_config
 from mediakpi.clean.records import conform
 from mediakpi.paths import Workspace
@@ -27,8 +27,8 @@ def make_posts(rows: list[dict]) -> pd.DataFrame:
             if isinstance(d.get(col), str):
                 d[col] = ts(d[col])
         full.append(d)
-    df = pd.DataFrame(full) if full else pd.DataFrame(columns=list(schema.POSTS))
-    return conform(df, schema.POSTS, schema.POSTS_EXTRA)
+    df = pd.DataFrame(full) if full else pd.DataFrame(columns=list(catalog.POSTS))
+    return conform(df, catalog.POSTS, catalog.POSTS_EXTRA)
 
 
 def make_roster(rows: list[dict]) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def make_roster(rows: list[dict]) -> pd.DataFrame:
     for c in ("start_date", "end_date"):
         if c in df.columns:
             df[c] = pd.to_datetime(df[c])
-    return conform(df, schema.team_table_dtypes("roster")) if rows else schema.empty(schema.team_table_dtypes("roster"))
+    return conform(df, catalog.team_table_dtypes("roster")) if rows else catalog.empty(catalog.team_table_dtypes("roster"))
 
 
 def make_calendar(rows: list[dict]) -> pd.DataFrame:
@@ -46,8 +46,8 @@ def make_calendar(rows: list[dict]) -> pd.DataFrame:
         if isinstance(d.get("planned_at"), str):
             d["planned_at"] = ts(d["planned_at"])
         full.append(d)
-    dtypes = schema.team_table_dtypes("content_calendar")
-    return conform(pd.DataFrame(full), dtypes) if rows else schema.empty(dtypes)
+    dtypes = catalog.team_table_dtypes("content_calendar")
+    return conform(pd.DataFrame(full), dtypes) if rows else catalog.empty(dtypes)
 
 
 def write_processed(ws: Workspace, period: str, posts=None, daily=None, roster=None, calendar=None,
@@ -55,17 +55,17 @@ def write_processed(ws: Workspace, period: str, posts=None, daily=None, roster=N
     folder = ws.processed(period)
     folder.mkdir(parents=True, exist_ok=True)
     if posts is not None:
-        posts.to_parquet(folder / schema.FILES["posts"])
+        posts.to_parquet(folder / catalog.file_name("posts"))
     if daily is not None:
-        daily.to_parquet(folder / schema.FILES["account_daily"])
+        daily.to_parquet(folder / catalog.file_name("account_daily"))
     if roster is not None:
-        roster.to_parquet(folder / schema.team_file("roster"))
+        roster.to_parquet(folder / catalog.team_file("roster"))
     if calendar is not None:
-        calendar.to_parquet(folder / schema.team_file("content_calendar"))
+        calendar.to_parquet(folder / catalog.team_file("content_calendar"))
     if quarantine is not None:
-        quarantine.to_parquet(folder / schema.FILES["quarantine"])
+        quarantine.to_parquet(folder / catalog.file_name("quarantine"))
     if manifest is not None:
-        (folder / schema.FILES["manifest"]).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        (folder / catalog.file_name("manifest")).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture

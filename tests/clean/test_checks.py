@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.clean import (account_checks, account_month, add_maturity, assign_operators, assign_period,
                             attach_flags, fraud_flags, modified_z, normalise_roster, platform_code,
                             plausibility_flags)
@@ -60,7 +60,7 @@ def test_accounts_not_in_roster_and_missing_download(cfg):
         {"name": "旧人", "platform": "快手", "account": "老号", "end_date": "2026-08-31"},  # not active in October
     ]), cfg)
     posts = make_posts([{"account": "号A"}, {"account": "野号"}])
-    acc, notes = account_checks(posts, schema.empty(schema.ACCOUNT_DAILY), roster, Period.parse("2026-10"))
+    acc, notes = account_checks(posts, catalog.empty(catalog.ACCOUNT_DAILY), roster, Period.parse("2026-10"))
     got = acc.set_index("account")
     assert bool(got.loc["公号", "missing_download"]) and not bool(got.loc["号A", "missing_download"])
     assert not bool(got.loc["野号", "in_roster"]) and "老号" not in got.index
@@ -119,7 +119,7 @@ def test_account_month_from_daily_with_handover():
         "followers_gained": [5, 12, 22, 3, 80, 5],
         "followers_lost": [1, 2, 2, 8, 5, 0],
     })
-    daily = conform(daily, schema.ACCOUNT_DAILY)
+    daily = conform(daily, catalog.ACCOUNT_DAILY)
     am = account_month(make_posts([]), daily, "2026-10")
     assert am["operator"].tolist() == ["王五", "李四"]
     wang, li = am.iloc[0], am.iloc[1]
@@ -133,7 +133,7 @@ def test_account_month_from_posts_and_none():
                         {"published_at": "2026-10-09 10:00", "followers_gained": 15},
                         {"published_at": "2026-09-09 10:00", "followers_gained": 99}])
     accounts = pd.DataFrame({"platform": ["douyin", "wechat"], "account": ["号A", "公号"], "operator": ["张三", "王五"]})
-    am = account_month(posts, schema.empty(schema.ACCOUNT_DAILY), "2026-10", accounts)
+    am = account_month(posts, catalog.empty(catalog.ACCOUNT_DAILY), "2026-10", accounts)
     got = am.set_index("account")
     assert got.loc["号A", "followers_gained"] == 25 and got.loc["号A", "source"] == "posts"
     assert pd.isna(got.loc["号A", "growth_rate"])
@@ -142,7 +142,7 @@ def test_account_month_from_posts_and_none():
 
 def test_account_month_quarter_one_row_per_month():
     posts = make_posts([{"published_at": f"2026-{m:02d}-05 10:00", "followers_gained": m} for m in (7, 8, 9)])
-    am = account_month(posts, schema.empty(schema.ACCOUNT_DAILY), "2026-Q3")
+    am = account_month(posts, catalog.empty(catalog.ACCOUNT_DAILY), "2026-Q3")
     assert am["month"].tolist() == ["2026-07", "2026-08", "2026-09"]
     assert am["followers_gained"].tolist() == [7, 8, 9]
 

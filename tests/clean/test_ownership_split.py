@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mediakpi import ownership, schema
+from mediakpi import catalog, ownership
 from mediakpi.clean import account_month, clean_period, clean_tables
 from mediakpi.clean.records import conform
 from mediakpi.ingest import ingest_period
 
 from .conftest import make_posts, make_roster
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 ROSTER = [["姓名", "平台", "账号", "工号", "岗位", "负责开始日期", "负责结束日期"]]
 
@@ -32,7 +35,7 @@ def _daily(account="茶园日记", platform="douyin", start_total=60_000, seed=0
     total = start_total + np.cumsum(gained - lost)
     df = pd.DataFrame({"platform": platform, "account": account, "operator": pd.NA, "date": dates,
                        "followers_total": total, "followers_gained": gained, "followers_lost": lost})
-    return conform(df, schema.ACCOUNT_DAILY)
+    return conform(df, catalog.ACCOUNT_DAILY)
 
 
 HANDOVER = make_roster([
@@ -52,7 +55,7 @@ def _posts(n=20, account="茶园日记", seed=1):
 
 
 def _clean(posts, daily, roster):
-    return clean_tables("2026-10", posts, daily, roster, schema.empty(schema.team_table_dtypes("content_calendar")))
+    return clean_tables("2026-10", posts, daily, roster, catalog.empty(catalog.team_table_dtypes("content_calendar")))
 
 
 def test_mid_month_handover_splits_followers_and_posts_and_loses_nothing():
@@ -87,7 +90,7 @@ def test_mid_month_handover_splits_followers_and_posts_and_loses_nothing():
 
 def test_handover_without_daily_splits_post_followers():
     posts = _posts()
-    am = _clean(posts, schema.empty(schema.ACCOUNT_DAILY), HANDOVER).account_month.set_index("operator")
+    am = _clean(posts, catalog.empty(catalog.ACCOUNT_DAILY), HANDOVER).account_month.set_index("operator")
     assert am["source"].eq("posts").all()
     assert am["followers_gained"].sum() == posts["followers_gained"].sum()
     assert (am.loc["赵磊", "days_held"], am.loc["周婷", "days_held"]) == (15, 16)
@@ -119,7 +122,7 @@ def test_growth_starts_from_the_previous_days_total_given_by_an_earlier_file():
     begins on the 1st and has no gained/lost columns (Bilibili 历史累计数据趋势)."""
     daily = conform(pd.DataFrame({"platform": "bilibili", "account": "青禾茶课", "operator": pd.NA,
                                   "date": [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31")],
-                                  "followers_total": [38_871, 39_747]}), schema.ACCOUNT_DAILY)
+                                  "followers_total": [38_871, 39_747]}), catalog.ACCOUNT_DAILY)
     prior = pd.DataFrame({"platform": ["bilibili"], "account": ["青禾茶课"], "date": [pd.Timestamp("2026-09-30")],
                           "followers_total": [38_847]})
     am = account_month(make_posts([]), daily, "2026-10", prior=prior)
@@ -157,7 +160,7 @@ def test_bilibili_trend_growth_starts_from_septembers_last_total(ws):
     for m in ("2026-09", "2026-10"):
         ingest_period(ws, m, write=True)
         clean_period(ws, m)
-    am = pd.read_parquet(ws.processed("2026-10") / schema.FILES["account_month"])
+    am = pd.read_parquet(ws.processed("2026-10") / catalog.file_name("account_month"))
     row = am[am["account"] == "青禾茶课"].iloc[0]
     assert (row["followers_start"], row["followers_end"], row["net_growth"]) == (38_847, 39_747, 900)
     assert row["operator"] == "张伟" and row["days_held"] == 31

@@ -8,6 +8,9 @@ from mediakpi.clean.config import load_quality_config
 from mediakpi.clean.period import private_mask
 
 from .conftest import make_calendar, make_posts, make_roster, write_processed
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 ROSTER = [{"name": "张三", "platform": "抖音", "account": "号A"}]
 

@@ -1,16 +1,19 @@
 import pandas as pd
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.clean import clean_period
 
 from .conftest import make_calendar, make_posts, make_roster, write_processed
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 ROSTER = [{"name": "张三", "platform": "抖音", "account": "号A"},
           {"name": "王五", "platform": "微信公众号", "account": "公号"}]
 
 
 def _read(ws, period, key):
-    return pd.read_parquet(ws.processed(period) / schema.FILES[key])
+    return pd.read_parquet(ws.processed(period) / catalog.file_name(key))
 
 
 def _messages(res):
@@ -29,17 +32,17 @@ def test_full_run_writes_every_table(ws):
     manifest = {"files": [{"path": "号A/douyin.xlsx", "kind": "platform_export", "platform": "douyin", "account": "号A"},
                           {"path": "说明.txt", "kind": "unrecognised", "message": "不是导出文件"}]}
     quarantine = pd.DataFrame({"source_file": ["号A/douyin.xlsx"], "source_row": [30], "table": ["posts"],
-                               "reason": ["发布时间无法识别"], "values": ["{}"]}).astype(schema.QUARANTINE)
+                               "reason": ["发布时间无法识别"], "values": ["{}"]}).astype(catalog.QUARANTINE)
     write_processed(ws, "2026-10", posts=posts, roster=make_roster(ROSTER), calendar=cal, manifest=manifest,
                     quarantine=quarantine)
     res = clean_period(ws, "2026-10")
     for key in ["posts_clean", "account_month", "calendar_match", "flags", "data_quality", "data_quality_notes"]:
-        assert (ws.processed("2026-10") / schema.FILES[key]).is_file(), key
+        assert (ws.processed("2026-10") / catalog.file_name(key)).is_file(), key
     pc = _read(ws, "2026-10", "posts_clean")
     assert len(pc) == len(posts)                       # nothing dropped
     for col in ["in_period", "age_days", "mature", "media_type", "is_original", "calendar_item", "on_time", "viral",
                 "viral_rule", "viral_strong", "primary_metric", "primary_value", "baseline_median", "flagged",
-                "flag_reasons", *schema.POSTS]:
+                "flag_reasons", *catalog.POSTS]:
         assert col in pc.columns, col
     assert pc["in_period"].sum() == 21
     w = pc.set_index("post_id").loc["w1"]
@@ -58,7 +61,7 @@ def test_empty_month_does_not_crash(ws):
     res = clean_period(ws, "2026-10")                  # no processed folder at all
     assert res.posts.empty and not res.ok
     assert "没有任何数据" in _messages(res) or "尚未导入" in _messages(res)
-    assert (ws.processed("2026-10") / schema.FILES["data_quality_notes"]).is_file()
+    assert (ws.processed("2026-10") / catalog.file_name("data_quality_notes")).is_file()
 
 
 def test_month_with_only_roster(ws):
@@ -91,9 +94,9 @@ def test_account_folder_not_in_roster(ws):
 def test_broken_and_incomplete_inputs_become_notes(ws):
     folder = ws.processed("2026-10")
     folder.mkdir(parents=True)
-    (folder / schema.FILES["posts"]).write_bytes(b"not a parquet file")
+    (folder / catalog.file_name("posts")).write_bytes(b"not a parquet file")
     write_processed(ws, "2026-10", roster=make_roster(ROSTER))
-    (folder / schema.FILES["manifest"]).write_text("{broken", encoding="utf-8")
+    (folder / catalog.file_name("manifest")).write_text("{broken", encoding="utf-8")
     res = clean_period(ws, "2026-10")
     msgs = _messages(res)
     assert "posts.parquet 无法读取" in msgs and "导入清单无法读取" in msgs
@@ -104,7 +107,7 @@ def test_posts_missing_columns_are_tolerated(ws):
     folder.mkdir(parents=True)
     slim = make_posts([{"published_at": "2026-10-02 10:00", "views": 10}])[["platform", "account", "post_id",
                                                                               "published_at", "views"]]
-    slim.to_parquet(folder / schema.FILES["posts"])
+    slim.to_parquet(folder / catalog.file_name("posts"))
     res = clean_period(ws, "2026-10")
     assert len(res.posts) == 1 and "缺少列" in _messages(res)
 

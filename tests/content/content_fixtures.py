@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.periods import TZ, Period
 
 CLEAN_EXTRA = {
@@ -68,7 +68,7 @@ def make_posts(period: str = "2026-10", per_account: int = 12, seed: int = 0, sn
     df = pd.DataFrame(rows)
     df["published_at"] = pd.to_datetime(df["published_at"]).dt.tz_convert(TZ)
     df["snapshot_at"] = pd.to_datetime(df["snapshot_at"]).dt.tz_convert(TZ)
-    base = schema.conform(df, schema.POSTS, schema.POSTS_EXTRA)
+    base = catalog.conform(df, catalog.POSTS, catalog.POSTS_EXTRA)
     for col, dtype in CLEAN_EXTRA.items():
         base[col] = df[col].astype(dtype)
     return base
@@ -115,10 +115,10 @@ def build_workspace(root):
         folder = ws.processed(period)
         folder.mkdir(parents=True)
         pc = make_posts(period, seed=seed)
-        pc.to_parquet(folder / schema.FILES["posts_clean"])
-        pc[[c for c in pc.columns if c in {**schema.POSTS, **schema.POSTS_EXTRA}]].to_parquet(folder / schema.FILES["posts"])
-        make_account_month(period, scale).to_parquet(folder / schema.FILES["account_month"])
-        make_calendar_match(period).to_parquet(folder / schema.FILES["calendar_match"])
+        pc.to_parquet(folder / catalog.file_name("posts_clean"))
+        pc[[c for c in pc.columns if c in {**catalog.POSTS, **catalog.POSTS_EXTRA}]].to_parquet(folder / catalog.file_name("posts"))
+        make_account_month(period, scale).to_parquet(folder / catalog.file_name("account_month"))
+        make_calendar_match(period).to_parquet(folder / catalog.file_name("calendar_match"))
     return ws
 
 

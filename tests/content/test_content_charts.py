@@ -10,6 +10,8 @@ from .content_fixtures import make_account_month, make_calendar_match, make_post
 from mediakpi import plotting
 from mediakpi.content import analyse_posts, charts
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 matplotlib.use("Agg")
 
 

@@ -1,4 +1,4 @@
-"""Public indices against the worked examples in scoring-anchors.md §1 and against their formulas on post data."""
+"""Public indices against the worked examples in docs/specs/scoring-anchors-extract.md §1 and against their formulas on post data."""
 
 import pandas as pd
 import pytest

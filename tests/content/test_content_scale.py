@@ -8,6 +8,8 @@ from mediakpi.content.overview import prepare_posts, publishing_table, video_tab
 from mediakpi.strategy import cliffs_delta
 from mediakpi.indices import account_indices
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 @pytest.mark.parametrize("seed", range(5))
 def test_cliffs_delta_equals_the_pairwise_definition_with_ties(seed):
@@ -82,14 +84,14 @@ def _decay_of_every_snapshot(ws, period, md):
 @pytest.mark.parametrize("case", ["repeated", "once", "null ids", "no current file"])
 def test_decay_reads_only_posts_with_two_snapshots_and_gives_the_same_table(tmp_path, case):
     from .content_fixtures import build_workspace
-    from mediakpi import schema
+    from mediakpi import catalog
     from mediakpi.content.analyse import _decay_snapshots
     from mediakpi.content.overview import engagement_decay
     from mediakpi.metrics import load_metrics
 
     md = load_metrics()
     ws = build_workspace(tmp_path)
-    sep, octo = (ws.processed(m) / schema.FILES["posts"] for m in ("2026-09", "2026-10"))
+    sep, octo = (ws.processed(m) / catalog.file_name("posts") for m in ("2026-09", "2026-10"))
     a, b = pd.read_parquet(sep), pd.read_parquet(octo)
     if case == "once":   # no post in both exports
         a["post_id"] = "s-" + a["post_id"].astype(str)

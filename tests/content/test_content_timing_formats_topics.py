@@ -74,6 +74,10 @@ def test_formats_are_compared_by_median_with_counts():
     out = formats_table(posts, _cfg("formats", min_posts=2)).set_index("format")
     assert out.loc["视频", "metric_median"] == pytest.approx(0.02)  # median, not the mean 0.11
     assert out.loc["视频", "posts"] == 3 and out.loc["视频", "viral_posts"] == 1
+    # a post without 体裁 takes its media type (issue 23: 未标注 only where neither is known)
+    assert out.loc["图文", "posts"] == 2 and not out.loc["图文", "small_sample"] and "未标注" not in out.index
+    posts.loc[4, "media_type"] = None
+    out = formats_table(posts, _cfg("formats", min_posts=2)).set_index("format")
     assert out.loc["图文", "small_sample"] and "未标注" in out.index
 
 

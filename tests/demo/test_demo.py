@@ -13,12 +13,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.demo import write_demo
 
 from mediakpi.demo import team as T
 
 from .helpers import files, frame, hashes, header_row, layout_of, table
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 END = "2026-10"
 
@@ -75,7 +77,7 @@ def test_twelve_months_every_platform_and_layout(demo):
     assert 6 <= roster["姓名"].nunique() <= 10
     assert 10 <= len(roster.drop_duplicates(["平台", "账号"])) <= 15
     codes = {_platform_code(x) for x in roster["平台"]}
-    assert codes == set(schema.PLATFORMS)
+    assert codes == set(catalog.PLATFORMS)
 
 
 def _platform_code(name: str) -> str:
@@ -108,7 +110,7 @@ def test_roster_consistent_with_folders_and_handover(demo):
             assert rows["姓名"].nunique() == 2
     assert handover_seen
     assert len(spellings) >= 10  # varied accepted spellings
-    assert {_platform_code(s) for s in spellings} == set(schema.PLATFORMS)
+    assert {_platform_code(s) for s in spellings} == set(catalog.PLATFORMS)
     # One brand folder holds several platforms.
     lays = {layout_of(p) for p in (root / END / "青禾茶事").iterdir()}
     assert {"douyin", "weibo"} <= lays and lays & {"wechat2026", "wechat2022"}
@@ -116,7 +118,7 @@ def test_roster_consistent_with_folders_and_handover(demo):
 
 def test_team_tables_carry_the_yaml_headers(demo):
     root, summary = demo
-    tables = schema.team_tables()
+    tables = catalog.team_tables()
     found = {}
     for p in files(root):
         if p.parent.name not in summary.months or p.suffix not in (".xlsx", ".csv"):

@@ -10,13 +10,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.demo import scaled_team, write_scaled, write_scaled_history
 from mediakpi.demo import layouts as L
 from mediakpi.demo import scale
 from mediakpi.demo.writers import sheet_rows_xml, write_xlsx_fast
 
 from .helpers import frame, layout_of
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 POSTS, ACCOUNTS, OPERATORS = 2000, 40, 8
 
@@ -59,7 +61,7 @@ def test_counts_in_the_files_match_the_request(scaled):
     assert folders == set(roster["账号"]) and len(folders) == ACCOUNTS
     assert roster["姓名"].nunique() == OPERATORS
     team = scaled_team(OPERATORS, ACCOUNTS, 3)
-    assert set(team["platform"]) == set(schema.PLATFORMS)
+    assert set(team["platform"]) == set(catalog.PLATFORMS)
     cal = frame(month / "内容排期表.csv", "计划发布时间")
     assert 0.85 * POSTS < len(cal) < POSTS
 
@@ -96,8 +98,8 @@ def test_history_has_the_contract_dtypes(tmp_path):
     team = scaled_team(OPERATORS, ACCOUNTS, 3)
     for p in written:
         df = pd.read_parquet(p)
-        assert p.name == schema.FILES["posts"] and len(df) == 500
-        for col, dtype in schema.POSTS.items():
+        assert p.name == catalog.file_name("posts") and len(df) == 500
+        for col, dtype in catalog.POSTS.items():
             assert str(df[col].dtype) == dtype, col
         assert set(df["account"]) <= set(team["account"])
         month = p.parent.name

@@ -1,7 +1,7 @@
 """Account-level downloads (issue 24): Douyin 数据总览 per-metric trend files, Xiaohongshu 近30日/近7日 workbooks whose
 metric is the sheet's name, account_daily merged per column, the roster deciding the platform of files that name none,
 unrecognised files described, and 图文 watch time kept as exported. The files are written by the project's own demo
-writers (mediakpi.demo.account_downloads), in the byte shapes platform-exports.md and the issue describe."""
+writers (mediakpi.demo.account_downloads), in the byte shapes docs/specs/platform-exports.md and the issue describe."""
 from __future__ import annotations
 
 import os

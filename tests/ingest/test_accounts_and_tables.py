@@ -12,11 +12,13 @@ from mediakpi.config import ConfigError
 from mediakpi.ingest import ingest_period, read_export, write_templates
 from mediakpi.ingest.layouts import load_registry
 from mediakpi.paths import Workspace
-from mediakpi.schema import FILES, POSTS, team_file, team_tables
+from mediakpi.catalog import POSTS, file_name, team_file, team_tables
 
 from .builders import (BILI_HEAD, CHANNELS_HEAD, DOUYIN_HEAD, bili_row, channels_row, douyin_row, wechat_tendency_rows,
                        write_csv, write_user_growth_html, write_xls, write_xlsx)
 from .conftest import entry, reconciles, roster
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 
 @pytest.mark.parametrize("name,code", [("微信公众号", "wechat"), ("ＷｅＣｈａｔ", "wechat"), ("公众号", "wechat"), ("Ｂ站", "bilibili"),
@@ -140,15 +142,15 @@ def test_outputs_written_with_contract_names_and_raw_untouched(month, tmp_path):
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in month.rglob("*") if p.is_file()}
     assert before == after
     out = ws.processed("2026-10")
-    posts = pd.read_parquet(out / FILES["posts"])
+    posts = pd.read_parquet(out / file_name("posts"))
     assert list(posts.columns[: len(POSTS)]) == list(POSTS)
     assert str(posts["published_at"].dtype) == "datetime64[ns, Asia/Shanghai]"
     for t in team_tables():
         assert (out / team_file(t)).is_file()
     assert len(pd.read_parquet(out / team_file("campaigns"))) == 0
-    q = pd.read_csv(out / FILES["quarantine_csv"], encoding="utf-8-sig")
-    assert len(q) == 1 and (out / FILES["quarantine_csv"]).read_bytes().startswith(b"\xef\xbb\xbf")
-    doc = json.loads((out / FILES["manifest"]).read_text(encoding="utf-8"))
+    q = pd.read_csv(out / file_name("quarantine_csv"), encoding="utf-8-sig")
+    assert len(q) == 1 and (out / file_name("quarantine_csv")).read_bytes().startswith(b"\xef\xbb\xbf")
+    doc = json.loads((out / file_name("manifest")).read_text(encoding="utf-8"))
     assert {f["path"] for f in doc["files"]} == {"花名册.csv", "号一/dy.xlsx"}
     assert set(doc["files"][0]) >= {"path", "sha256", "kind", "layout", "table", "platform", "account", "rows_read",
                                     "rows_kept", "rows_quarantined", "duplicates_merged", "message"}

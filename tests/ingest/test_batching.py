@@ -14,6 +14,8 @@ from mediakpi.ingest import batch, dedup, files, ingest_period
 from mediakpi.ingest.layouts import load_registry
 from mediakpi.paths import Workspace
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 MONTH = "2026-10"
 
 

@@ -1,4 +1,4 @@
-"""One test per item of the messy-input checklist (platform-exports.md section 9), on tiny imitation files."""
+"""One test per item of the messy-input checklist (docs/specs/platform-exports.md section 9), on tiny imitation files."""
 from __future__ import annotations
 
 import json
@@ -17,6 +17,8 @@ from mediakpi.ingest.layouts import load_registry
 from .builders import (BILI_HEAD, CHANNELS_HEAD, DOUYIN_HEAD, WX2022_HEAD, WX2025_HEAD, XHS_HEAD, bili_row, channels_row,
                        douyin_row, wechat_tendency_rows, write_csv, write_user_growth_html, write_xls, write_xlsx)
 from .conftest import entry, reconciles
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 P = load_registry().placeholders
 

@@ -1,4 +1,4 @@
-"""Cases found on real exports (issue 13), each on a fixture built from the public facts of platform-exports.md:
+"""Cases found on real exports (issue 13), each on a fixture built from the public facts of docs/specs/platform-exports.md:
 the newest snapshot decided by content only, ids that repeat inside a file, header-only files, image notes' watch
 time, symbolic links that lead out of the month folder, private (自见) works."""
 from __future__ import annotations
@@ -16,6 +16,9 @@ from mediakpi.paths import Workspace
 
 from .builders import (BILI_HEAD, DOUYIN_HEAD, WX2025_HEAD, XHS_HEAD, bili_row, douyin_row, write_csv, write_xlsx)
 from .conftest import entry, reconciles
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 
 def _age(paths_newest_first: list[Path]) -> None:

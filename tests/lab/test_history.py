@@ -9,6 +9,8 @@ from mediakpi.history import load_history, month_range
 
 from .conftest import MONTHS
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 def test_month_range():
     assert month_range("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]

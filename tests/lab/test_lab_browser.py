@@ -29,9 +29,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 RUN_TIMEOUT = 240_000  # ms for "run all cells" on a shared 2-core machine
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright (a dev dependency) is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(),
-                                reason=f"no Chromium at {CHROMIUM}: install Debian's chromium (scripts/ensure-browser.sh) "
-                                       "or set MEDIAKPI_CHROMIUM")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).is_file(),
+                                 reason=f"no Chromium at {CHROMIUM}: install Debian's chromium (scripts/ensure-browser.sh) "
+                                        "or set MEDIAKPI_CHROMIUM")]
 
 
 def notebook_copy(root: Path, stage: str, ws: Workspace) -> str:

@@ -14,6 +14,8 @@ from mediakpi.paths import PROJECT_ROOT
 
 from .labserver import running_lab
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 def test_make_lab_calls_the_safe_launcher():
     recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8"), re.M)

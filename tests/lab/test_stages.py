@@ -16,6 +16,8 @@ from mediakpi.paths import CONFIG_DIR, NOTEBOOKS_DIR, Workspace
 
 from .conftest import MONTHS
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 
 def notebook_steps(stage: str) -> tuple[list[str], list[str]]:
     """The stage names passed to stages.start(...) and the step names passed to run.step(...), in cell order."""

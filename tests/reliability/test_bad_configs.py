@@ -13,6 +13,9 @@ import sys
 import yaml
 
 from mediakpi.paths import CONFIG_DIR
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

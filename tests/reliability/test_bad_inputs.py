@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.paths import Workspace
 
 from .corpus import CASES, MONTH
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -29,7 +31,7 @@ def _run_month(tmp_path: Path, build) -> tuple[Workspace, str | None]:
 
 
 def _entries(ws: Workspace) -> list[dict]:
-    data = json.loads((ws.processed(MONTH) / schema.FILES["manifest"]).read_text(encoding="utf-8"))
+    data = json.loads((ws.processed(MONTH) / catalog.file_name("manifest")).read_text(encoding="utf-8"))
     return data["files"] if isinstance(data, dict) else data
 
 
@@ -46,10 +48,10 @@ def test_bad_input_is_explained_and_reconciled(tmp_path, case):
     entry = next((e for e in entries if e["path"] == named), None) if named else None
     if named:
         assert entry is not None, f"{named} missing from the manifest"
-    posts = pd.read_parquet(out / schema.FILES["posts"])
-    quarantine = pd.read_parquet(out / schema.FILES["quarantine"])
-    notes = pd.read_parquet(out / schema.FILES["data_quality_notes"])
-    clean = pd.read_parquet(out / schema.FILES["posts_clean"])
+    posts = pd.read_parquet(out / catalog.file_name("posts"))
+    quarantine = pd.read_parquet(out / catalog.file_name("quarantine"))
+    notes = pd.read_parquet(out / catalog.file_name("data_quality_notes"))
+    clean = pd.read_parquet(out / catalog.file_name("posts_clean"))
     from_file = quarantine[quarantine["source_file"] == named] if named else quarantine.iloc[0:0]
     for reason in quarantine["reason"]:
         assert CJK.search(reason) and "Traceback" not in reason
@@ -90,7 +92,7 @@ def test_untrusted_titles_are_kept_as_exported(tmp_path, title):
         return "品牌号/抖音.xlsx"
 
     ws, _ = _run_month(tmp_path, build)
-    posts = pd.read_parquet(ws.processed(MONTH) / schema.FILES["posts"])
+    posts = pd.read_parquet(ws.processed(MONTH) / catalog.file_name("posts"))
     assert posts["title"].tolist() == [title.strip()]
 
 
@@ -103,6 +105,6 @@ def test_duplicate_download_is_merged_not_double_counted(tmp_path):
         good_douyin(m, "抖音作品列表 (1).xlsx")
 
     ws, _ = _run_month(tmp_path, build)
-    posts = pd.read_parquet(ws.processed(MONTH) / schema.FILES["posts"])
+    posts = pd.read_parquet(ws.processed(MONTH) / catalog.file_name("posts"))
     assert len(posts) == 2
     assert sum(e["duplicates_merged"] for e in _entries(ws)) == 2

@@ -10,6 +10,8 @@ import pytest
 
 from mediakpi.paths import Workspace
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 MONTH = "2026-10"
 
 

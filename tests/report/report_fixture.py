@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mediakpi import catalog, schema
+from mediakpi import catalog
 from mediakpi.scoring import load_assessment
 from mediakpi.scoring.account import plan_facts
 from mediakpi.paths import Workspace
@@ -126,7 +126,7 @@ def posts(period: str, people: list[str], rng: np.random.Generator, per_person: 
 
 def write(folder: Path, key: str, frame: pd.DataFrame) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    frame.to_parquet(folder / schema.FILES[key], index=False)
+    frame.to_parquet(folder / catalog.file_name(key), index=False)
 
 
 def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0, history: int = 3,
@@ -160,8 +160,8 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
     from mediakpi.scoring.account import account_tables
 
     prev_month = previous_months(p.months[0], 1)[0] if p.kind == "month" else None
-    prev_card = pd.read_parquet(ws.processed(prev_month) / schema.FILES["scorecard"]) \
-        if prev_month and (ws.processed(prev_month) / schema.FILES["scorecard"]).is_file() else None
+    prev_card = pd.read_parquet(ws.processed(prev_month) / catalog.file_name("scorecard")) \
+        if prev_month and (ws.processed(prev_month) / catalog.file_name("scorecard")).is_file() else None
     for key, frame in account_tables(card, ind, {"counted": as_scored(po, None)}, prev_card, None, 5, p).items():
         catalog.save(folder, key, frame)
     if with_content:  # the content stage's own tables, from these posts (the report renders what content wrote)
@@ -171,7 +171,7 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         hostile = result.topics.head(1).assign(topic=EVIL_TITLE)   # hostile text in the team report's topic table
         result.topics = pd.concat([result.topics, hostile], ignore_index=True)
         write_tables(ws, result)
-    (folder / schema.FILES["score_meta"]).write_text(json.dumps({
+    (folder / catalog.file_name("score_meta")).write_text(json.dumps({
         "period": period, "distribution": {"message": "团队不足 10 人：等级分布仅供参考。", "small_team": True},
         **plan_facts(load_assessment()),
         "dimension_weights": {"内容运营": 30.0, "用户运营": 25.0, "平台与活动运营": 15.0, "数据分析与优化": 15.0,
@@ -191,7 +191,7 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "level": ["error", "warn", "info"], "scope": ["file", "account", "period"],
         "subject": ["抖音/作品数据.xlsx", "品牌抖音号", period],
         "message": ["文件无法打开：请重新下载", "有 2 行播放量不是数字，已隔离", "本月共读取 5 个文件"]}))
-    (folder / schema.FILES["manifest"]).write_text(json.dumps({"files": [
+    (folder / catalog.file_name("manifest")).write_text(json.dumps({"files": [
         {"path": "品牌抖音号/作品数据.xlsx", "sha256": "ab" * 32, "kind": "platform_export", "platform": "douyin",
          "account": "品牌抖音号", "rows_read": 42, "rows_kept": 40, "rows_quarantined": 2, "duplicates_merged": 0,
          "message": "已读取"},
@@ -205,8 +205,8 @@ def make_processed(ws: Workspace, period: str, n_people: int = 6, seed: int = 0,
         "rater_role": ["上级", "同事", "同事"], "professional": [4.0, 4.5, 3.0], "conduct": [4.0, 4.0, 3.5],
         "teamwork": [5.0, 4.0, 3.0],
         "comment": ["选题敏锐，执行到位。" + ("<script>alert('x')</script>" if evil else ""), EVIL_COMMENT, "需要加强数据复盘"]})
-    reviews.to_parquet(folder / schema.team_file("qualitative_reviews"), index=False)
+    reviews.to_parquet(folder / catalog.team_file("qualitative_reviews"), index=False)
     pd.DataFrame({"operator": people[:2], "review_date": pd.to_datetime([p.start.date()] * 2), "title": ["好文", "一般"],
                   "reviewer": [other(3), other(4)], "score": [88.0, 72.0]}).to_parquet(
-        folder / schema.team_file("quality_reviews"), index=False)
+        folder / catalog.team_file("quality_reviews"), index=False)
     return people

@@ -48,7 +48,8 @@ def chromium() -> str | None:
 
 
 CHROMIUM = chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: run scripts/ensure-browser.sh (as root)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed: run scripts/ensure-browser.sh (as root)")]
 
 
 def run_chromium(url: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
@@ -138,8 +139,8 @@ def test_pages_in_chromium(tmp_path_factory):
     people = make_processed(ws, "2026-Q3", n_people=5)
     import pandas as pd
 
-    from mediakpi import schema
-    posts_path = ws.processed("2026-Q3") / schema.FILES["content_posts"]
+    from mediakpi import catalog
+    posts_path = ws.processed("2026-Q3") / catalog.file_name("content_posts")
     posts = pd.read_parquet(posts_path)
     posts.loc[1, "title"] = "秋天第一杯奶茶🧋✨ 打卡 #城市漫游 عربى \u200b测试"
     posts.loc[1, "viral"] = True

@@ -15,7 +15,8 @@ from mediakpi.report.publish import publish
 from .report_fixture import PLATFORMS, make_processed
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
+pytestmark = [pytest.mark.slow,  # renders every page at phone width
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")]
 SHOTS = Path(tempfile.gettempdir()) / "mediakpi-reader-screenshots"
 
 # What must never reach a reader: snake_case names, config paths, platform codes.

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.report.publish import publish
 from mediakpi.report.excel import FORMULA_TRIGGERS, neutralise, write_scoreboard
 from .report_fixture import make_processed
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -51,19 +53,19 @@ def test_workbook_never_holds_a_formula(tmp_path):
 def test_published_scoreboard(workspace, tmp_path):
     people = make_processed(workspace, "2026-10", n_people=4)
     folder = workspace.processed("2026-10")
-    card = pd.read_parquet(folder / schema.FILES["scorecard"])
+    card = pd.read_parquet(folder / catalog.file_name("scorecard"))
     card.loc[0, "operator"] = "=cmd|' /C calc'!A0"
-    card.to_parquet(folder / schema.FILES["scorecard"])
-    ind = pd.read_parquet(folder / schema.FILES["indicator_scores"])
+    card.to_parquet(folder / catalog.file_name("scorecard"))
+    ind = pd.read_parquet(folder / catalog.file_name("indicator_scores"))
     ind.loc[0, "actual"] = -12.5
     ind.loc[1, "explanation"] = "-10 分：两次未按时发布"
-    ind.to_parquet(folder / schema.FILES["indicator_scores"])
+    ind.to_parquet(folder / catalog.file_name("indicator_scores"))
     result = publish(workspace, "2026-10", tmp_path / "out")
     wb = load_workbook(result.excel)
     board = wb.worksheets[0]
     header = [c.value for c in board[1]]
-    assert header[:3] == ["周期", "姓名", "排名"] and "内容运营" in header
-    names = {board.cell(row=r, column=2).value for r in range(2, board.max_row + 1)}
+    assert header[:3] == ["姓名", "工号", "岗位"] and "内容运营" in header
+    names = {board.cell(row=r, column=1).value for r in range(2, board.max_row + 1)}
     assert "'=cmd|' /C calc'!A0" in names and set(people[1:]) <= names
     totals = [board.cell(row=r, column=header.index("总分") + 1).value for r in range(2, board.max_row + 1)]
     assert all(isinstance(t, (int, float)) for t in totals)
@@ -91,10 +93,54 @@ def test_hr_workbook_is_ready_to_read(published):
     ach = [r[head.index("达成率")] for r in rows if isinstance(r[head.index("达成率")].value, float)]
     assert ach and all(c.number_format == "0.0%" for c in ach)
     values = [c.value for r in rows for c in r]
-    assert "是" in values and "否" in values and not any(isinstance(v, bool) for v in values)
+    assert not any(isinstance(v, bool) for v in values)
+    vetoes = [c.value for c in wb["成绩总表"]["Q"][1:]]       # 一票否决 as 是/否
+    assert set(vetoes) <= {"是", "否"} and vetoes
     rate_rows = [r for r in rows if r[head.index("单位")].value == "%" and isinstance(r[head.index("实际值")].value, float)]
     assert rate_rows and all(r[head.index("实际值")].number_format == "0.0%" for r in rate_rows)
     about = [c.value for r in wb["说明"].iter_rows() for c in r if c.value is not None]
     text = " ".join(str(v) for v in about)
     for what in ("等级线", "维度权重", "指标定义", "内容按时发布率", "30%", "排期内容在计划时间"):
         assert what in text, what
+
+
+HR_COLUMNS = ["姓名", "工号", "岗位", "周期", "周期开始", "周期结束", "排名", "总分", "等级", "等级状态", "已评权重",
+              "上期总分", "较上期", "加分", "扣分", "加减分原因", "一票否决", "主管评语", "本人确认（签名、日期）",
+              "申诉（如有）", "申诉截止日"]
+
+
+def test_hr_workbook_is_fit_for_appraisal(published):
+    """Issue 23: every item HR files with an appraisal, in Chinese, panes frozen on 姓名, printed landscape and as
+    wide as the page with the header on every page; no English word and no file path in any cell."""
+    import re
+
+    ws, result, people = published
+    wb = load_workbook(result.excel)
+    board = wb["成绩总表"]
+    head = [c.value for c in board[1]]
+    assert [h for h in HR_COLUMNS if h not in head] == []
+    assert head[0] == "姓名" and board.freeze_panes == "B2"
+    card = pd.read_parquet(ws.processed("2026-10") / catalog.file_name("scorecard")).set_index("operator")
+    for row in board.iter_rows(min_row=2, values_only=True):
+        rec = dict(zip(head, row))
+        src = card.loc[rec["姓名"]]
+        assert abs(rec["总分"] - float(src["total"])) < 1e-9
+        assert rec["等级状态"] in ("正式", "暂定", "暂不评级")
+        assert rec["周期开始"] == "2026-10-01" and rec["周期结束"] == "2026-10-31"
+        assert rec["申诉截止日"] > rec["周期结束"]
+        assert rec["主管评语"] in (None, "") and rec["申诉（如有）"] in (None, "")
+        for d in ("内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"):
+            assert rec[d] == "不计入" if pd.isna(src[d]) else abs(rec[d] - float(src[d])) < 1e-9
+    for sheet in wb.worksheets:
+        if sheet.title != "说明":
+            assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        for row in sheet.iter_rows(values_only=True):
+            for v in row:
+                if isinstance(v, str) and v not in people:
+                    assert not re.search(r"config/|\.ya?ml|\b(status|scored|final|provisional|withheld)\b", v), v
+    detail = wb["指标明细"]
+    dh = [c.value for c in detail[1]]
+    assert len(dh) == len(set(dh))                      # one column per heading (two 状态 columns were written)
+    weights = [r[dh.index("维度内权重")] for r in detail.iter_rows(min_row=2)]
+    assert all(c.number_format == "0.0%" for c in weights if isinstance(c.value, float))

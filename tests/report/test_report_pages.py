@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.report.publish import publish
 from mediakpi.report.html import safe_filename, unique_filenames
 from .report_fixture import EVIL_COMMENT, EVIL_TITLE, make_processed
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 MAX_PAGE = 5 * 1024 * 1024
 
@@ -81,7 +83,7 @@ def test_each_scorecard_holds_only_that_person(published):
 
 def test_scorecard_explains_every_indicator(published):
     ws, result, people = published
-    ind = pd.read_parquet(ws.processed("2026-10") / schema.FILES["indicator_scores"])
+    ind = pd.read_parquet(ws.processed("2026-10") / catalog.file_name("indicator_scores"))
     person = people[1]
     text = result.people[person].read_text(encoding="utf-8")
     mine = ind[ind["operator"] == person]
@@ -90,7 +92,7 @@ def test_scorecard_explains_every_indicator(published):
         assert html.escape(rec.explanation) in text
     if (~mine["applicable"]).any():
         assert "不适用" in text
-    card = pd.read_parquet(ws.processed("2026-10") / schema.FILES["scorecard"])
+    card = pd.read_parquet(ws.processed("2026-10") / catalog.file_name("scorecard"))
     row = card[card["operator"] == person].iloc[0]
     assert f"第 {int(row['rank'])} 名" in text and f"排名（共 {len(card)} 人）" in text
     assert f"{row['total']:.1f}" in text
@@ -162,7 +164,7 @@ def test_missing_tables_degrade_gracefully(workspace, tmp_path):
     result = publish(workspace, "2026-10", tmp_path / "out")
     assert result.people == {} and result.excel is None
     team = (result.out_dir / "team.html").read_text(encoding="utf-8")
-    assert "缺少数据" in team and schema.FILES["scorecard"] in team
+    assert "缺少数据" in team and catalog.file_name("scorecard") in team
     index = (result.out_dir / "index.html").read_text(encoding="utf-8")
     assert "本期没有个人成绩单" in index
     assert result.messages  # every missing input is reported
@@ -171,15 +173,15 @@ def test_missing_tables_degrade_gracefully(workspace, tmp_path):
 def test_partly_missing_and_unreadable_inputs(workspace, tmp_path):
     people = make_processed(workspace, "2026-10", n_people=3, with_content=False)
     folder = workspace.processed("2026-10")
-    (folder / schema.FILES["indicator_scores"]).unlink()
-    (folder / schema.FILES["score_posts"]).write_bytes(b"this is not parquet")
-    (folder / schema.FILES["data_quality"]).write_bytes(b"")
+    (folder / catalog.file_name("indicator_scores")).unlink()
+    (folder / catalog.file_name("score_posts")).write_bytes(b"this is not parquet")
+    (folder / catalog.file_name("data_quality")).write_bytes(b"")
     result = publish(workspace, "2026-10", tmp_path / "out")
     text = result.people[people[0]].read_text(encoding="utf-8")
     assert "缺少数据：指标明细" in text
-    assert f"无法读取 {schema.FILES['score_posts']}" in text
+    assert f"无法读取 {catalog.file_name('score_posts')}" in text
     quality = (result.out_dir / "quality.html").read_text(encoding="utf-8")
-    assert f"无法读取 {schema.FILES['data_quality']}" in quality
+    assert f"无法读取 {catalog.file_name('data_quality')}" in quality
 
 
 def test_english_labels(published, tmp_path):
@@ -195,12 +197,12 @@ def test_english_labels(published, tmp_path):
 
 def test_huge_title_does_not_blow_up_the_page(workspace, tmp_path):
     make_processed(workspace, "2026-10", n_people=2)
-    path = workspace.processed("2026-10") / schema.FILES["content_posts"]
+    path = workspace.processed("2026-10") / catalog.file_name("content_posts")
     posts = pd.read_parquet(path)
     posts.loc[0, "title"] = "长" * 50_000 + "😀\u200b\u202e"
     posts.loc[0, "viral"] = True
     posts.to_parquet(path)
-    posts.to_parquet(workspace.processed("2026-10") / schema.FILES["posts_clean"])
+    posts.to_parquet(workspace.processed("2026-10") / catalog.file_name("posts_clean"))
     result = publish(workspace, "2026-10", tmp_path / "out")
     for page in _pages(result.out_dir):
         assert page.stat().st_size < 200_000, page
@@ -226,8 +228,8 @@ def test_rerun_into_the_same_folder_drops_stale_scorecards(workspace, tmp_path):
     out = tmp_path / "out"
     publish(workspace, "2026-10", out)
     folder = workspace.processed("2026-10")
-    card = pd.read_parquet(folder / schema.FILES["scorecard"])
-    card[card["operator"] != people[0]].to_parquet(folder / schema.FILES["scorecard"])
+    card = pd.read_parquet(folder / catalog.file_name("scorecard"))
+    card[card["operator"] != people[0]].to_parquet(folder / catalog.file_name("scorecard"))
     result = publish(workspace, "2026-10", out)
     assert people[0] not in result.people
     assert sorted(p.name for p in (out / "people").glob("*.html")) == sorted(p.name for p in result.people.values())
@@ -243,7 +245,7 @@ def test_period_without_any_processed_folder(workspace, tmp_path):
 
 def test_odd_scorecard_rows(workspace, tmp_path):
     people = make_processed(workspace, "2026-10", n_people=3, with_content=False)
-    path = workspace.processed("2026-10") / schema.FILES["scorecard"]
+    path = workspace.processed("2026-10") / catalog.file_name("scorecard")
     card = pd.read_parquet(path)
     extra = card.iloc[[0, 1]].copy()
     extra.loc[extra.index[1], "operator"] = None       # a row without a name

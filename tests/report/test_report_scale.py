@@ -11,6 +11,9 @@ from mediakpi.labels import labels
 from mediakpi.report.posts import label_ratio, with_ratio
 from mediakpi.report.excel import write_scoreboard
 from mediakpi.report.html import table, tables_by
+import pytest
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 LAB = labels("zh")
 

@@ -1,9 +1,9 @@
-"""Tiny processed folders for scoring tests, built with schema.conform (no other stage needed)."""
+"""Tiny processed folders for scoring tests, built with catalog.conform (no other stage needed)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from mediakpi import catalog, schema
+from mediakpi import catalog
 from mediakpi.paths import Workspace
 from mediakpi.scoring.pipeline import POST_COLUMNS
 
@@ -18,19 +18,19 @@ def ts(text: str) -> pd.Timestamp:
 
 
 def conform(df: pd.DataFrame, columns: dict) -> pd.DataFrame:
-    """schema.conform, with missing float columns pre-filled (schema.conform cannot cast pd.NA to float64)."""
+    """catalog.conform, with missing float columns pre-filled (catalog.conform cannot cast pd.NA to float64)."""
     df = df.copy()
     for col, dtype in columns.items():
         if col not in df.columns and dtype == "float64":
             df[col] = float("nan")
-    return schema.conform(df, columns)
+    return catalog.conform(df, columns)
 
 
 def write_table(ws: Workspace, period: str, table: str, rows: list[dict]) -> None:
     folder = ws.processed(period)
     folder.mkdir(parents=True, exist_ok=True)
-    df = conform(pd.DataFrame(rows), schema.team_table_dtypes(table)) if rows else schema.empty(schema.team_table_dtypes(table))
-    df.to_parquet(folder / schema.team_file(table), index=False)
+    df = conform(pd.DataFrame(rows), catalog.team_table_dtypes(table)) if rows else catalog.empty(catalog.team_table_dtypes(table))
+    df.to_parquet(folder / catalog.team_file(table), index=False)
 
 
 def write_posts(ws: Workspace, period: str, rows: list[dict]) -> None:
@@ -39,19 +39,19 @@ def write_posts(ws: Workspace, period: str, rows: list[dict]) -> None:
     df = pd.DataFrame(rows)
     if "post_id" not in df.columns:
         df["post_id"] = [f"p{i}" for i in range(len(df))]
-    conform(df, POST_COLUMNS).to_parquet(folder / schema.FILES["posts_clean"], index=False)
+    conform(df, POST_COLUMNS).to_parquet(folder / catalog.file_name("posts_clean"), index=False)
 
 
 def write_account_month(ws: Workspace, period: str, rows: list[dict]) -> None:
     folder = ws.processed(period)
     folder.mkdir(parents=True, exist_ok=True)
-    conform(pd.DataFrame(rows), ACCOUNT_MONTH).to_parquet(folder / schema.FILES["account_month"], index=False)
+    conform(pd.DataFrame(rows), ACCOUNT_MONTH).to_parquet(folder / catalog.file_name("account_month"), index=False)
 
 
 def write_calendar(ws: Workspace, period: str, rows: list[dict]) -> None:
     folder = ws.processed(period)
     folder.mkdir(parents=True, exist_ok=True)
-    conform(pd.DataFrame(rows), CALENDAR_MATCH).to_parquet(folder / schema.FILES["calendar_match"], index=False)
+    conform(pd.DataFrame(rows), CALENDAR_MATCH).to_parquet(folder / catalog.file_name("calendar_match"), index=False)
 
 
 def posts_for(op, platform, account, month, n, views=1000, likes=30, comments=5, shares=2, saves=3,

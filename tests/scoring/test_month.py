@@ -5,9 +5,11 @@ import pandas as pd
 import pytest
 
 from .builders import ROSTER, full_month, minimal_month, posts_for, write_posts, write_table
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.config import ConfigError
 from mediakpi.scoring import load_assessment, rescore, score_period
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 CFG = load_assessment()
 
@@ -21,16 +23,16 @@ def test_writes_contract_files(ws):
     full_month(ws)
     res = score_period(ws, "2026-10")
     folder = ws.processed("2026-10")
-    card = pd.read_parquet(folder / schema.FILES["scorecard"])
-    ind = pd.read_parquet(folder / schema.FILES["indicator_scores"])
-    assert list(card.columns[:len(schema.SCORECARD_BASE)]) == list(schema.SCORECARD_BASE)
+    card = pd.read_parquet(folder / catalog.file_name("scorecard"))
+    ind = pd.read_parquet(folder / catalog.file_name("indicator_scores"))
+    assert list(card.columns[:len(catalog.SCORECARD_BASE)]) == list(catalog.SCORECARD_BASE)
     for dim in ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]:
         assert dim in card.columns
-    assert list(ind.columns[:len(schema.INDICATOR_SCORES)]) == list(schema.INDICATOR_SCORES)
+    assert list(ind.columns[:len(catalog.INDICATOR_SCORES)]) == list(catalog.INDICATOR_SCORES)
     assert len(ind) == 3 * 21
-    meta = json.loads((folder / schema.FILES["score_meta"]).read_text(encoding="utf-8"))
+    meta = json.loads((folder / catalog.file_name("score_meta")).read_text(encoding="utf-8"))
     assert meta["config_hash"] == CFG.digest and meta["dimension_weights"]["内容运营"] == 30
-    assert (folder / schema.FILES["score_ledger"]).is_file()
+    assert (folder / catalog.file_name("score_ledger")).is_file()
     assert res.scorecard["operator"].tolist() == card["operator"].tolist()
 
 
@@ -161,7 +163,7 @@ def test_missing_and_broken_files_do_not_crash(ws):
     folder = ws.processed("2026-10")
     folder.mkdir(parents=True)
     write_table(ws, "2026-10", "roster", ROSTER)
-    (folder / schema.FILES["posts_clean"]).write_bytes(b"not parquet")
+    (folder / catalog.file_name("posts_clean")).write_bytes(b"not parquet")
     res = score_period(ws, "2026-10")
     assert len(res.scorecard) == 3
     assert any("无法读取" in w and "posts_clean" in w for w in res.warnings)

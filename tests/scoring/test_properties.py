@@ -1,4 +1,4 @@
-"""Worse work never scores better; missing data never helps (issue 15, assessment-plan.md).
+"""Worse work never scores better; missing data never helps (issue 15, docs/specs/assessment-plan.md).
 
 Hypothesis builds a month for two people (posts, calendar, reports, suggestions, reviews) and applies one change that
 makes the work or the records worse; no indicator, dimension or total of anyone may rise. The month is scored in
@@ -13,13 +13,16 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediakpi import schema
+from mediakpi import catalog
 from mediakpi.periods import Period
 from mediakpi.scoring import load_assessment, score_inputs
 from mediakpi.scoring.indicators import Inputs
 from mediakpi.scoring.pipeline import POST_COLUMNS
 
 from .builders import ACCOUNT_MONTH, CALENDAR_MATCH, conform, ts
+import pytest
+
+pytestmark = pytest.mark.slow  # Hypothesis properties over whole months (~50 s here) (tiers: tests/conftest.py)
 
 CFG = load_assessment()
 MONTH = "2026-10"
@@ -82,18 +85,18 @@ def build(m: dict) -> dict:
 
 
 def table(name, rows):
-    cols = schema.team_table_dtypes(name)
-    return conform(pd.DataFrame(rows), cols) if rows else schema.empty(cols)
+    cols = catalog.team_table_dtypes(name)
+    return conform(pd.DataFrame(rows), cols) if rows else catalog.empty(cols)
 
 
 def score(rows: dict, drop: tuple = ()):
     roster = table("roster", [{"name": o, "platform": p, "account": a} for o, p, a in PEOPLE])
-    posts = conform(pd.DataFrame(rows["posts"]), POST_COLUMNS) if rows["posts"] else schema.empty(POST_COLUMNS)
+    posts = conform(pd.DataFrame(rows["posts"]), POST_COLUMNS) if rows["posts"] else catalog.empty(POST_COLUMNS)
     am = conform(pd.DataFrame([{"platform": p, "account": a, "operator": o, "month": MONTH, "followers_start": 5000,
                                 "net_growth": 100, "followers_lost": 20, "growth_rate": 0.02}
                                for o, p, a in PEOPLE]), ACCOUNT_MONTH)
     cal = conform(pd.DataFrame(rows["calendar"]), CALENDAR_MATCH) if rows["calendar"] and "content_calendar" not in drop \
-        else schema.empty(CALENDAR_MATCH)
+        else catalog.empty(CALENDAR_MATCH)
     tables = {"roster": roster}
     for t in ("data_reports", "suggestions", "quality_reviews", "qualitative_reviews"):
         tables[t] = table(t, [] if t in drop else rows[t])

@@ -6,6 +6,8 @@ from mediakpi.scoring import load_assessment, score_period
 from mediakpi.scoring.plan import BaselineRule, Target
 from mediakpi.scoring.targets import account_target, static_target, trailing_baseline
 
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
+
 CFG = load_assessment()
 
 

@@ -386,7 +386,7 @@ def _fmt_ts(ts) -> str:   # one timestamp as in the notes (match_calendar format
 
 
 def _empty_match() -> pd.DataFrame:
-    from ..schema import team_table_dtypes, empty
+    from ..catalog import team_table_dtypes, empty
     cols = {**team_table_dtypes("content_calendar"), "item_id": "string", "in_period": "bool", "status": "string",
             "post_id": "string", "delay_hours": "float64", "candidates": "Int64", "match_rule": "string", "note": "string"}
     return empty(cols)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..config import load_yaml, validate_model
-from ..schema import PLATFORMS
+from ..catalog import PLATFORMS
 
 QUALITY_FILE = "quality.yaml"
 

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import catalog, ownership
 from ..periods import Period
 from ..labels import label
-from ..schema import empty
+from ..catalog import empty
 from .period import day_text
 from .records import account_subject, note
 

@@ -5,8 +5,8 @@ import pandas as pd
 
 from .. import catalog
 from ..labels import label
-from ..schema import PLATFORMS, empty
-from ..schema import conform as schema_conform
+from ..catalog import PLATFORMS, empty
+from ..catalog import conform as schema_conform
 
 LEVELS = ("error", "warn", "info")
 
@@ -18,7 +18,7 @@ POST_KEY = ["platform", "account", "post_id"]
 
 
 def conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str] | None = None) -> pd.DataFrame:
-    """schema.conform, with missing columns added as typed nulls first (schema.conform cannot make a float64 column
+    """catalog.conform, with missing columns added as typed nulls first (catalog.conform cannot make a float64 column
     from pd.NA)."""
     df = df.copy(deep=False)   # copy-on-write (pandas 3): shallow is enough, the caller's frame is never changed
     for col, dtype in columns.items():

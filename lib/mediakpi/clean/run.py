@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import catalog, schema
+from .. import catalog
 from ..history import posts_before, read_months
 from ..paths import Workspace
 from ..store import release_memory
@@ -48,7 +48,7 @@ class CleanResult:
 # ---------------------------------------------------------------- reading, tolerant
 def _safe_conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str], table: str,
                   notes: list[dict]) -> pd.DataFrame:
-    """schema.conform, column by column: a missing contract column or one that cannot take its dtype becomes a note
+    """catalog.conform, column by column: a missing contract column or one that cannot take its dtype becomes a note
     (and nulls) instead of an exception. Unknown extra columns are kept as they are."""
     missing = [c for c in columns if c not in df.columns]
     if missing and not df.empty:
@@ -64,7 +64,7 @@ def _safe_conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, st
                 conv = pd.to_datetime(fixed[col], errors="coerce")
                 if "Asia" in dtype and conv.dt.tz is None:
                     conv = conv.dt.tz_localize(TZ)
-            elif dtype in (schema.INT, schema.FLOAT):
+            elif dtype in (catalog.INT, catalog.FLOAT):
                 conv = pd.to_numeric(fixed[col], errors="coerce")
             else:
                 conv = fixed[col].astype("string")
@@ -125,21 +125,21 @@ def load_inputs(ws: Workspace, period: str, notes: list[dict]) -> dict:
         notes.append(note("error", "period", period,
                           f"没有找到 {folder}：本期尚未导入。请把导出文件放到 data/raw/<月份>/ 并先运行 01_ingest。"))
     raw = _read_parquet(folder, "posts", notes, required=True)
-    posts = _safe_conform(raw if raw is not None else schema.empty(schema.POSTS), schema.POSTS, schema.POSTS_EXTRA,
+    posts = _safe_conform(raw if raw is not None else catalog.empty(catalog.POSTS), catalog.POSTS, catalog.POSTS_EXTRA,
                           "posts", notes)
     _validate_hook(posts, "posts", notes)
     raw = _read_parquet(folder, "account_daily", notes, required=False)
-    daily = _safe_conform(raw if raw is not None else schema.empty(schema.ACCOUNT_DAILY), schema.ACCOUNT_DAILY, {},
+    daily = _safe_conform(raw if raw is not None else catalog.empty(catalog.ACCOUNT_DAILY), catalog.ACCOUNT_DAILY, {},
                           "account_daily", notes)
     _validate_hook(daily, "account_daily", notes)
     team = {}
     for t in ("roster", "content_calendar"):
         raw = _read_parquet(folder, t, notes, required=False)
-        dtypes = schema.team_table_dtypes(t)
-        team[t] = _safe_conform(raw if raw is not None else schema.empty(dtypes), dtypes, {}, t, notes)
+        dtypes = catalog.team_table_dtypes(t)
+        team[t] = _safe_conform(raw if raw is not None else catalog.empty(dtypes), dtypes, {}, t, notes)
         _validate_hook(team[t], t, notes)
     raw = _read_parquet(folder, "quarantine", notes, required=False)
-    quarantine = raw if raw is not None else schema.empty(schema.QUARANTINE)
+    quarantine = raw if raw is not None else catalog.empty(catalog.QUARANTINE)
     manifest, m_notes = read_manifest(folder) if folder.is_dir() else (pd.DataFrame(), [])
     notes.extend(m_notes)
     return {"posts": posts, "daily": daily, "roster": team["roster"], "calendar": team["content_calendar"],
@@ -158,7 +158,7 @@ def clean_tables(period: str, posts: pd.DataFrame, daily: pd.DataFrame, roster: 
     cfg = cfg or load_quality_config()
     p = Period.parse(period)
     notes = list(notes or [])
-    quarantine = quarantine if quarantine is not None else schema.empty(schema.QUARANTINE)
+    quarantine = quarantine if quarantine is not None else catalog.empty(catalog.QUARANTINE)
     manifest = manifest if manifest is not None else pd.DataFrame()
 
     roster_n, r_notes = normalise_roster(roster, cfg)
@@ -281,7 +281,7 @@ def _with_private(pub: pd.DataFrame, ps: pd.DataFrame, private, given: list[str]
 
 
 def _order_posts(ps: pd.DataFrame) -> pd.DataFrame:
-    base = list(schema.POSTS) + [c for c in schema.POSTS_EXTRA if c in ps.columns]
+    base = list(catalog.POSTS) + [c for c in catalog.POSTS_EXTRA if c in ps.columns]
     added = list(POSTS_CLEAN_ADDED)
     rest = [c for c in ps.columns if c not in base and c not in added]
     out = ps[base + [c for c in added if c in ps.columns] + rest]
@@ -326,7 +326,7 @@ def clean_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -
     return res
 
 
-def load_period(ws: Workspace, period: str, cfg: QualityConfig | None = None) -> dict:
+def load_period(ws: Workspace, period: str | Period, cfg: QualityConfig | None = None) -> dict:
     """What clean_tables needs for `period`, read from data/processed: the tables 01_ingest wrote, the earlier posts
     the viral baselines use (`history`), the settings (`cfg`) and the notes gathered while reading; keyed by
     clean_tables' parameters, so that `clean_tables(**load_period(ws, period))` is the stage without its writes."""

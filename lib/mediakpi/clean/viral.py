@@ -1,4 +1,4 @@
-"""The viral standard (爆款标准), assessment-plan.md and scoring-anchors.md §5.4.
+"""The viral standard (爆款标准), docs/specs/assessment-plan.md and docs/specs/scoring-anchors-extract.md §5.4.
 
 A post is viral when it is mature (WeChat D+3, others D+7, at the export's snapshot) and either
 - passes its platform's absolute floor (WeChat reads ≥ 100,000; Xiaohongshu likes ≥ 1,000; others configurable), or

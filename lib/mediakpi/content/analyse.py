@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog, schema
+from .. import catalog
 from ..history import posts_before, read_months
 from ..indices import account_indices
 from ..labels import label
@@ -294,7 +294,7 @@ def _read_filtered(folder: Path, name: str, columns, filters) -> pd.DataFrame | 
         return None
 
 
-def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentResult:
+def analyse_period(ws: Workspace, period: str | Period, write: bool = True) -> ContentResult:
     """Read data/processed/<period>/, analyse, write the content tables (the catalog's content_* datasets) there."""
     period = Period.parse(period).text
     cfg = load_content_config()
@@ -315,7 +315,7 @@ def analyse_period(ws: Workspace, period: str, write: bool = True) -> ContentRes
     posts_clean = _read(folder, "posts_clean", notes, "清洗后的作品表",
                         columns=lambda present: [c for c in present if c not in unused], filters=in_period)
     if posts_clean is None:
-        posts_clean = schema.empty({**schema.POSTS, "in_period": "boolean"})
+        posts_clean = catalog.empty({**catalog.POSTS, "in_period": "boolean"})
     else:  # the posts as the score counted them: one rule for left-out posts (scoring/account.py, issue 23)
         from ..clean.counted import as_scored
 

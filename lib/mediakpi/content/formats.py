@@ -6,12 +6,13 @@ import pandas as pd
 from ..metrics import MetricDictionary, interactions, load_metrics, metric_values
 from .settings import Formats, load_content_config
 
+MEDIA_NAMES = {"video": "视频", "image": "图文", "text": "图文", "audio": "音频", "live": "直播"}
 COLUMNS = ["platform", "format", "media_type", "posts", "metric", "metric_n", "metric_median", "views_median",
            "interactions_median", "viral_posts", "small_sample"]
 
 
 def formats_table(posts: pd.DataFrame, cfg: Formats | None = None, md: MetricDictionary | None = None) -> pd.DataFrame:
-    """Per platform × format (as exported; missing format = '未标注'): posts, median metric with its n, median views and
+    """Per platform × format (as exported; else the post's media type, 视频 / 图文; else '未标注'): posts, median metric with its n, median views and
     interactions, viral posts, and `small_sample` when fewer than cfg.min_posts posts."""
     cfg = cfg or load_content_config().formats
     md = md or load_metrics()
@@ -22,7 +23,11 @@ def formats_table(posts: pd.DataFrame, cfg: Formats | None = None, md: MetricDic
     df["_value"] = metric_values(posts, cfg.metric, md).to_numpy()
     if "interactions" not in df:
         df["interactions"] = interactions(posts, md)
-    df["format"] = df["format"].astype("string").fillna("未标注") if "format" in df else "未标注"
+    # the export's 体裁 where it has one; else the kind of media every export gives (视频 / 图文); else 未标注
+    media_name = pd.Series(df["media_type"].astype("string").map(MEDIA_NAMES).to_numpy(), index=df.index,
+                           dtype="string") if "media_type" in df else pd.Series(pd.NA, index=df.index, dtype="string")
+    given = df["format"].astype("string") if "format" in df else pd.Series(pd.NA, index=df.index, dtype="string")
+    df["format"] = given.fillna(media_name).fillna("未标注")
     if "media_type" not in df:
         df["media_type"] = pd.NA
     rows = []

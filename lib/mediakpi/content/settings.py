@@ -66,6 +66,7 @@ class ContentConfig(_Strict):
     topics: Topics
     strategy: Strategy
     charts: Charts
+    appeal_days: int = Field(ge=0)   # the HR workbook's 申诉截止日: days after the period's last day
 
 
 @lru_cache(maxsize=8)

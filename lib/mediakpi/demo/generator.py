@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import catalog
 from ..periods import Period, month_shift
 from . import layouts as L
 from . import team as T
@@ -147,7 +147,7 @@ class _Demo:
         self.seed = seed
         self.months = months
         self.rng = np.random.default_rng([seed, 999])
-        self.tt = schema.team_tables()
+        self.tt = catalog.team_tables()
         self.horizon = (Period.parse(month_shift(months[0], -1)).start,
                         Period.parse(months[-1]).end + pd.Timedelta(days=8))
         n = len(months)

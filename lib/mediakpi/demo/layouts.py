@@ -1,4 +1,4 @@
-"""Platform export layouts, as described in /work/shared/spec/platform-exports.md.
+"""Platform export layouts, as described in docs/specs/platform-exports.md.
 
 Each `*_rows` function turns a frame of posts *as of the snapshot* (columns from model.final_metrics plus `title`,
 `caption`, `published_at`, and ids) into a frame whose columns are the platform's own headers and whose cells are

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog, schema
+from .. import catalog
 from ..periods import Period, month_shift
 from . import layouts as L
 from . import team as T
@@ -290,7 +290,7 @@ def _scaled_account_daily(team, frames, folder: Path, p: Period, seed: int, coun
 def _scaled_team_tables(team, frames, folder: Path, p: Period, seed: int, stamp, count) -> None:
     """Roster (xlsx), content calendar (csv, one row per planned post) and the small monthly tables."""
     rng = np.random.default_rng([seed, 4])
-    tt = schema.team_tables()
+    tt = catalog.team_tables()
 
     def headers(table: str, keys: list[str]) -> list[str]:
         return [tt[table]["columns"][k]["header"] for k in keys]
@@ -362,7 +362,7 @@ _LAYOUT = {"wechat": "wechat_notified_2026", "weibo": "weibo_posts", "douyin": "
 
 def write_scaled_history(processed_root: Path, month: str, months: int = 12, operators: int = 200,
                          accounts: int = 2000, posts: int = 1_000_000, seed: int = 7) -> list[Path]:
-    """Synthetic processed `posts.parquet` (schema.POSTS dtypes) for the `months` months before `month`, for the same
+    """Synthetic processed `posts.parquet` (catalog.POSTS dtypes) for the `months` months before `month`, for the same
     team as `write_scaled`, so baselines and trailing medians have history. Returns the files written."""
     team = scaled_team(operators, accounts, seed)
     written = []
@@ -388,7 +388,7 @@ def write_scaled_history(processed_root: Path, month: str, months: int = 12, ope
                 "source_file": f"{m}/synthetic/{plat}", "source_row": np.arange(len(df)) + 2,
                 "snapshot_at": snap, "layout": _LAYOUT[plat], "views_lower_bound": False,
             }))
-        out = schema.conform(pd.concat(parts, ignore_index=True), schema.POSTS, schema.POSTS_EXTRA)
+        out = catalog.conform(pd.concat(parts, ignore_index=True), catalog.POSTS, catalog.POSTS_EXTRA)
         folder = Path(processed_root) / m
         folder.mkdir(parents=True, exist_ok=True)
         written.append(catalog.save(folder, "posts", out))

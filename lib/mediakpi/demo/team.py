@@ -52,7 +52,7 @@ ACCOUNTS = [
 # The account that changes hands mid-month once: (folder, platform, new operator, month index, day of the handover).
 HANDOVER = ("茶园日记", "douyin", "周婷", 8, 16)
 
-# Accepted roster spellings (data-contract.md), rotated so every month mixes them.
+# Accepted roster spellings (docs/specs/data-contract.md), rotated so every month mixes them.
 PLATFORM_NAMES = {
     "wechat": ["微信公众号", "公众号", "WeChat", "微信"],
     "weibo": ["微博", "Weibo"],

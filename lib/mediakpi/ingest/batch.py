@@ -13,7 +13,7 @@ import pandas as pd
 from ..distinct import map_distinct
 from ..labels import label
 from ..periods import TZ, Period
-from ..schema import QUARANTINE, conform, empty
+from ..catalog import QUARANTINE, conform, empty
 from ..validate import validate
 from .dates import as_of_in_text, snapshot_from_name
 from .layouts import Registry, norm_header
@@ -242,7 +242,7 @@ def parse_team_table(table: Table, registry: Registry) -> tuple[pd.DataFrame, pd
 
 
 def conform_typed(df: pd.DataFrame, columns: dict, extra: dict | None = None) -> pd.DataFrame:
-    """schema.conform, with absent columns added as typed nulls first (pd.NA cannot be cast to float64)."""
+    """catalog.conform, with absent columns added as typed nulls first (pd.NA cannot be cast to float64)."""
     missing = {c: pd.Series(index=df.index, dtype=t) for c, t in columns.items() if c not in df.columns}
     if missing:
         df = df.assign(**missing)

@@ -17,7 +17,7 @@ import pandas as pd
 from ..labels import label
 from ..paths import Workspace
 from ..periods import Period
-from ..schema import QUARANTINE, empty, team_table_dtypes, team_tables
+from ..catalog import QUARANTINE, empty, team_table_dtypes, team_tables
 from .batch import conform_typed, parse_platform_table, parse_team_table
 from .dedup import concat_parts, finish_daily, finish_posts, finish_team
 from .files import process_all, read_file, walk
@@ -31,7 +31,7 @@ __all__ = ["IngestResult", "ingest_period", "read_export", "write_outputs"]
 
 def ingest_period(
     ws: Workspace,
-    period: str,
+    period: str | Period,
     registry: Registry | None = None,
     write: bool = True,
     workers: int | None = None,
@@ -55,7 +55,7 @@ def ingest_period(
 
 
 def _ingest_period(
-    ws: Workspace, period: str, registry: Registry | None, write: bool, workers: int | None, chunks: int | None
+    ws: Workspace, period: str | Period, registry: Registry | None, write: bool, workers: int | None, chunks: int | None
 ) -> IngestResult:
     per = Period.parse(period)
     registry = registry or load_registry()
@@ -64,7 +64,7 @@ def _ingest_period(
     for i, (p, month, rel) in enumerate(walk(ws, per.months, skipped)):
         parts = rel.split("/")
         folder = parts[1] if len(parts) > 2 else None  # <month>/<账号>/…/file
-        # data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
+        # docs/specs/data-contract.md: paths are relative to the period folder, i.e. to data/raw/<YYYY-MM>/ for a month; a quarter
         # or a year spans several month folders, so there they keep the month in front (2026-07/<账号>/…).
         shown = rel.split("/", 1)[1] if per.kind == "month" else rel
         jobs.append((i, p, shown, month, folder))

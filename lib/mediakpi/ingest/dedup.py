@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import catalog
 from ..labels import label
-from ..schema import ACCOUNT_DAILY, INT, POSTS, POSTS_EXTRA, STRING, TIMESTAMP, empty, team_table_dtypes
+from ..catalog import ACCOUNT_DAILY, INT, POSTS, POSTS_EXTRA, STRING, TIMESTAMP, empty, team_table_dtypes
 from ..store import release_memory
 from . import daily_merge
 from .batch import conform_typed

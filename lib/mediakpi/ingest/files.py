@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..labels import label
 from ..paths import Workspace
-from ..schema import INT, STRING, team_table_dtypes, team_tables
+from ..catalog import INT, STRING, team_table_dtypes, team_tables
 from ..validate import validate
 from .account_files import describe_unrecognised
 from .batch import Pending, conform_typed, parse_batch, parse_team_table, quarantine_rows

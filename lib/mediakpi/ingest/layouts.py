@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ..config import ConfigError, load_yaml, pydantic_message
 from ..paths import CONFIG_DIR
 from ..platforms import name_lookup, platform_code
-from ..schema import PLATFORMS
+from ..catalog import PLATFORMS
 
 FORMS = ("int", "float", "fraction", "percent", "seconds", "stars", "fen", "text", "id", "url", "datetime", "date")
 NUMERIC_FORMS = ("int", "float", "fraction", "percent", "seconds", "stars", "fen")

@@ -6,7 +6,7 @@ import unicodedata
 import pandas as pd
 
 from ..distinct import on_distinct
-from ..schema import team_tables
+from ..catalog import team_tables
 from .dates import parse_dates, parse_datetimes
 from .layouts import NUMERIC_FORMS, Registry
 from .numbers import normalise_text, parse_bool, parse_numbers, to_int

@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..schema import team_tables
+from ..catalog import team_tables
 from .dates import parse_datetimes, range_in_text
 from .grid import Sheet
 from .layouts import Registry, match_headers, norm_header, split_unit

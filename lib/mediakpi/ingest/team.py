@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import team_tables
+from ..catalog import team_tables
 
 _EXAMPLES = {
     "roster": ["张三", "微信公众号", "示例公众号", "E001", "新媒体运营", "2026-01-01", ""],

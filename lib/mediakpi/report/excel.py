@@ -57,6 +57,12 @@ def _write_sheet(ws, frame: pd.DataFrame, headers: list[str], formats: dict[str,
         sample = [str(h)] + [str(x) for x in frame.iloc[:200, j - 1].tolist()] if len(frame.columns) >= j else [str(h)]
         ws.column_dimensions[get_column_letter(j)].width = _width(sample)
     ws.freeze_panes = "B2"  # the header row and the first column (the person) stay in view
+    # printed for an appraisal file: landscape, as wide as the page, the header row on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(frame) + 1)}"
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")

@@ -88,10 +88,24 @@ SCORE_COLUMNS = {"total", "score", "previous", "base", "mean_rating", "team_mean
 MAX_CELL = 300  # characters of one cell shown in a table (a 50,000-character title must not blow up a page)
 
 
+# statistics written for the analyst, said in plain Chinese to readers (issue 23): a test's verdict, not its numbers
+PLAIN_WORDS = [
+    (re.compile(r"差异不显著（p=[\d.]+），可能只是波动；效应量 Cliff's δ = -?[\d.]+（[^）]*）"), "前后差异在正常波动范围内"),
+    (re.compile(r"差异显著（p=[\d.]+）；效应量 Cliff's δ = (-?[\d.]+)（([^）]*)）"), "前后差异明显，不只是波动"),
+    (re.compile(r"[，,；;]?\s*样本 (\d+) vs (\d+) 篇。?"), r"（前后各 \1 篇和 \2 篇）"),
+    (re.compile(r"(（[^（）]*）)[。]?；"), r"\1；"),
+    (re.compile(r"不适用，权重分给本维度其他指标"), "权重分给本维度其他指标"),
+]
+
+
 def reader_text(text: str, lab: dict[str, str]) -> str:
     """Text written by a stage for people, with config file paths (meant for the analyst) named as "the
-    configuration" (配置文件): a reader's page shows no paths."""
-    return CONFIG_PATH.sub(lab["report.config_file"], text) if "config/" in text else text
+    configuration" (配置文件), and statistics jargon in plain words: a reader's page shows no paths and no p-values."""
+    if "config/" in text:
+        text = CONFIG_PATH.sub(lab["report.config_file"], text)
+    for pattern, plain in PLAIN_WORDS:
+        text = pattern.sub(plain, text)
+    return text
 
 
 def column_unit(col: str, lab: dict[str, str]) -> str | None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import catalog, fmt, schema
+from .. import catalog, fmt
 from ..paths import Workspace
 from ..periods import MONTH_RE, Period, PeriodError
 from .html import href
 
-BASE_COLUMNS = set(schema.SCORECARD_BASE)
+BASE_COLUMNS = set(catalog.SCORECARD_BASE)
 SCORECARD_NOTES = ["note", "reweight_note", "veto_reason"]  # plain-text scorecard extras shown as is (the cohort
 # fairness note is statistics for HR, in the workbook, not a line for the person)
 MAX_ROWS = 200          # rows of a table shown in a page
@@ -28,6 +28,7 @@ class PublishResult:
     out_dir: Path
     pages: list[Path] = field(default_factory=list)
     people: dict[str, Path] = field(default_factory=dict)
+    shares: dict[str, Path] = field(default_factory=dict)    # the share bundle: share/<姓名>.html per person
     excel: Path | None = None
     messages: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)

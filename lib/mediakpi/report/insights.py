@@ -101,6 +101,10 @@ def gap(rec: dict, lab: dict[str, str], month: str) -> str:
     values = _values(rec, lab, month)
     values.update({k: fmt.plain(v, 1) for k, v in _facts(rec).items()})
     name, cause = values["name"], str(rec.get("cause") or "below_target")
+    told = _fill(lab.get(f"indicator.{name}.actual_facts", ""), values)  # e.g. 逾期2天、未交1份, not 0天（逾期）
+    if told:
+        values["actual"] = told
+        values.pop("target", None)
     template = lab.get(f"indicator.{name}.cause.{cause}")
     text = _fill(template, values) if template else None
     if text:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import background, catalog, fmt, plotting
+from ..content.settings import load_content_config
 from ..labels import LANGS, labels as all_labels
 from ..paths import Workspace
 from ..periods import Period, previous_period
@@ -22,11 +23,15 @@ from .html import href, render, table, unique_filenames
 from .inputs import (MAX_ROWS, Inputs, PlanView, PublishResult, archive, dimension_columns, grade_class, monthly_scorecards,
                      posts_of, scorecard_of)
 from .person import PeopleData, person_context
-from .team import (calibration_context, content_context, content_figures, data_problem_line, quality_context, ranking_rows,
-                   scoreboard_frame, summary_context, trend_context)
+from .team import (calibration_context, content_context, content_figures, data_problem_line, needs_help,
+                   quality_context, ranking_basis_note, ranking_rows, scoreboard_frame, summary_context, team_drivers,
+                   trend_context)
 from .workbook import workbook_parts
 
-def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> PublishResult:
+SHARE_DIR = "share"   # reports/<period>/share/<姓名>.html: one self-contained page per person, and nothing else
+
+
+def publish(ws: Workspace, period: str | Period, out_dir: Path, lang: str = "zh") -> PublishResult:
     """Render every page of `period` into `out_dir` (created if needed). See the module docstring."""
     if lang not in LANGS:
         raise ValueError(f"不支持的语言 {lang!r}：请用 {' 或 '.join(LANGS)}。")
@@ -88,6 +93,18 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         weak = insights.weak_spot(insights.evidenced(final, indicators, dims), dims, plan.bar, lab) \
             if len(final) else None
         calibration = calibration_context(scorecard, inputs.get("qualitative_reviews"), plan, lab)
+    month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
+    help_rows, basis_note, drivers_team, team_change = [], None, [], None
+    if scorecard is not None:
+        help_rows = needs_help(scorecard, previous, inputs.get("score_insights"), stems, lab, month_label)
+        basis_note = ranking_basis_note(scorecard, dims, lab)
+        drivers_team = team_drivers(inputs.get("score_drivers"), lab)
+        if previous is not None:
+            both = scorecard[["operator", "total"]].merge(previous[["operator", "total"]], on="operator")
+            if len(both):
+                team_change = fmt.signed(float((pd.to_numeric(both["total_x"], errors="coerce")
+                                                - pd.to_numeric(both["total_y"], errors="coerce")).mean()),
+                                         fmt.POINTS)
     dist = meta.get("distribution") if isinstance(meta.get("distribution"), dict) else {}
     if dist.get("message"):
         summary["messages"].append(str(dist["message"]))
@@ -95,14 +112,17 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     scoring_sources = [str(x) for x in (meta.get("sources") or []) if x] if p.kind != "month" else []
     team_ctx = dict(common, root="", quality=quality, summary=summary, scoreboard=board, ranking=ranking,
                     weak_spot=weak, cutoffs=plan.cutoffs, problem_line=data_problem_line(quality, lab),
-                    calibration=calibration, dims=dims,
+                    calibration=calibration, dims=dims, help=help_rows, basis_note=basis_note,
+                    team_drivers=drivers_team, team_change=team_change,
                     scoring_notes=scoring_notes, scoring_sources=scoring_sources,
                     scoreboard_messages=inputs.notice("scorecard"), trend=trend_context(ws, p, lab, plan),
                     content=content_context(inputs, lab, content_charts.result()), growth=table(inputs.get("account_month"), lab, [
                         "platform", "account", "operator", "month", "followers_start", "followers_end",
                         "followers_gained", "followers_lost", "net_growth", "growth_rate"], limit=MAX_ROWS))
     _write(out_dir / "team.html", render("team.html", lang, **team_ctx), result)
-    _write(out_dir / "quality.html", render("quality.html", lang, **dict(common, root="", quality=quality)), result)
+    _write(out_dir / "quality.html", render("quality.html", lang, **dict(common, root="", quality=quality,
+                                                                         problem_line=data_problem_line(quality, lab))),
+           result)
     if scorecard is not None:
         ordered = scoreboard_frame(scorecard, [])
         names = list(ordered["operator"])
@@ -116,7 +136,7 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
     _write(out_dir / "index.html", render("index.html", lang, **dict(
         common, root="", people=people, archive=archive(ws, period, lab), quality_status=quality["status"],
         team_line=" · ".join(f"{c['label']} {c['value']}" for c in summary["cards"][:2]) or lab["report.title.team"],
-        quality_line=quality["summary"])), result)
+        quality_line=data_problem_line(quality, lab) or quality["summary"])), result)  # the team page's count
     t_team = time.perf_counter()
 
     # One private page per person.
@@ -124,23 +144,29 @@ def publish(ws: Workspace, period: str, out_dir: Path, lang: str = "zh") -> Publ
         data = PeopleData.of(inputs, posts_of(inputs), previous, history, lab, ws, period)
         data.grade_statuses = {str(k): str(v) for k, v in zip(scorecard["operator"], insights.grade_status(scorecard))}
         n = int(pd.to_numeric(scorecard["total"], errors="coerce").notna().sum())
-        month_label = lab["report.month_label"].format(month=int(last_month[5:7])) if p.kind == "month" else period
         for _, row in scorecard.iterrows():
             name = row["operator"]
             ctx = person_context(name, row, n, dims, inputs, data, lab, plan, month_label)
             path = out_dir / "people" / f"{stems[name]}.html"
-            _write(path, render("person.html", lang, **dict(common, root="../", **ctx)), result)
+            page = render("person.html", lang, **dict(common, root="../", **ctx))
+            _write(path, page, result)
             result.people[name] = path
+            # the share bundle a lead sends: the page alone (styles and charts inlined, no link to anyone else's data)
+            share = out_dir / SHARE_DIR / f"{stems[name]}.html"
+            _write(share, page, result)
+            result.shares[name] = share
     # A staging folder reused from an earlier run must not keep the scorecard of someone no longer scored.
-    written = {p.resolve() for p in result.people.values()}
-    for stale in (out_dir / "people").glob("*.html"):
-        if stale.resolve() not in written:
-            stale.unlink()
+    written = {p.resolve() for p in [*result.people.values(), *result.shares.values()]}
+    for folder in ("people", SHARE_DIR):
+        for stale in (out_dir / folder).glob("*"):
+            if stale.is_file() and stale.resolve() not in written:
+                stale.unlink()
     t_people = time.perf_counter()
 
     # The HR workbook.
     if scorecard is not None:
-        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab)
+        sheets, blocks = workbook_parts(scorecard, indicators, dims, plan, inputs, lab, previous,
+                                        load_content_config().appeal_days)
         result.excel = excel.write_scoreboard(out_dir / "scoreboard.xlsx", sheets, note=lab["report.excel.note"],
                                               note_title=lab["report.excel.about"], note_blocks=blocks,
                                               yes_no=(lab["report.yes"], lab["report.no"]))

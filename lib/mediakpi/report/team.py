@@ -144,6 +144,8 @@ def ranking_rows(scorecard: pd.DataFrame, dims: list[str], previous: pd.DataFram
             "grade_class": grade_class(r.get("grade")) if st == "final" else "x",
             "change": fmt.signed(fmt.num(r.get("total")) - prev[name], fmt.POINTS)
             if name in prev and fmt.num(r.get("total")) is not None and not pd.isna(prev[name]) else fmt.DASH,
+            "coverage": fmt.percent(fmt.num(r.get("coverage")), 0) if fmt.num(r.get("coverage")) is not None
+            else fmt.DASH,
             "strong": f"{strong} {fmt.score(r.get(strong))}" if strong else fmt.DASH,
             "weak": f"{weak} {fmt.score(r.get(weak))}" if weak and weak != strong else fmt.DASH,
         })
@@ -305,3 +307,69 @@ def trend_context(ws: Workspace, period: Period, lab: dict[str, str], plan: "Pla
 
 
 # ------------------------------------------------------------------------------------------------- person parts
+
+
+HELP_DROP = 5.0   # a drop of this many points against last period puts a person on the team's first screen
+
+
+def needs_help(scorecard: pd.DataFrame, previous: pd.DataFrame | None, account: pd.DataFrame | None,
+               stems: dict[str, str], lab: dict[str, str], month: str) -> list[dict]:
+    """The team page's first list: each person graded C or D, provisional, or down HELP_DROP points or more, with
+    why (the reasons that apply) and what to help with: their largest gap (dimension, indicator and its cause, from
+    the score's own account)."""
+    prev = {} if previous is None else dict(zip(previous["operator"].astype(str),
+                                                 pd.to_numeric(previous["total"], errors="coerce")))
+    gaps = {}
+    if account is not None and {"operator", "kind"} <= set(account.columns):
+        first = account[(account["kind"] == "gap")].sort_values(["operator", "order"]).drop_duplicates("operator")
+        gaps = {str(r["operator"]): r for r in first.to_dict("records")}
+    out = []
+    for (_, r), st in zip(scoreboard_frame(scorecard, []).iterrows(), insights.grade_status(scoreboard_frame(
+            scorecard, []))):
+        name, total = str(r["operator"]), fmt.num(r.get("total"))
+        why = []
+        grade = text_of(r.get("grade"))
+        if st != "withheld" and grade[:1] in ("C", "D"):
+            why.append(lab["report.help.grade"].format(grade=grade))
+        if st == "provisional":
+            why.append(lab["report.help.provisional"].format(
+                coverage=fmt.percent(fmt.num(r.get("coverage")), 0)))
+        before = prev.get(name)
+        if total is not None and before is not None and not pd.isna(before) and total - before <= -HELP_DROP:
+            why.append(lab["report.help.drop"].format(change=fmt.signed(total - before, fmt.POINTS)))
+        if not why:
+            continue
+        gap = gaps.get(name)
+        what = ""
+        if gap is not None:
+            what = lab["report.help.what"].format(dimension=text_of(gap.get("dimension")),
+                                                  indicator=text_of(gap.get("indicator")),
+                                                  points=fmt.score(gap.get("points")),
+                                                  action=insights.gap(gap, lab, month))
+        out.append({"name": name, "href": href("people", stems[name] + ".html") if name in stems else None,
+                    "why": "、".join(why), "what": what})
+    return out
+
+
+def ranking_basis_note(scorecard: pd.DataFrame, dims: list[str], lab: dict[str, str]) -> str | None:
+    """A note when people are ranked on different bases: not everyone was scored on the same dimensions."""
+    if not dims:
+        return None
+    bases = scorecard[[d for d in dims if d in scorecard.columns]].notna().apply(tuple, axis=1)
+    if bases.nunique() <= 1:
+        return None
+    full = int((bases.map(sum) == len(dims)).sum())
+    return lab["report.ranking.bases"].format(n=len(scorecard) - full, total=len(scorecard),
+                                              kinds=int(bases.nunique()))
+
+
+def team_drivers(drivers: pd.DataFrame | None, lab: dict[str, str], top: int = 3) -> list[str]:
+    """Why the team's mean total moved: each part of the change (score_drivers) averaged over the people scored in
+    both periods, the largest first."""
+    if drivers is None or drivers.empty or not {"operator", "item", "kind", "points"} <= set(drivers.columns):
+        return []
+    n = drivers["operator"].nunique()
+    mean = drivers.groupby(["kind", "item"], sort=False)["points"].sum() / n
+    mean = mean[mean.abs() > 1e-9]
+    order = mean.abs().sort_values(ascending=False).index[:top]
+    return insights.driver_lines([{"kind": k, "item": i, "points": mean[(k, i)]} for k, i in order], lab, top)

@@ -1,4 +1,4 @@
-"""Cross-platform fairness context, shown beside the score and never in it (assessment-plan.md)."""
+"""Cross-platform fairness context, shown beside the score and never in it (docs/specs/assessment-plan.md)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Scoring functions: pure and vectorised (scalars, numpy arrays or pandas Series in, same shape out).
 
-Every indicator scores on 0–120 where 100 = target met (assessment-plan.md, "Scale"). A missing input (NaN/NA)
+Every indicator scores on 0–120 where 100 = target met (docs/specs/assessment-plan.md, "Scale"). A missing input (NaN/NA)
 gives a missing score (NaN), never 0: the caller marks the indicator not applicable.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from .. import catalog, ownership, schema
+from .. import catalog, ownership
 from . import account
 from ..history import earlier_tables
 from ..paths import Workspace
@@ -23,7 +23,7 @@ from .rollup import combine_adjustments, rollup_rows
 
 TEAM_TABLES = ["roster", "content_calendar", "campaigns", "community", "conversions", "data_reports", "suggestions",
                "quality_reviews", "qualitative_reviews", "partnerships"]
-POST_COLUMNS = {**schema.POSTS, "snapshot_at": schema.TIMESTAMP, "zaikan": schema.INT, "in_period": "boolean",
+POST_COLUMNS = {**catalog.POSTS, "snapshot_at": catalog.TIMESTAMP, "zaikan": catalog.INT, "in_period": "boolean",
                 "mature": "boolean", "is_original": "boolean", "viral": "boolean", "viral_rule": "string", "private": "boolean",
                 "visibility": "string"}
 # The post columns scoring reads (posts_clean has ~60; reading only these keeps a 1M-post month and its history small)
@@ -62,10 +62,10 @@ def _read(folder, name: str, columns: dict, warnings: list[str], what: str, only
         df = catalog.load(folder, name, columns=list(columns) if only else None)
     except catalog.DatasetMissing as exc:
         warnings.append(f"未找到 {exc.path.name}（{what}）：依赖它的指标记为不适用。")
-        return schema.empty(columns)
+        return catalog.empty(columns)
     except catalog.DatasetError as exc:  # a broken file must not crash the run
         warnings.append(f"{exc.message}（{what}：依赖它的指标记为不适用）")
-        return schema.empty(columns)
+        return catalog.empty(columns)
     for col, dtype in columns.items():
         if col not in df.columns:
             df[col] = pd.Series(pd.NA, index=df.index, dtype=dtype)
@@ -120,7 +120,7 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
             continue
         stray = sorted({str(x) for x in df["operator"].dropna().unique()} - known)
         if stray:
-            title = schema.team_tables()[t].get("title", t)
+            title = catalog.team_tables()[t].get("title", t)
             warnings.append(f"{title}中有不在花名册里的负责人：{'、'.join(stray[:10])}"
                             f"{'等' if len(stray) > 10 else ''}，这些行未计入评分。请核对姓名是否与花名册一致。")
     inp = Inputs(period=p, roster=roster, posts=posts, account_month=am, calendar_match=cm, tables=tables,
@@ -156,7 +156,7 @@ def quarantined_reviews(quarantine: pd.DataFrame) -> pd.DataFrame:
     q = quarantine[(quarantine["table"] == "qualitative_reviews").to_numpy(dtype=bool)]
     if q.empty:
         return pd.DataFrame(columns=cols)
-    spec = schema.team_tables()["qualitative_reviews"]["columns"]
+    spec = catalog.team_tables()["qualitative_reviews"]["columns"]
     names = {}
     for col in ("operator", "period", "veto", "violations"):
         for h in [spec[col]["header"], *spec[col].get("aliases", [])]:
@@ -490,16 +490,16 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     people = {name: i for i, name in enumerate(card["operator"])}
     rows = rows.assign(_o=rows["operator"].map(people), _i=rows["indicator"].map(order)).sort_values(["_o", "_i"])
     rows = rows.drop(columns=["_o", "_i"]).reset_index(drop=True)
-    base = list(schema.SCORECARD_BASE)
+    base = list(catalog.SCORECARD_BASE)
     card = card[base + dims + [c for c in card.columns if c not in base + dims]]
-    card = card.astype({k: v for k, v in schema.SCORECARD_BASE.items()})
+    card = card.astype({k: v for k, v in catalog.SCORECARD_BASE.items()})
     extras = ["core_aux", "inputs", "reason_na", "scored_share", "missing_tables", "n_evidence", "effective_weight",
               "dimension_weight", "contribution"]
-    rows = schema.conform(rows, schema.INDICATOR_SCORES,
+    rows = catalog.conform(rows, catalog.INDICATOR_SCORES,
                           {"core_aux": "string", "inputs": "string", "reason_na": "string", "scored_share": "float64",
                            "missing_tables": "string", "n_evidence": "float64",
                            "effective_weight": "float64", "dimension_weight": "float64", "contribution": "float64"})
-    rows = rows[list(schema.INDICATOR_SCORES) + [c for c in extras if c in rows.columns]]
+    rows = rows[list(catalog.INDICATOR_SCORES) + [c for c in extras if c in rows.columns]]
     return card, rows, dist
 
 
@@ -533,11 +533,11 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
     if extra:
         led = pd.concat([led, pd.DataFrame(extra, columns=["operator", "kind", "item", "points", "detail"])],
                         ignore_index=True)
-    ledger = schema.conform(led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text), LEDGER)
+    ledger = catalog.conform(led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text), LEDGER)
     if dist.get("forced"):
         extra = pd.DataFrame([{"period": p.text, "operator": o, "kind": "distribution", "item": "强制分布",
                                "points": 0.0, "detail": "按配置强制分布，等级调整为B"} for o in dist["demoted"]])
-        ledger = pd.concat([ledger, schema.conform(extra, LEDGER)], ignore_index=True)
+        ledger = pd.concat([ledger, catalog.conform(extra, LEDGER)], ignore_index=True)
     warnings = list(load_warnings or [])
     if dist["message"]:
         warnings.append(dist["message"])

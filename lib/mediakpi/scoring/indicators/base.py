@@ -223,8 +223,8 @@ def table_titles(tables: str | None) -> str:
     """Chinese titles of comma-separated table codes (team tables by their template title, exports by label)."""
     if not tables:
         return ""
-    from ... import schema
-    known = schema.team_tables()
+    from ... import catalog
+    known = catalog.team_tables()
     out = []
     for t in [x.strip() for x in str(tables).split(",") if x.strip()]:
         out.append(known[t].get("title", t) if t in known else label(f"score.table.{t}"))

@@ -1,4 +1,5 @@
-"""Every numbered case of issue 15's evidence, reproduced and now scored as the plan says."""
+"""Each rule of the plan on the example that once broke it (the numbered cases of issue 15), now scored as the plan
+says."""
 from __future__ import annotations
 
 import pandas as pd

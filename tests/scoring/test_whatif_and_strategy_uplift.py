@@ -1,3 +1,5 @@
+"""What-if re-ranking (the table and the notebook widget) and the strategy-uplift indicator (equal windows, too few
+posts)."""
 import pandas as pd
 import pytest
 
@@ -5,6 +7,8 @@ from .builders import full_month, minimal_month, posts_for, write_posts, write_t
 from mediakpi.lab.widgets import whatif_widget
 from mediakpi.scoring import load_assessment, score_period
 from mediakpi.scoring.whatif import whatif_table
+
+pytestmark = pytest.mark.slow  # left out by `make test-fast` (tiers: tests/conftest.py)
 
 CFG = load_assessment()
 
