@@ -246,7 +246,10 @@ INDICATOR_SCORES: dict[str, str] = {
 }
 
 LEDGER: dict[str, str] = {"period": STRING, "operator": STRING, "kind": STRING, "item": STRING, "points": FLOAT,
-                          "detail": STRING}
+                          "detail": STRING,
+                          # issue 22: the rule behind the row (adjustment, veto, provenance, fraud_flag, missing_input,
+                          # ingest_quarantine, forced_distribution, plausibility:<checks>)
+                          "rule": STRING}
 
 # scorecard.parquet: the base, one float64 column per dimension (config/assessment.yaml), then these.
 SCORECARD_OPTIONAL: dict[str, str] = {

@@ -127,7 +127,7 @@ def test_save_is_atomic_and_json_round_trips(tmp_path):
 
 def test_load_reads_only_wanted_columns_and_fills_declared_ones(tmp_path):
     frame = pd.DataFrame({"period": ["2026-10"], "operator": ["张伟"], "kind": ["bonus"], "item": ["x"],
-                          "points": [1.0], "detail": ["d"]}).astype(catalog.LEDGER)
+                          "points": [1.0], "detail": ["d"], "rule": ["adjustment"]}).astype(catalog.LEDGER)
     catalog.save(tmp_path, "score_ledger", frame)
     assert list(catalog.load(tmp_path, "score_ledger", columns=["operator", "nope"]).columns) == ["operator"]
     pd.DataFrame({"operator": ["张伟"]}).to_parquet(tmp_path / "score_ledger.parquet")

@@ -321,3 +321,16 @@ def test_2_unreadable_violations_count_as_one(ws):
     write_table(ws, "2026-10", "qualitative_reviews", rv)
     after = card(score_period(ws, "2026-10")).loc["张三"]
     assert after["deduction"] == before["deduction"] + 5 and after["total"] < before["total"]
+
+
+def test_every_row_left_out_is_in_the_ledger_with_its_rule(ws):
+    import json
+    full_month(ws)
+    pd.DataFrame([{"source_file": "2026-10/报告.csv", "source_row": 3, "table": "data_reports",
+                   "reason": "必填项“应交日期”为空",
+                   "values": json.dumps({"负责人": "张三", "报告名称": "周报2", "应交日期": ""}, ensure_ascii=False)}]
+                 ).to_parquet(ws.processed("2026-10") / "quarantine.parquet", index=False)
+    led = score_period(ws, "2026-10").ledger
+    row = led[led["kind"] == "left_out"]
+    assert len(row) == 1 and row["operator"].iloc[0] == "张三" and row["rule"].iloc[0] == "ingest_quarantine"
+    assert "第3行" in row["detail"].iloc[0] and led["rule"].notna().all()

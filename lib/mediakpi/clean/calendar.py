@@ -88,7 +88,10 @@ def _merge_duplicate_items(cal: pd.DataFrame, notes: list[dict]) -> pd.DataFrame
     grp = key.groupby(list(key.columns), dropna=False, sort=False).ngroup().to_numpy()
     _, first_at = np.unique(grp, return_index=True)
     first_of = dict(zip(np.unique(grp).tolist(), first_at.tolist()))
-    for i in np.flatnonzero(dup).tolist():
+    at = np.flatnonzero(dup)
+    if len(at) > 50:   # the first 50 named, the rest counted (a whole calendar pasted twice is one note, not 10⁵)
+        notes.append(note("info", "calendar", "calendar", f"另有 {len(at) - 50} 条排期与前面的行完全相同，已合并，只计一次。"))
+    for i in at[:50].tolist():
         j = first_of[int(grp[i])]
         notes.append(note("info", "calendar", str(cal["item_id"].iat[i]),
                           f"排期“{cal['title'].iat[i]}”与 {cal['item_id'].iat[j]} 完全相同（重复粘贴）：已合并为一条，只计一次。"))

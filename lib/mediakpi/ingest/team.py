@@ -113,7 +113,9 @@ def _key_text(s: pd.Series) -> pd.Series:
     different row)."""
     import unicodedata
     t = s.astype("string")
-    return t.map(lambda x: "".join(unicodedata.normalize("NFKC", x).split()), na_action="ignore")
+    uniq = pd.unique(t.dropna())          # once per distinct text (a calendar repeats its names and accounts)
+    table = {x: "".join(unicodedata.normalize("NFKC", x).split()) for x in uniq}
+    return t.map(table)
 
 
 def identical_rows(df: pd.DataFrame, content: list[str]) -> pd.Series:

@@ -89,8 +89,8 @@ def load_inputs(ws: Workspace, period: str | Period, cfg: AssessmentConfig) -> t
     for t in TEAM_TABLES:
         tables[t] = _read(folder, t, TEAM_READ[t], [], t, only=True) if t in TEAM_READ \
             else _read(folder, t, catalog.columns(t), [], t)
-    tables["qualitative_reviews_quarantined"] = quarantined_reviews(
-        _read(folder, "quarantine", catalog.columns("quarantine"), [], "隔离的行"))
+    tables["_quarantine"] = _read(folder, "quarantine", catalog.columns("quarantine"), [], "隔离的行")
+    tables["qualitative_reviews_quarantined"] = quarantined_reviews(tables["_quarantine"])
     roster = tables["roster"]
     hist_posts = earlier_tables(ws, p.text, "posts_clean", cfg.baseline.months, columns=HISTORY_READ,
                                 warnings=warnings)
@@ -503,6 +503,41 @@ def build_scorecard(rows: pd.DataFrame, adj: pd.DataFrame, cfg: AssessmentConfig
     return card, rows, dist
 
 
+# the rule behind each kind of ledger row (the `rule` column; a set-aside post names its plausibility checks)
+LEDGER_RULES = {"bonus": "adjustment", "deduction": "adjustment", "veto": "veto", "flagged": "fraud_flag",
+                "missing_input": "missing_input", "not_counted": "provenance", "left_out": "ingest_quarantine",
+                "distribution": "forced_distribution"}
+
+
+def _left_out_rows(inp: Inputs) -> list[tuple]:
+    """One ledger row per team-table row ingest quarantined that names a person being scored (负责人/被评价人 in
+    the original cells): what was not counted, with ingest's reason."""
+    import json
+
+    q = inp.tables.get("_quarantine")
+    if q is None or q.empty:
+        return []
+    heads = {}
+    for name, spec in catalog.team_tables().items():
+        if "operator" in spec["columns"]:
+            cs = spec["columns"]["operator"]
+            heads[name] = {"".join(str(h).split()).lower() for h in [cs["header"], *cs.get("aliases", [])]}
+    people, out = set(inp.people), []
+    for table, values, reason, src, row in zip(q["table"], q["values"], q["reason"], q["source_file"], q["source_row"]):
+        if table not in heads or not isinstance(values, str):
+            continue
+        try:
+            cells = json.loads(values)
+        except ValueError:
+            continue
+        who = next((str(v).strip() for h, v in cells.items() if "".join(str(h).split()).lower() in heads[table]
+                    and v is not None), None)
+        if who in people:
+            title = catalog.team_tables()[table].get("title", table)
+            out.append((who, "left_out", title, 0.0, f"{src} 第{row}行未计入：{reason}", "ingest_quarantine"))
+    return out
+
+
 def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: Workspace | None = None,
                  load_warnings: list[str] | None = None) -> ScoreResult:
     """Score already-loaded inputs (pure apart from reading earlier scores from `ws` for rollups); `load_warnings`
@@ -528,15 +563,23 @@ def score_inputs(inp: Inputs, period: str | Period, cfg: AssessmentConfig, ws: W
             impossible = [c for c in rules if not c.startswith("fraud")]
             if impossible:
                 extra.append((op, "set_aside", "数据不可能", 0.0,
-                              msg("set_aside_post", title=str(title), rule="、".join(impossible))))
+                              msg("set_aside_post", title=str(title), rule="、".join(impossible)),
+                              "plausibility:" + ",".join(impossible)))
     extra.extend(inp.cached("provenance_ledger", lambda: []))
+    if p.kind == "month":
+        extra.extend(_left_out_rows(inp))
     if extra:
-        led = pd.concat([led, pd.DataFrame(extra, columns=["operator", "kind", "item", "points", "detail"])],
+        extra = [e if len(e) == 6 else (*e, None) for e in extra]
+        led = pd.concat([led, pd.DataFrame(extra, columns=["operator", "kind", "item", "points", "detail", "rule"])],
                         ignore_index=True)
-    ledger = catalog.conform(led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text), LEDGER)
+    led = led.assign(period=led["period"].fillna(p.text) if "period" in led else p.text)
+    rule = led["rule"] if "rule" in led.columns else pd.Series(None, index=led.index, dtype=object)
+    led["rule"] = rule.astype(object).where(rule.notna(), led["kind"].map(LEDGER_RULES))
+    ledger = catalog.conform(led, LEDGER)
     if dist.get("forced"):
         extra = pd.DataFrame([{"period": p.text, "operator": o, "kind": "distribution", "item": "强制分布",
-                               "points": 0.0, "detail": "按配置强制分布，等级调整为B"} for o in dist["demoted"]])
+                               "points": 0.0, "detail": "按配置强制分布，等级调整为B", "rule": "forced_distribution"}
+                              for o in dist["demoted"]])
         ledger = pd.concat([ledger, catalog.conform(extra, LEDGER)], ignore_index=True)
     warnings = list(load_warnings or [])
     if dist["message"]:

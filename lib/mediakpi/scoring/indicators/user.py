@@ -12,6 +12,17 @@ from .base import (_missing, msg, _col, _na, _row, _score, growth_stats, indicat
 
 # ----- 用户运营 --------------------------------------------------------------------------------------------------
 
+def _prorate_account(ctx, target: float, op: str, days, win) -> tuple[float, str]:
+    """A target of one account pro-rated by the days this person held THAT account (account_month.days_held), counts
+    and rates alike (issue 22: part periods); without the figure, by the days they held any account (Context.prorate)."""
+    if pd.notna(days) and days > 0 and pd.notna(target):
+        share = min(1.0, float(days) / float(win.days))
+        if share < 1:
+            return target * share, msg("rate_prorated", share=f"{share:.0%}")
+        return target, ""
+    return ctx.prorate(target, op)
+
+
 @indicator("粉丝增长率", "用户运营", inputs=("account_month", "posts"), params={"combine": 1})
 def follower_growth(inp, win, cfg, spec, op, ctx):
     """Net new followers ÷ followers at the start, per account, against the account's target; combined over the
@@ -32,8 +43,9 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
     source = follower_sources(mine)   # {(platform, account): which files the figures rest on, and their coverage}
     partial = partial_factors(mine)   # {(platform, account): (net factor, losses factor)} for partly covered months
     parts, notes = [], []   # (score, weight or NaN)
-    for plat, acc, start, net, n_net in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
-                                            stats["n_net"]):
+    held_days = stats["days_held"] if "days_held" in stats.columns else pd.Series(np.nan, index=stats.index)
+    for plat, acc, start, net, n_net, days in zip(stats["platform"], stats["account"], stats["start"], stats["net"],
+                                                  stats["n_net"], held_days):
         if n_net == 0:
             continue
         off = float(fake.get((plat, acc), 0.0))
@@ -51,7 +63,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
             if hit is None or hit["n_months"] < cfg.baseline.min_months or hit["baseline"] <= 0:
                 continue
             uplift = spec.target.baseline.uplift
-            tgt, held = ctx.prorate(float(hit["baseline"]) * len(win.months) * (1 + uplift), op)
+            tgt, held = _prorate_account(ctx, float(hit["baseline"]) * len(win.months) * (1 + uplift), op, days, win)
             s = float(F.linear(net, tgt, cap=cfg.scale.cap))
             parts.append((s, np.nan))
             notes.append(f"{acc}无期初粉丝总数，净增{num(net)}，目标{num(tgt)}"
@@ -59,7 +71,7 @@ def follower_growth(inp, win, cfg, spec, op, ctx):
             continue
         rate = net / start
         tgt, src = account_target(spec.target, cfg.baseline, op, plat, acc, base_growth, months=len(win.months))
-        tgt, held = ctx.prorate(tgt, op)
+        tgt, held = _prorate_account(ctx, tgt, op, days, win)
         s = float(_score(spec, rate, tgt, cfg.scale.cap))
         parts.append((s, float(start)))
         notes.append(f"{acc}净增{num(net)}/期初{num(start)}={pct(rate, 2)}，目标{pct(tgt, 2)}（{src}{held}）{less}，{sc(s)}分")
