@@ -92,7 +92,3 @@ def previous_period(period: str) -> str:
 def previous_months(month: str, n: int) -> list[str]:
     """The n months before `month`, oldest first."""
     return [month_shift(month, -k) for k in range(n, 0, -1)]
-
-
-def validate_period(text: str) -> str:
-    return Period.parse(text).text

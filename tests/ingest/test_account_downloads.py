@@ -165,7 +165,7 @@ rows_st = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4),
                    max_size=25)
 
 
-@settings(deadline=None)  # pandas on a shared 2-core machine: an example can take over 200 ms
+@settings(deadline=None, max_examples=80)  # pandas on a shared 2-core machine: an example can take over 200 ms
 @given(rows_st, st.randoms(use_true_random=False))
 def test_merge_columns_takes_the_newest_non_null_value_of_each_column(rows, rnd):
     """Against the definition: for each key and column, the value of the last row (in precedence order) that has

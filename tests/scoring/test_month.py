@@ -233,7 +233,7 @@ def test_growth_without_follower_totals_uses_the_accounts_own_net_gain_history(w
     # target = median(100, 120, 80) × (1 + uplift 5%) = 105; 84 / 105 = 80%
     assert r.loc["粉丝增长率", "applicable"]
     assert abs(r.loc["粉丝增长率", "score"] - 80.0) < 0.01
-    assert "按作品涨粉计净增84" in r.loc["粉丝增长率", "explanation"]
+    assert "无期初粉丝总数，净增84" in r.loc["粉丝增长率", "explanation"]
 
 
 def test_growth_without_totals_or_history_is_not_applicable(ws):

@@ -17,7 +17,6 @@ from .period import is_date_only
 from .records import account_subject, note
 
 STATUSES = ("on_time", "late", "missed", "not_due", "ambiguous")
-HOUR = pd.Timedelta(hours=1)
 
 
 def normalise_title(text) -> str:
@@ -234,7 +233,7 @@ def match_calendar(calendar: pd.DataFrame, posts: pd.DataFrame, period: str | Pe
     note_col[status == "missed"] = "在时间窗口内没有找到标题相符的作品"
     subjects: dict = {}
     slots = planned.take(amb_rows)
-    slot_text = slots.dt.strftime("%Y-%m-%d %H:%M").where(slots.notna(), "无时间")     # as _fmt_ts, all at once
+    slot_text = slots.dt.strftime("%Y-%m-%d %H:%M").where(slots.notna(), "无时间")     # one format for every note
     for plat, acc, title, ts, i in zip(cal["platform"].take(amb_rows).tolist(), cal["account"].take(amb_rows).tolist(),
                                        cal["title"].take(amb_rows).tolist(), slot_text.tolist(),
                                        item_of_row[amb_rows].tolist()):
@@ -382,10 +381,6 @@ def _ns(ts: pd.Series) -> np.ndarray:
     if getattr(ts.dt, "tz", None) is not None:
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
     return ts.to_numpy("datetime64[ns]").astype(np.int64)
-
-
-def _fmt_ts(ts) -> str:   # one timestamp as in the notes (match_calendar formats them all at once the same way)
-    return "无时间" if ts is None or pd.isna(ts) else f"{ts:%Y-%m-%d %H:%M}"
 
 
 def _empty_match() -> pd.DataFrame:

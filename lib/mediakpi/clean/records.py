@@ -14,7 +14,6 @@ LEVELS = ("error", "warn", "info")
 FLAGS = catalog.FLAGS
 NOTES = catalog.NOTES
 
-POST_KEY = ["platform", "account", "post_id"]
 
 
 def conform(df: pd.DataFrame, columns: dict[str, str], extra: dict[str, str] | None = None) -> pd.DataFrame:

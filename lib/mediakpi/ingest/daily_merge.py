@@ -61,8 +61,12 @@ def merge_columns(df: pd.DataFrame, keys: list[str], columns: list[str] | None =
             newcol = newcol.where(pd.Series(ok, index=out.index))
         out[c] = newcol
         g = group_of_out[ok]
-        prov.append(pd.DataFrame({"row": take[ok], "kept": kept_of_group[g], "column": c}))
-    given = pd.concat(prov, ignore_index=True) if prov else pd.DataFrame(columns=["row", "kept", "column"])
+        prov.append((take[ok], kept_of_group[g], np.full(int(ok.sum()), len(prov), dtype=np.int32)))
+    if not prov:
+        return out, pd.DataFrame({"row": pd.Series(dtype=np.int64), "kept": pd.Series(dtype=np.int64),
+                                  "column": pd.Categorical([], categories=cols)})
+    given = pd.DataFrame({"row": np.concatenate([p[0] for p in prov]), "kept": np.concatenate([p[1] for p in prov]),
+                          "column": pd.Categorical.from_codes(np.concatenate([p[2] for p in prov]), categories=cols)})
     return out, given
 
 
@@ -71,9 +75,15 @@ def contributors(df: pd.DataFrame, given: pd.DataFrame, column: str) -> pd.Serie
     gave it a value, sorted and joined with ","."""
     if given.empty:
         return pd.Series(dtype="string")
+    # only values given by another row than the kept one can add anything (usually none: one file per day)
+    other = given[given["row"].to_numpy() != given["kept"].to_numpy()]
+    if other.empty:
+        return pd.Series(dtype="string")
+    keys = np.unique(other["kept"].to_numpy(dtype=np.int64))
+    sub = given[np.isin(given["kept"].to_numpy(dtype=np.int64), keys)]
     vals = df[column].astype("string").to_numpy(dtype=object)
-    t = pd.DataFrame({"kept": df.index.to_numpy()[given["kept"].to_numpy(dtype=np.int64)],
-                      "v": vals[given["row"].to_numpy(dtype=np.int64)]}).dropna().drop_duplicates()
+    t = pd.DataFrame({"kept": df.index.to_numpy()[sub["kept"].to_numpy(dtype=np.int64)],
+                      "v": vals[sub["row"].to_numpy(dtype=np.int64)]}).dropna().drop_duplicates()
     return t.sort_values(["kept", "v"]).groupby("kept", sort=False)["v"].agg(",".join).astype("string")
 
 
@@ -102,8 +112,12 @@ def columns_given(given: pd.DataFrame, files: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame({"file": pd.Series(dtype=np.int64), "column": pd.Series(dtype=object),
                              "values": pd.Series(dtype=np.int64)})
     f = files[given["row"].to_numpy(dtype=np.int64)]
-    t = pd.DataFrame({"file": f, "column": given["column"].to_numpy()})
-    return t.groupby(["file", "column"], sort=True).size().rename("values").reset_index()
+    col = given["column"]
+    col = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
+    codes, cats = col.cat.codes.to_numpy(dtype=np.int64), col.cat.categories.to_numpy()
+    fu, fi = np.unique(f, return_inverse=True)
+    pair, n = np.unique(fi * len(cats) + codes, return_counts=True)
+    return pd.DataFrame({"file": fu[pair // len(cats)], "column": cats[pair % len(cats)], "values": n})
 
 
 __all__ = ["layout_columns", "merge_columns", "columns_given", "contributors", "value_columns", "BOOKKEEPING"]

@@ -68,10 +68,7 @@ def href(*parts: str) -> str:
 # --------------------------------------------------------------------------------------------------- formatting
 
 # Every number goes through mediakpi.fmt; a column's unit comes from `report.unit.<column>` in config/labels
-# (a rate column's unit is `%`, a count's its counting word). These thin names keep the templates' filters short.
-fmt_num = fmt.score
-fmt_pct = fmt.percent
-fmt_signed = fmt.signed
+# (a rate column's unit is `%`, a count's its counting word).
 
 # Columns that hold a change: `_mom`/`_yoy` of a rate is a difference of fractions (percentage points), of anything
 # else a relative change (a fraction shown as a signed percent).

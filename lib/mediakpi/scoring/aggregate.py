@@ -94,19 +94,6 @@ def _grade_codes(t: np.ndarray, cfg: AssessmentConfig) -> np.ndarray:
 GRADE_LABELS = np.array(GRADE_ORDER + ["—"], dtype=object)
 
 
-def grade_of(total: pd.Series, cfg: AssessmentConfig) -> pd.Series:
-    codes = _grade_codes(total.to_numpy(dtype=float), cfg)
-    return pd.Series(GRADE_LABELS[codes], index=total.index, dtype="string")
-
-
-def cap_grade(grade: pd.Series, veto: pd.Series, cap: str) -> pd.Series:
-    """A veto caps the grade: S/A/B become `cap` (default C); worse grades stay."""
-    order = {g: i for i, g in enumerate(GRADE_ORDER)}
-    codes = np.array([order.get(x, 9) for x in grade.astype(object)])
-    better = codes < order[cap]
-    return grade.where(~(veto.to_numpy(dtype=bool) & better), cap)
-
-
 def rescore(indicator_scores: pd.DataFrame, dimension_weights: dict[str, float], config: AssessmentConfig,
             adjustments: pd.DataFrame | None = None) -> pd.DataFrame:
     """Re-score and re-rank the team with other dimension weights (percent or fractions; normalised).
