@@ -46,7 +46,7 @@ def merge_columns(df: pd.DataFrame, keys: list[str], columns: list[str] | None =
     out = df.iloc[np.sort(last)].copy()
     kept_of_group = last
     group_of_out = gid[np.sort(last)]
-    prov = []
+    prov: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for c in cols:
         v = df[c]
         has = v.notna().to_numpy(dtype=bool)

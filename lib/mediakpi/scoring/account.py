@@ -200,10 +200,10 @@ def cause_of(indicator: str, facts: dict[str, float], row: dict) -> str:
     f = {k: v for k, v in facts.items() if v}
     if indicator == "内容按时发布率":
         counts = {k: f.get(k, 0) for k in ("unplanned", "late", "missed")}
-        return max(counts, key=counts.get) if any(counts.values()) else "below_target"
+        return max(counts, key=counts.__getitem__) if any(counts.values()) else "below_target"
     if indicator == "内容原创比例":
         counts = {k: f.get(k, 0) for k in ("unlabelled", "reposts")}
-        return max(counts, key=counts.get) if any(counts.values()) else "below_target"
+        return max(counts, key=counts.__getitem__) if any(counts.values()) else "below_target"
     if indicator == "数据报告及时性与质量":
         if f.get("missing"):
             return "missing"
