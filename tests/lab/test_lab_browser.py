@@ -157,7 +157,8 @@ def test_whatif_slider_reranks_in_jupyterlab(browser, lab_root, demo_store):
 def test_content_filter_narrows_in_jupyterlab(browser, lab_root, demo_store):
     import pandas as pd
 
-    with notebook_ran(browser, lab_root, demo_store, "04_content", "爆款", ".widget-dropdown select") as page:
+    # the last cell's line ("2026-10: N 条内容，爆款 M 条"): the save step has written content_posts
+    with notebook_ran(browser, lab_root, demo_store, "04_content", "条内容，爆款", ".widget-dropdown select") as page:
         select = page.locator(".widget-dropdown select").first
         # the charts are drawn inline in JupyterLab: heatmap, viral, formats, topics above, three in the filter
         assert page.locator(".jp-OutputArea-output img").count() >= 7

@@ -29,7 +29,7 @@ def test_writes_contract_files(ws):
     for dim in ["内容运营", "用户运营", "平台与活动运营", "数据分析与优化", "综合能力与协作"]:
         assert dim in card.columns
     assert list(ind.columns[:len(catalog.INDICATOR_SCORES)]) == list(catalog.INDICATOR_SCORES)
-    assert len(ind) == 3 * 21
+    assert len(ind) == 3 * len(load_assessment().indicators)   # every person × every indicator of the plan
     meta = json.loads((folder / catalog.file_name("score_meta")).read_text(encoding="utf-8"))
     assert meta["config_hash"] == CFG.digest and meta["dimension_weights"]["内容运营"] == 30
     assert (folder / catalog.file_name("score_ledger")).is_file()
@@ -55,8 +55,10 @@ def test_explanations_can_be_checked_by_hand(ws):
     assert roi["actual"] == pytest.approx(1.5) and roi["score"] == 120
     for _, row in r.iterrows():
         assert isinstance(row["explanation"], str) and row["explanation"]
-        if row["applicable"]:
+        if row["status"] == "scored":
             assert f"{row['score']:.1f}" in row["explanation"]
+        elif row["status"] == "missing_input":   # full_month has no 互动与舆情记录: the reply indicators ask for it
+            assert "请补充" in row["explanation"]
 
 
 def test_dimension_and_total_follow_the_rows(ws):
