@@ -109,9 +109,13 @@ def _score(root: Path) -> pd.DataFrame:
     for s in ("01_ingest", "02_clean", "03_score"):
         run_stage(s, ws, "2026-10")
     r = catalog.load(ws.processed("2026-10"), "indicator_scores")
-    r = r[r["indicator"].isin(NAMES)].set_index(["operator", "indicator"])["score"]
-    card = catalog.load(ws.processed("2026-10"), "scorecard").set_index("operator")["total"]
-    return pd.concat([r, card.rename(lambda o: (o, "total"))])
+    r = r[r["indicator"].isin(NAMES)]
+    card = catalog.load(ws.processed("2026-10"), "scorecard")
+    # one flat text key per figure ("张三 · 用户回复率", "张三 · total"): a mixed tuple index breaks reindex when a
+    # month leaves one side empty
+    scores = {f"{op} · {ind}": v for op, ind, v in zip(r["operator"], r["indicator"], r["score"])}
+    scores.update({f"{op} · total": v for op, v in zip(card["operator"], card["total"])})
+    return pd.Series(scores, dtype=float)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
